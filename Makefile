@@ -1,0 +1,32 @@
+# The README's two commands. Everything else is CMake; this file only strings the
+# steps together: install missing Debian packages, configure, build, run.
+#   make demo   set-up, then the main job against the embedded dev server
+#   make test   set-up, then every ctest label
+# Knobs: BUILD_DIR, SANITIZE=ON|OFF, WERROR=ON|OFF, JOBS.
+
+BUILD_DIR ?= build
+SANITIZE  ?= OFF
+WERROR    ?= ON
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS = -G Ninja -DTENANTQ_SANITIZE=$(SANITIZE) -DTENANTQ_WERROR=$(WERROR)
+
+.PHONY: demo test deps configure build clean
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	@scripts/npm-deps.sh
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+demo: build
+	@scripts/demo.sh $(BUILD_DIR)
+
+clean:
+	@rm -rf $(BUILD_DIR)

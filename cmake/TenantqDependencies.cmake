@@ -1,0 +1,30 @@
+# Locates the Debian packages tenantq builds on and fails with the package name to
+# install when one is missing. scripts/install-deps.sh installs all of them.
+find_package(PkgConfig REQUIRED)
+
+macro(tenantq_require_pkg var module debpkg)
+  pkg_check_modules(${var} IMPORTED_TARGET ${module})
+  if(NOT ${var}_FOUND)
+    message(FATAL_ERROR "tenantq: ${module} not found; install the Debian package "
+                        "${debpkg} (scripts/install-deps.sh does this)")
+  endif()
+endmacro()
+
+tenantq_require_pkg(CJSON libcjson libcjson-dev)
+tenantq_require_pkg(CURL libcurl libcurl4-openssl-dev)
+tenantq_require_pkg(MHD libmicrohttpd libmicrohttpd-dev)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(Threads REQUIRED)
+
+if(TENANTQ_BUILD_TESTS)
+  tenantq_require_pkg(CMOCKA cmocka libcmocka-dev)
+endif()
+
+if(TENANTQ_BUILD_CHECKER)
+  find_path(TENANTQ_CLANG_INCLUDE clang-c/Index.h PATHS /usr/lib/llvm-14/include NO_DEFAULT_PATH)
+  find_library(TENANTQ_LIBCLANG NAMES clang libclang PATHS /usr/lib/llvm-14/lib NO_DEFAULT_PATH)
+  if(NOT TENANTQ_CLANG_INCLUDE OR NOT TENANTQ_LIBCLANG)
+    message(FATAL_ERROR "tenantq: libclang 14 not found under /usr/lib/llvm-14; install "
+                        "the Debian package libclang-dev, or pass -DTENANTQ_BUILD_CHECKER=OFF")
+  endif()
+endif()
