@@ -151,6 +151,21 @@ TQ_EXPORT TQ_NODISCARD tq_status_t tq_client_new(const tq_registry_t *registry,
 
 TQ_EXPORT void tq_client_free(tq_client_t *client);
 
+/* What an endpoint says about itself (Qdrant's GET /), and how long asking took. */
+typedef struct tq_server_info {
+    char title[64];      /* "qdrant - vector search engine" */
+    char version[32];    /* "1.19.0" */
+    uint64_t latency_us; /* round trip of the request, retries included */
+} tq_server_info_t;
+
+/* Asks the endpoint named `endpoint` (NULL: "default") for its title and version; no
+ * credential is sent (Qdrant never authenticates GET /). TQ_EINVAL for an endpoint the
+ * registry does not name, TQ_EPROTO when the answer is not a version object. */
+TQ_EXPORT TQ_NODISCARD tq_status_t tq_client_server_info(tq_client_t *client,
+                                                        const char *endpoint,
+                                                        tq_server_info_t *out,
+                                                        tq_detail_t *detail);
+
 /* ---- tenant context ---------------------------------------------------------------- */
 
 /* The only thing that carries a tenant into a request. Opaque and immutable; made only

@@ -1,0 +1,332 @@
+/* batch.c: upsert batches. Every point gets its id derived from the context and its
+ * payload stamped with tq_tenant, tq_key and the scope fields.
+ *
+ * Builders record the first error; tq_raw_batch_upsert then sends nothing. It must
+ * never let a caller set a tq_* field or a scope field, never send a non-finite float,
+ * and never send a point whose id it did not derive. */
+#include "batch.h"
+
+#include "alloc.h"
+#include "ctx.h"
+#include "detail.h"
+#include "json.h"
+#include "text.h"
+#include "uuid.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BATCH_VALUE_MAX (1024 * 1024)
+#define BATCH_ARRAY_MAX 4096
+
+typedef struct batch_point {
+    char *key;
+    char id[TQ_UUID_STR_LEN + 1];
+    cJSON *point; /* {"id","vector","payload"} */
+    cJSON *payload;
+} batch_point_t;
+
+struct tq_raw_batch {
+    const tenant_ctx_t *ctx;
+    const tq_raw_collection_t *collection;
+    char **scope_values;
+    batch_point_t *points;
+    size_t count, cap;
+    tq_status_t error;
+    char why[TQ_DETAIL_MESSAGE_MAX];
+};
+
+static void record(tq_raw_batch_t *b, tq_status_t st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void record(tq_raw_batch_t *b, tq_status_t st, const char *fmt, ...)
+{
+    if (b->error == TQ_OK) {
+        b->error = st;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(b->why, sizeof b->why, fmt, ap);
+        va_end(ap);
+    }
+}
+
+tq_raw_batch_t *tq_raw_batch_new(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
+                                 const char *const *scope_values)
+{
+    tq_raw_batch_t *b = tq_calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->ctx = ctx;
+    b->collection = collection;
+    tq_detail_t why;
+    if (!ctx) {
+        record(b, TQ_EINVAL, "%s", "NULL context");
+        return b;
+    }
+    if (tq_collection_check(collection, &why) != TQ_OK ||
+        tq_scope_check(collection, scope_values, &why) != TQ_OK) {
+        record(b, why.status, "%s", why.message);
+        return b;
+    }
+    b->scope_values = tq_calloc(collection->scope_count + 1, sizeof *b->scope_values);
+    if (!b->scope_values) {
+        tq_free(b);
+        return NULL;
+    }
+    for (size_t i = 0; i < collection->scope_count; i++) {
+        b->scope_values[i] = tq_strdup(scope_values[i]);
+        if (!b->scope_values[i]) {
+            tq_raw_batch_free(b);
+            return NULL;
+        }
+    }
+    return b;
+}
+
+void tq_raw_batch_free(tq_raw_batch_t *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->count; i++) {
+        tq_free(b->points[i].key);
+        cJSON_Delete(b->points[i].point);
+    }
+    tq_free(b->points);
+    if (b->scope_values) {
+        for (size_t i = 0; i < b->collection->scope_count; i++)
+            tq_free(b->scope_values[i]);
+    }
+    tq_free(b->scope_values);
+    tq_free(b);
+}
+
+/* The point object {"id","vector","payload"} with the runtime's reserved payload
+ * fields already set; NULL when out of memory. */
+static cJSON *build_point(tq_raw_batch_t *b, batch_point_t *p, const float *vector, size_t dim)
+{
+    const tq_raw_collection_t *c = b->collection;
+    cJSON *point = cJSON_CreateObject();
+    cJSON *vectors = cJSON_AddStringToObject(point, "id", p->id)
+                         ? cJSON_AddObjectToObject(point, "vector")
+                         : NULL;
+    cJSON *payload = vectors ? cJSON_AddObjectToObject(point, "payload") : NULL;
+    if (!payload ||
+        tq_json_add_vector(vectors, c->vector_name, vector, dim) != 0 ||
+        !cJSON_AddStringToObject(payload, TQ_FIELD_TENANT, b->ctx->tenant) ||
+        !cJSON_AddStringToObject(payload, TQ_FIELD_KEY, p->key))
+        goto fail;
+    for (size_t i = 0; i < c->scope_count; i++) {
+        if (!cJSON_AddStringToObject(payload, c->scope_fields[i], b->scope_values[i]))
+            goto fail;
+    }
+    p->payload = payload;
+    return point;
+fail:
+    cJSON_Delete(point);
+    return NULL;
+}
+
+void tq_raw_batch_point(tq_raw_batch_t *b, const char *key, const float *vector, size_t dim)
+{
+    if (!b || b->error != TQ_OK)
+        return;
+    tq_detail_t why;
+    if (tq_key_check(key, &why) != TQ_OK) {
+        record(b, why.status, "%s", why.message);
+        return;
+    }
+    if (!vector || dim != b->collection->dim) {
+        record(b, TQ_EINVAL, "point \"%.200s\": vector length differs from the collection's",
+               key);
+        return;
+    }
+    for (size_t i = 0; i < dim; i++) {
+        if (!isfinite(vector[i])) {
+            record(b, TQ_EINVAL, "point \"%.200s\": vector holds a non-finite value", key);
+            return;
+        }
+    }
+    if (b->count == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        batch_point_t *bigger = tq_grow(b->points, b->count * sizeof *bigger, cap * sizeof *bigger);
+        if (!bigger) {
+            record(b, TQ_ENOMEM, "%s", "out of memory");
+            return;
+        }
+        b->points = bigger;
+        b->cap = cap;
+    }
+    batch_point_t *p = &b->points[b->count];
+    memset(p, 0, sizeof *p);
+    char logical[TQ_COLLECTION_NAME_MAX + 1];
+    tq_logical_name(b->collection, logical);
+    tq_status_t st = tq_point_id_derive(b->ctx->tenant, logical,
+                                        (const char *const *)b->scope_values,
+                                        b->collection->scope_count, key, p->id);
+    if (st != TQ_OK) {
+        record(b, st, "%s", "cannot derive the point id");
+        return;
+    }
+    p->key = tq_strdup(key);
+    p->point = p->key ? build_point(b, p, vector, dim) : NULL;
+    if (!p->point) {
+        tq_free(p->key);
+        record(b, TQ_ENOMEM, "%s", "out of memory");
+        return;
+    }
+    b->count++;
+}
+
+/* Checks a field for the last point; returns its payload object or NULL (refused). */
+static cJSON *field_target(tq_raw_batch_t *b, const char *field)
+{
+    if (!b || b->error != TQ_OK)
+        return NULL;
+    if (b->count == 0) {
+        record(b, TQ_EINVAL, "field \"%.64s\" set before any point", field);
+        return NULL;
+    }
+    if (!tq_text_field_name(field)) {
+        record(b, TQ_EINVAL, "field \"%.64s\" is not a payload field name the runtime accepts",
+               field);
+        return NULL;
+    }
+    for (size_t i = 0; i < b->collection->scope_count; i++) {
+        if (strcmp(field, b->collection->scope_fields[i]) == 0) {
+            record(b, TQ_EINVAL, "field \"%.64s\" is a scope field set by the runtime", field);
+            return NULL;
+        }
+    }
+    cJSON *payload = b->points[b->count - 1].payload;
+    if (cJSON_GetObjectItemCaseSensitive(payload, field)) {
+        record(b, TQ_EINVAL, "field \"%.64s\" set twice on one point", field);
+        return NULL;
+    }
+    return payload;
+}
+
+static void attach(tq_raw_batch_t *b, cJSON *payload, const char *field, cJSON *value)
+{
+    if (!value || !cJSON_AddItemToObject(payload, field, value)) {
+        cJSON_Delete(value);
+        record(b, TQ_ENOMEM, "%s", "out of memory");
+    }
+}
+
+static int string_ok(const char *s)
+{
+    return s && strlen(s) <= BATCH_VALUE_MAX && tq_text_utf8(s, strlen(s));
+}
+
+static int int_ok(int64_t v)
+{
+    return v >= -9007199254740992LL && v <= 9007199254740992LL;
+}
+
+void tq_raw_batch_keyword(tq_raw_batch_t *b, const char *field, const char *value)
+{
+    cJSON *payload = field_target(b, field);
+    if (!payload)
+        return;
+    if (!string_ok(value)) {
+        record(b, TQ_EINVAL, "field \"%.64s\": value must be valid UTF-8 up to 1 MiB", field);
+        return;
+    }
+    attach(b, payload, field, cJSON_CreateString(value));
+}
+
+void tq_raw_batch_int(tq_raw_batch_t *b, const char *field, int64_t value)
+{
+    cJSON *payload = field_target(b, field);
+    if (!payload)
+        return;
+    if (!int_ok(value)) {
+        record(b, TQ_EINVAL, "field \"%.64s\": integers must lie within +-2^53", field);
+        return;
+    }
+    attach(b, payload, field, tq_json_int(value));
+}
+
+void tq_raw_batch_float(tq_raw_batch_t *b, const char *field, double value)
+{
+    cJSON *payload = field_target(b, field);
+    if (!payload)
+        return;
+    if (!isfinite(value)) {
+        record(b, TQ_EINVAL, "field \"%.64s\": non-finite float", field);
+        return;
+    }
+    attach(b, payload, field, tq_json_double(value));
+}
+
+void tq_raw_batch_bool(tq_raw_batch_t *b, const char *field, int value)
+{
+    cJSON *payload = field_target(b, field);
+    if (payload)
+        attach(b, payload, field, cJSON_CreateBool(value != 0));
+}
+
+/* Checks a value list for the last point; its payload, or NULL when refused. */
+static cJSON *list_target(tq_raw_batch_t *b, const char *field, const void *values,
+                          size_t count)
+{
+    cJSON *payload = field_target(b, field);
+    if (payload && ((count && !values) || count > BATCH_ARRAY_MAX)) {
+        record(b, TQ_EINVAL, "field \"%.64s\": bad value list", field);
+        return NULL;
+    }
+    return payload;
+}
+
+void tq_raw_batch_keyword_array(tq_raw_batch_t *b, const char *field, const char *const *values,
+                                size_t count)
+{
+    cJSON *payload = list_target(b, field, values, count);
+    if (!payload)
+        return;
+    for (size_t i = 0; i < count; i++) {
+        if (!string_ok(values[i])) {
+            record(b, TQ_EINVAL, "field \"%.64s\": value must be valid UTF-8 up to 1 MiB",
+                   field);
+            return;
+        }
+    }
+    attach(b, payload, field, tq_json_string_array(values, count));
+}
+
+void tq_raw_batch_int_array(tq_raw_batch_t *b, const char *field, const int64_t *values,
+                            size_t count)
+{
+    cJSON *payload = list_target(b, field, values, count);
+    if (!payload)
+        return;
+    for (size_t i = 0; i < count; i++) {
+        if (!int_ok(values[i])) {
+            record(b, TQ_EINVAL, "field \"%.64s\": integers must lie within +-2^53", field);
+            return;
+        }
+    }
+    attach(b, payload, field, tq_json_int_array(values, count));
+}
+
+tq_status_t tq_batch_state(const tq_raw_batch_t *b, const tenant_ctx_t **ctx,
+                           const tq_raw_collection_t **collection, size_t *count,
+                           tq_detail_t *detail)
+{
+    if (!b)
+        return tq_fail(detail, TQ_ENOMEM, 0, "the batch could not be created");
+    if (b->error != TQ_OK)
+        return tq_fail(detail, b->error, 0, "%s", b->why);
+    *ctx = b->ctx;
+    *collection = b->collection;
+    *count = b->count;
+    return TQ_OK;
+}
+
+const cJSON *tq_batch_point_json(const tq_raw_batch_t *b, size_t i, const char **key)
+{
+    *key = b->points[i].key;
+    return b->points[i].point;
+}

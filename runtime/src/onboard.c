@@ -1,0 +1,188 @@
+/* onboard.c: creating a tenant's collection and payload indexes, and removing all of a
+ * tenant's data with a check that nothing remains.
+ *
+ * These are admin requests: they always use the endpoint's API key, never a tenant
+ * token. Offboarding in the shared placement deletes by the tenant filter only and then
+ * counts exactly; it must never delete a collection that other tenants share. */
+#include "request.h"
+
+#include "alloc.h"
+#include "detail.h"
+#include "json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const distance_names[] = {"Cosine", "Dot", "Euclid", "Manhattan"};
+static const char *const field_type_names[] = {"keyword", "text", "integer", "float",
+                                               "bool",    "datetime", "uuid"};
+
+/* The CreateCollection body: the named vector, plus tenant-partitioned HNSW in the
+ * shared placement. NULL when out of memory. */
+static cJSON *collection_body(const tq_raw_collection_t *c, tq_placement_t placement)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON *vectors = cJSON_AddObjectToObject(body, "vectors");
+    cJSON *params = vectors ? cJSON_AddObjectToObject(vectors, c->vector_name) : NULL;
+    if (!params || !cJSON_AddNumberToObject(params, "size", c->dim) ||
+        !cJSON_AddStringToObject(params, "distance", distance_names[c->distance]))
+        goto fail;
+    if (placement == TQ_PLACEMENT_SHARED) {
+        cJSON *hnsw = cJSON_AddObjectToObject(body, "hnsw_config");
+        if (!hnsw || !cJSON_AddNumberToObject(hnsw, "payload_m", 16) ||
+            !cJSON_AddNumberToObject(hnsw, "m", 0))
+            goto fail;
+    }
+    return body;
+fail:
+    cJSON_Delete(body);
+    return NULL;
+}
+
+/* GET /collections/C/exists into *out. */
+static tq_status_t exists(tq_op_call_t *call, int *out, tq_detail_t *detail)
+{
+    tq_response_t resp = {0};
+    tq_status_t st =
+        tq_op_send(call, TQ_REQ_COLLECTION_EXISTS, "GET", "/exists", NULL, 1, &resp, detail);
+    if (st == TQ_OK)
+        st = tq_exists_parse(resp.body, resp.len, call->ctx->client->options.max_json_depth, out,
+                             detail);
+    tq_response_free(&resp);
+    return st;
+}
+
+/* PUT /collections/C/index for one field (keyword with is_tenant for tq_tenant in
+ * the shared placement). Qdrant treats an existing index as success. */
+static tq_status_t create_index(tq_op_call_t *call, const char *field, tq_field_type_t type,
+                                int is_tenant, tq_detail_t *detail)
+{
+    tq_response_t resp = {0};
+    tq_status_t st = TQ_OK;
+    cJSON *body = cJSON_CreateObject();
+    int ok = cJSON_AddStringToObject(body, "field_name", field) != NULL;
+    if (ok && is_tenant) {
+        cJSON *schema = cJSON_AddObjectToObject(body, "field_schema");
+        ok = schema && cJSON_AddStringToObject(schema, "type", "keyword") &&
+             cJSON_AddBoolToObject(schema, "is_tenant", 1);
+    } else if (ok) {
+        ok = cJSON_AddStringToObject(body, "field_schema", field_type_names[type]) != NULL;
+    }
+    if (!ok)
+        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    else
+        st = tq_op_send(call, TQ_REQ_INDEX_CREATE, "PUT", "/index?wait=true", body, 1, &resp,
+                        detail);
+    cJSON_Delete(body);
+    tq_response_free(&resp);
+    return st;
+}
+
+tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
+                           tq_detail_t *detail)
+{
+    tq_op_call_t call;
+    tq_response_t resp = {0};
+    cJSON *body = NULL;
+    int present = 0;
+    tq_status_t st = tq_op_begin(&call, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
+    if (st == TQ_OK)
+        st = exists(&call, &present, detail);
+    if (st != TQ_OK)
+        goto cleanup;
+    if (!present) {
+        body = collection_body(collection, call.route.placement);
+        if (!body) {
+            st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+            goto cleanup;
+        }
+        st = tq_op_send(&call, TQ_REQ_COLLECTION_CREATE, "PUT", "?timeout=60", body, 1, &resp,
+                        detail);
+        /* Another process may have created it between the check and the create. */
+        if (st == TQ_ECONFLICT)
+            st = TQ_OK;
+        if (st != TQ_OK)
+            goto cleanup;
+    }
+    st = create_index(&call, TQ_FIELD_TENANT, TQ_FIELD_KEYWORD,
+                      call.route.placement == TQ_PLACEMENT_SHARED, detail);
+    if (st == TQ_OK)
+        st = create_index(&call, TQ_FIELD_KEY, TQ_FIELD_KEYWORD, 0, detail);
+    for (size_t i = 0; st == TQ_OK && i < collection->scope_count; i++)
+        st = create_index(&call, collection->scope_fields[i], TQ_FIELD_KEYWORD, 0, detail);
+    for (size_t i = 0; st == TQ_OK && i < collection->index_count; i++)
+        st = create_index(&call, collection->indexes[i].field, collection->indexes[i].type, 0,
+                          detail);
+cleanup:
+    cJSON_Delete(body);
+    tq_response_free(&resp);
+    return tq_op_end(&call, st, detail);
+}
+
+/* Shared placement: delete by the tenant filter, then count exactly. */
+static tq_status_t offboard_shared(tq_op_call_t *call, tq_detail_t *detail)
+{
+    tq_response_t resp = {0};
+    tq_status_t st = TQ_OK;
+    uint64_t left = 0;
+    cJSON *body = cJSON_CreateObject();
+    cJSON *filter = cJSON_AddObjectToObject(body, "filter");
+    cJSON *must = filter ? cJSON_AddArrayToObject(filter, "must") : NULL;
+    cJSON *cond = tq_json_match_keyword(TQ_FIELD_TENANT, call->ctx->tenant);
+    if (!must || !cond || !cJSON_AddItemToArray(must, cond)) {
+        cJSON_Delete(cond);
+        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        goto cleanup;
+    }
+    st = tq_op_send(call, TQ_REQ_POINTS_DELETE, "POST", "/points/delete?wait=true", body, 1,
+                    &resp, detail);
+    if (st == TQ_ENOTFOUND) {
+        st = TQ_OK; /* no shared collection: nothing of the tenant's exists */
+        goto cleanup;
+    }
+    tq_response_free(&resp);
+    if (st != TQ_OK || !cJSON_AddBoolToObject(body, "exact", 1)) {
+        if (st == TQ_OK)
+            st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        goto cleanup;
+    }
+    st = tq_op_send(call, TQ_REQ_POINTS_COUNT, "POST", "/points/count", body, 1, &resp, detail);
+    if (st == TQ_OK)
+        st = tq_count_parse(resp.body, resp.len, call->ctx->client->options.max_json_depth,
+                            &left, detail);
+    if (st == TQ_OK && left != 0)
+        st = tq_fail(detail, TQ_EVERIFY, 0,
+                     "offboard: %llu points of tenant \"%s\" remain in %s after the delete",
+                     (unsigned long long)left, call->ctx->tenant, call->route.collection);
+cleanup:
+    cJSON_Delete(body);
+    tq_response_free(&resp);
+    return st;
+}
+
+tq_status_t tq_raw_offboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
+                            tq_detail_t *detail)
+{
+    tq_op_call_t call;
+    tq_response_t resp = {0};
+    int present = 1;
+    tq_status_t st = tq_op_begin(&call, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
+    if (st != TQ_OK)
+        goto cleanup;
+    if (call.route.placement == TQ_PLACEMENT_SHARED) {
+        st = offboard_shared(&call, detail);
+        goto cleanup;
+    }
+    st = tq_op_send(&call, TQ_REQ_COLLECTION_DELETE, "DELETE", "?timeout=60", NULL, 1, &resp,
+                    detail);
+    if (st == TQ_ENOTFOUND)
+        st = TQ_OK;
+    if (st == TQ_OK)
+        st = exists(&call, &present, detail);
+    if (st == TQ_OK && present)
+        st = tq_fail(detail, TQ_EVERIFY, 0, "offboard: collection %s still exists after delete",
+                     call.route.collection);
+cleanup:
+    tq_response_free(&resp);
+    return tq_op_end(&call, st, detail);
+}

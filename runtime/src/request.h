@@ -1,0 +1,42 @@
+/* request.h: the steps every raw operation shares: checks, routing, the request, the
+ * statistics. */
+#ifndef TQ_REQUEST_H
+#define TQ_REQUEST_H
+
+#include "ctx.h"
+#include "result.h"
+
+#include <cjson/cJSON.h>
+
+typedef struct tq_op_call {
+    const tenant_ctx_t *ctx;
+    const tq_raw_collection_t *collection;
+    const char *const *scope_values;
+    tq_raw_route_t route;
+    size_t endpoint;
+    tq_op_t op;
+    uint64_t started_us;
+} tq_op_call_t;
+
+/* Checks the context, descriptor and (when `scoped`) scope values, and routes. */
+tq_status_t tq_op_begin(tq_op_call_t *call, const tenant_ctx_t *ctx,
+                        const tq_raw_collection_t *collection, const char *const *scope_values,
+                        int scoped, tq_op_t op, tq_detail_t *detail);
+
+/* Sends METHOD /collections/<route collection><suffix> with `body` (may be NULL);
+ * `admin` selects the endpoint API key over the tenant token. */
+tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
+                       const char *suffix, const cJSON *body, int admin, tq_response_t *out,
+                       tq_detail_t *detail);
+
+/* Records the call's latency and outcome (and a leak-guard trip for TQ_ELEAK); returns
+ * `status`. On TQ_OK also clears `detail`. */
+tq_status_t tq_op_end(tq_op_call_t *call, tq_status_t status, tq_detail_t *detail);
+
+/* The leak guard for this call's context, collection and scope. */
+void tq_op_guard(const tq_op_call_t *call, const char *logical, tq_guard_t *guard);
+
+/* The tenant/scope filter for this call plus optional ids; NULL when out of memory. */
+cJSON *tq_op_filter(const tq_op_call_t *call, const char *const *ids, size_t id_count);
+
+#endif

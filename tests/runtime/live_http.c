@@ -1,0 +1,579 @@
+/* live_http.c: the HTTP transport against a scripted local server: retries (and their
+ * absence for non-idempotent requests), dropped connections, the body-size limit,
+ * per-request credentials on reused connections, keep-alive, error envelopes, the
+ * request shapes of every operation, and the leak guard end to end. */
+#include "test_common.h"
+
+#include "http_fixture.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char count_body[] = "{\"result\":{\"count\":7},\"status\":\"ok\",\"time\":0}";
+static const char exists_false[] = "{\"result\":{\"exists\":false},\"status\":\"ok\",\"time\":0}";
+static const char exists_true[] = "{\"result\":{\"exists\":true},\"status\":\"ok\",\"time\":0}";
+static const char empty_scroll[] =
+    "{\"result\":{\"points\":[],\"next_page_offset\":null},\"status\":\"ok\",\"time\":0}";
+static const char not_found[] =
+    "{\"status\":{\"error\":\"Not found: Collection `kb-notes` doesn't exist!\"},\"time\":0}";
+static const char unauthorized[] = "Must provide an API key or an Authorization bearer token";
+static char big_body[8192];
+static char leak_body[2048];
+
+typedef struct env {
+    fixture_t *fx;
+    tq_registry_t *registry;
+    tq_client_t *client;
+    tenant_ctx_t *acme, *globex;
+} env_t;
+
+static env_t *open_env(int tenant_jwt, size_t max_response_bytes, size_t batch)
+{
+    env_t *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    e->fx = fixture_start();
+    assert_non_null(e->fx);
+    setenv("TENANTQ_QDRANT_URL", fixture_url(e->fx), 1);
+    setenv("TENANTQ_QDRANT_API_KEY", "fixture-key", 1);
+    const char *json = "{\"version\":1,\"tenants\":{\"acme\":{},\"globex\":{}}}";
+    tq_detail_t d;
+    assert_int_equal(tq_registry_parse(json, strlen(json), "t", &e->registry, &d), TQ_OK);
+    tq_client_options_t o;
+    tq_client_options_init(&o);
+    o.retry_base_ms = 1;
+    o.retry_max_ms = 4;
+    o.max_retries = 3;
+    o.tenant_jwt = tenant_jwt;
+    if (max_response_bytes)
+        o.max_response_bytes = max_response_bytes;
+    if (batch)
+        o.upsert_batch_size = batch;
+    assert_int_equal(tq_client_new(e->registry, &o, &e->client, &d), TQ_OK);
+    assert_int_equal(tq_ctx_new(e->client, "acme", &e->acme, &d), TQ_OK);
+    assert_int_equal(tq_ctx_new(e->client, "globex", &e->globex, &d), TQ_OK);
+    return e;
+}
+
+static void close_env(env_t *e)
+{
+    tq_ctx_free(e->acme);
+    tq_ctx_free(e->globex);
+    tq_client_free(e->client);
+    tq_registry_free(e->registry);
+    fixture_stop(e->fx);
+    free(e);
+}
+
+static const tq_op_stats_t *op_stats(tq_stats_t *s, const char *tenant, tq_op_t op)
+{
+    for (size_t i = 0; i < s->tenant_count; i++) {
+        if (strcmp(s->tenants[i].tenant, tenant) == 0)
+            return &s->tenants[i].ops[op];
+    }
+    fail_msg("no stats for %s", tenant);
+    return NULL;
+}
+
+static void retries_503_then_succeeds(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 0, 0);
+    const fixture_step_t steps[] = {{503, "busy", 0}, {503, "busy", 0}, {200, count_body, 0}};
+    fixture_script(e->fx, steps, 3, NULL);
+    uint64_t n = 0;
+    tq_detail_t d;
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_OK);
+    assert_int_equal(n, 7);
+    assert_int_equal(fixture_request_count(e->fx), 3);
+    for (size_t i = 0; i < 3; i++) {
+        fixture_request_t r = fixture_request(e->fx, i);
+        assert_string_equal(r.method, "POST");
+        assert_string_equal(r.url, "/collections/kb-notes/points/count");
+    }
+    tq_stats_t *s;
+    assert_int_equal(tq_client_stats(e->client, &s), TQ_OK);
+    const tq_op_stats_t *o = op_stats(s, "acme", TQ_OP_COUNT);
+    assert_int_equal(o->requests, 3);
+    assert_int_equal(o->retries, 2);
+    assert_int_equal(o->calls, 1);
+    assert_int_equal(o->errors, 0);
+    tq_stats_free(s);
+    close_env(e);
+}
+
+static void persistent_429_is_busy(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 0, 0);
+    const fixture_step_t busy = {429, "{\"status\":{\"error\":\"Too many requests\"},\"time\":0}", 0};
+    fixture_script(e->fx, NULL, 0, &busy);
+    uint64_t n = 0;
+    tq_detail_t d;
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_EBUSY);
+    assert_int_equal(d.http_status, 429);
+    assert_non_null(strstr(d.message, "Too many requests"));
+    assert_int_equal(fixture_request_count(e->fx), 4); /* 1 + max_retries */
+    close_env(e);
+}
+
+static void collection_create_is_not_retried(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 0, 0);
+    const fixture_step_t steps[] = {{200, exists_false, 0}, {503, "unavailable", 0}};
+    fixture_script(e->fx, steps, 2, NULL);
+    tq_detail_t d;
+    assert_int_equal(tq_raw_onboard(e->acme, &tq_test_notes, &d), TQ_EBUSY);
+    assert_int_equal(fixture_request_count(e->fx), 2);
+    assert_string_equal(fixture_request(e->fx, 1).method, "PUT");
+    assert_string_equal(fixture_request(e->fx, 1).url, "/collections/kb-notes");
+    /* the same failure on an idempotent index request is retried */
+    const fixture_step_t steps2[] = {{200, exists_true, 0}, {503, "x", 0}, {200, NULL, 0}};
+    fixture_script(e->fx, steps2, 3, NULL);
+    assert_int_equal(tq_raw_onboard(e->acme, &tq_test_notes, &d), TQ_OK);
+    assert_string_equal(fixture_request(e->fx, 1).url, "/collections/kb-notes/index?wait=true");
+    assert_string_equal(fixture_request(e->fx, 2).url, "/collections/kb-notes/index?wait=true");
+    /* exists, tq_tenant (twice), tq_key */
+    assert_int_equal(fixture_request_count(e->fx), 4);
+    close_env(e);
+}
+
+static void dropped_connection_is_retried(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 0, 0);
+    const fixture_step_t steps[] = {{0, NULL, 0}, {200, count_body, 0}};
+    fixture_script(e->fx, steps, 2, NULL);
+    uint64_t n = 0;
+    tq_detail_t d;
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_OK);
+    assert_int_equal(n, 7);
+    assert_int_equal(fixture_request_count(e->fx), 2);
+    close_env(e);
+}
+
+static void oversized_answer_is_refused(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 2048, 0);
+    memset(big_body, ' ', sizeof big_body - 1);
+    memcpy(big_body, count_body, strlen(count_body));
+    const fixture_step_t big = {200, big_body, 0};
+    fixture_script(e->fx, NULL, 0, &big);
+    uint64_t n = 99;
+    tq_detail_t d;
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_ELIMIT);
+    assert_non_null(strstr(d.message, "max_response_bytes (2048)"));
+    assert_int_equal(n, 99);
+    assert_int_equal(fixture_request_count(e->fx), 1);
+    close_env(e);
+}
+
+static void expect_bearer_for(const fixture_request_t *r, const char *tenant,
+                              const char *collection)
+{
+    assert_string_equal(r->api_key, "");
+    assert_memory_equal(r->authorization, "Bearer ", 7);
+    char *claims_text = tq_test_jwt_claims(r->authorization + 7);
+    assert_non_null(claims_text);
+    cJSON *claims = cJSON_Parse(claims_text);
+    free(claims_text);
+    assert_string_equal(cJSON_GetObjectItem(claims, "sub")->valuestring, tenant);
+    cJSON *access = cJSON_GetObjectItem(claims, "access");
+    assert_int_equal(cJSON_GetArraySize(access), 1);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(access, 0), "collection")->valuestring, collection);
+    cJSON_Delete(claims);
+}
+
+static void credentials_are_chosen_per_request(void **state)
+{
+    (void)state;
+    env_t *e = open_env(1, 0, 0);
+    const fixture_step_t ok = {200, count_body, 0};
+    fixture_script(e->fx, NULL, 0, &ok);
+    uint64_t n;
+    tq_detail_t d;
+    size_t before = fixture_connections(e->fx);
+    tenant_ctx_t *order[] = {e->acme, e->globex, e->acme, e->globex, e->globex, e->acme};
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(tq_raw_count(order[i], &tq_test_docs, (const char *[]){"t"}, NULL, &n, &d),
+                         TQ_OK);
+    assert_int_equal(fixture_request_count(e->fx), 6);
+    for (size_t i = 0; i < 6; i++) {
+        fixture_request_t r = fixture_request(e->fx, i);
+        const char *t = tq_ctx_tenant(order[i]);
+        char coll[64];
+        snprintf(coll, sizeof coll, "kb-docs--%s", t);
+        char url[128];
+        snprintf(url, sizeof url, "/collections/%s/points/count", coll);
+        assert_string_equal(r.url, url);
+        expect_bearer_for(&r, t, coll);
+    }
+    /* one keep-alive connection served all six */
+    assert_int_equal(fixture_connections(e->fx) - before, 1);
+
+    /* admin requests carry the API key and no token */
+    const fixture_step_t steps[] = {{200, exists_true, 0}};
+    fixture_script(e->fx, steps, 1, NULL);
+    assert_int_equal(tq_raw_onboard(e->acme, &tq_test_docs, &d), TQ_OK);
+    size_t count = fixture_request_count(e->fx);
+    assert_int_equal(count, 5); /* exists + tq_tenant, tq_key, team, year */
+    for (size_t i = 0; i < count; i++) {
+        fixture_request_t r = fixture_request(e->fx, i);
+        assert_string_equal(r.api_key, "fixture-key");
+        assert_string_equal(r.authorization, "");
+    }
+    /* and a data request right after an admin one on the same connection has no key */
+    fixture_script(e->fx, NULL, 0, &ok);
+    assert_int_equal(tq_raw_count(e->globex, &tq_test_notes, NULL, NULL, &n, &d), TQ_OK);
+    fixture_request_t r = fixture_request(e->fx, 0);
+    expect_bearer_for(&r, "globex", "kb-notes");
+    close_env(e);
+
+    e = open_env(0, 0, 0);
+    fixture_script(e->fx, NULL, 0, &ok);
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_OK);
+    r = fixture_request(e->fx, 0);
+    assert_string_equal(r.api_key, "fixture-key");
+    assert_string_equal(r.authorization, "");
+    close_env(e);
+}
+
+static void error_envelopes(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 0, 0);
+    const fixture_step_t nf = {404, not_found, 0};
+    fixture_script(e->fx, NULL, 0, &nf);
+    uint64_t n;
+    tq_detail_t d;
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_ENOTFOUND);
+    assert_int_equal(d.http_status, 404);
+    assert_non_null(strstr(d.message, "Not found: Collection `kb-notes` doesn't exist!"));
+    const fixture_step_t un = {401, unauthorized, 0};
+    fixture_script(e->fx, NULL, 0, &un);
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_EAUTH);
+    assert_non_null(strstr(d.message, unauthorized));
+    assert_null(strstr(d.message, "fixture-key"));
+    const fixture_step_t conflict = {409, "{\"status\":{\"error\":\"exists\"}}", 0};
+    fixture_script(e->fx, NULL, 0, &conflict);
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_ECONFLICT);
+    const fixture_step_t bad = {400, "{\"status\":{\"error\":\"Wrong input\"}}", 0};
+    fixture_script(e->fx, NULL, 0, &bad);
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_EHTTP);
+    assert_int_equal(fixture_request_count(e->fx), 1);
+    const fixture_step_t junk = {200, "<html>", 0};
+    fixture_script(e->fx, NULL, 0, &junk);
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_EPROTO);
+    close_env(e);
+}
+
+static void connection_refused(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 0, 0);
+    fixture_t *fx = e->fx;
+    char url[64];
+    snprintf(url, sizeof url, "%s", fixture_url(fx));
+    tq_ctx_free(e->acme);
+    tq_ctx_free(e->globex);
+    tq_client_free(e->client);
+    fixture_stop(fx);
+    e->fx = NULL;
+    /* the fixture's port is closed now */
+    setenv("TENANTQ_QDRANT_URL", url, 1);
+    tq_client_options_t o;
+    tq_client_options_init(&o);
+    o.retry_base_ms = 1;
+    o.retry_max_ms = 2;
+    o.max_retries = 2;
+    tq_detail_t d;
+    assert_int_equal(tq_client_new(e->registry, &o, &e->client, &d), TQ_OK);
+    assert_int_equal(tq_ctx_new(e->client, "acme", &e->acme, &d), TQ_OK);
+    e->globex = NULL;
+    uint64_t n;
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_ECONNECT);
+    assert_non_null(strstr(d.message, url));
+    tq_stats_t *s;
+    assert_int_equal(tq_client_stats(e->client, &s), TQ_OK);
+    assert_int_equal(op_stats(s, "acme", TQ_OP_COUNT)->requests, 3);
+    assert_int_equal(op_stats(s, "acme", TQ_OP_COUNT)->errors, 1);
+    tq_stats_free(s);
+    close_env(e);
+}
+
+static cJSON *body_of(fixture_t *fx, size_t i)
+{
+    fixture_request_t r = fixture_request(fx, i);
+    assert_non_null(r.body);
+    cJSON *body = cJSON_Parse(r.body);
+    assert_non_null(body);
+    return body;
+}
+
+/* Checks that `filter` starts with the tenant and scope conditions. */
+static void expect_tenant_filter(const cJSON *body, const char *tenant, const char *team)
+{
+    const cJSON *must = cJSON_GetObjectItem(cJSON_GetObjectItem(body, "filter"), "must");
+    assert_true(cJSON_IsArray(must));
+    const cJSON *c0 = cJSON_GetArrayItem(must, 0);
+    assert_string_equal(cJSON_GetObjectItem(c0, "key")->valuestring, "tq_tenant");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(c0, "match"), "value")->valuestring, tenant);
+    if (team) {
+        const cJSON *c1 = cJSON_GetArrayItem(must, 1);
+        assert_string_equal(cJSON_GetObjectItem(c1, "key")->valuestring, "team");
+        assert_string_equal(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(c1, "match"), "value")->valuestring, team);
+    }
+}
+
+static void request_shapes(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 0, 2);
+    const char *scope[] = {"team-a"};
+    tq_detail_t d;
+    tq_raw_result_t r;
+    const fixture_step_t scroll = {200, empty_scroll, 0};
+
+    /* get: a filtered scroll with has_id, never a bare retrieve */
+    fixture_script(e->fx, NULL, 0, &scroll);
+    const char *keys[] = {"doc-1"};
+    assert_int_equal(tq_raw_get(e->acme, &tq_test_docs, scope, keys, 1, 0, &r, &d), TQ_OK);
+    assert_int_equal(r.count, 0);
+    tq_raw_result_free(&r);
+    assert_string_equal(fixture_request(e->fx, 0).url, "/collections/kb-docs--acme/points/scroll");
+    cJSON *body = body_of(e->fx, 0);
+    expect_tenant_filter(body, "acme", "team-a");
+    const cJSON *has_id = cJSON_GetObjectItem(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(body, "filter"), "must"), 2),
+        "has_id");
+    assert_string_equal(cJSON_GetArrayItem(has_id, 0)->valuestring,
+                        "e725b592-3905-57a1-a9a8-f7bf4ba21426");
+    cJSON_Delete(body);
+
+    /* search: the universal query endpoint with the named vector */
+    const fixture_step_t query = {200, "{\"result\":{\"points\":[]},\"status\":\"ok\",\"time\":0}", 0};
+    fixture_script(e->fx, NULL, 0, &query);
+    const float v[2] = {0.5f, 0.25f};
+    tq_raw_filter_t *f = tq_raw_filter_new();
+    tq_raw_filter_match_keyword(f, "lang", "en");
+    double threshold = 0.5;
+    assert_int_equal(
+        tq_raw_search(e->acme, &tq_test_docs, scope, v, 2, f, 5, &threshold, 0, &r, &d), TQ_OK);
+    tq_raw_result_free(&r);
+    assert_string_equal(fixture_request(e->fx, 0).url, "/collections/kb-docs--acme/points/query");
+    body = body_of(e->fx, 0);
+    expect_tenant_filter(body, "acme", "team-a");
+    assert_string_equal(cJSON_GetObjectItem(body, "using")->valuestring, "text");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(body, "query")), 2);
+    assert_int_equal(cJSON_GetObjectItem(body, "limit")->valueint, 5);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(body, "with_payload")));
+    assert_true(cJSON_GetObjectItem(body, "score_threshold")->valuedouble == 0.5);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(body, "filter"),
+                                                            "must")),
+                     3);
+    cJSON_Delete(body);
+    /* non-finite query vectors never leave the process */
+    const float bad[2] = {1.0f / 0.0f, 0};
+    assert_int_equal(tq_raw_search(e->acme, &tq_test_docs, scope, bad, 2, f, 5, NULL, 0, &r, &d),
+                     TQ_EINVAL);
+    assert_int_equal(fixture_request_count(e->fx), 1);
+    tq_raw_filter_free(f);
+
+    /* delete by key and by filter go through the filtered delete */
+    fixture_script(e->fx, NULL, 0, NULL);
+    assert_int_equal(tq_raw_delete_keys(e->acme, &tq_test_docs, scope, keys, 1, &d), TQ_OK);
+    assert_int_equal(tq_raw_delete_filter(e->acme, &tq_test_docs, scope, NULL, &d), TQ_OK);
+    for (size_t i = 0; i < 2; i++) {
+        assert_string_equal(fixture_request(e->fx, i).url,
+                            "/collections/kb-docs--acme/points/delete?wait=true");
+        body = body_of(e->fx, i);
+        expect_tenant_filter(body, "acme", "team-a");
+        assert_null(cJSON_GetObjectItem(body, "points"));
+        cJSON_Delete(body);
+    }
+
+    /* scroll passes the cursor */
+    fixture_script(e->fx, NULL, 0, &scroll);
+    assert_int_equal(tq_raw_scroll(e->acme, &tq_test_docs, scope, NULL, 10,
+                                   "e725b592-3905-57a1-a9a8-f7bf4ba21426", 1, &r, &d),
+                     TQ_OK);
+    tq_raw_result_free(&r);
+    body = body_of(e->fx, 0);
+    assert_string_equal(cJSON_GetObjectItem(body, "offset")->valuestring,
+                        "e725b592-3905-57a1-a9a8-f7bf4ba21426");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(body, "with_vector")));
+    cJSON_Delete(body);
+    assert_int_equal(tq_raw_scroll(e->acme, &tq_test_docs, scope, NULL, 10, "../x", 1, &r, &d),
+                     TQ_EINVAL);
+
+    /* upsert in chunks of 2, wait=true; a failing chunk names its first key */
+    const fixture_step_t steps[] = {{200, NULL, 0}, {500, "{\"status\":{\"error\":\"boom\"}}", 0}};
+    fixture_script(e->fx, steps, 2, NULL);
+    tq_raw_batch_t *b = tq_raw_batch_new(e->acme, &tq_test_docs, scope);
+    const char *names[] = {"k0", "k1", "k2", "k3", "k4"};
+    for (size_t i = 0; i < 5; i++)
+        tq_raw_batch_point(b, names[i], v, 2);
+    assert_int_equal(tq_raw_batch_upsert(b, &d), TQ_EHTTP);
+    assert_non_null(strstr(d.message, "first key not written: \"k2\""));
+    assert_non_null(strstr(d.message, "boom"));
+    assert_int_equal(fixture_request_count(e->fx), 2);
+    assert_string_equal(fixture_request(e->fx, 0).method, "PUT");
+    assert_string_equal(fixture_request(e->fx, 0).url, "/collections/kb-docs--acme/points?wait=true");
+    body = body_of(e->fx, 0);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(body, "points")), 2);
+    cJSON_Delete(body);
+    fixture_script(e->fx, NULL, 0, NULL);
+    assert_int_equal(tq_raw_batch_upsert(b, &d), TQ_OK);
+    assert_int_equal(fixture_request_count(e->fx), 3);
+    tq_raw_batch_free(b);
+
+    /* offboard in the shared placement: filtered delete, then exact count */
+    const fixture_step_t off[] = {{200, NULL, 0}, {200, count_body, 0}};
+    fixture_script(e->fx, off, 2, NULL);
+    assert_int_equal(tq_raw_offboard(e->acme, &tq_test_notes, &d), TQ_EVERIFY);
+    assert_non_null(strstr(d.message, "7 points"));
+    body = body_of(e->fx, 1);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(body, "exact")));
+    expect_tenant_filter(body, "acme", NULL);
+    cJSON_Delete(body);
+    close_env(e);
+}
+
+static void leak_guard_end_to_end(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 0, 0);
+    const char *scope[] = {"team-a"};
+    char foreign_id[TQ_UUID_STR_LEN + 1];
+    tq_detail_t d;
+    assert_int_equal(tq_raw_point_id(e->globex, &tq_test_docs, scope, "doc-1", foreign_id, &d),
+                     TQ_OK);
+    snprintf(leak_body, sizeof leak_body,
+             "{\"result\":{\"points\":[{\"id\":\"%s\",\"payload\":{\"tq_tenant\":\"globex\","
+             "\"tq_key\":\"doc-1\",\"team\":\"team-a\",\"secret\":\"globex data\"}}],"
+             "\"next_page_offset\":null},\"status\":\"ok\",\"time\":0}",
+             foreign_id);
+    const fixture_step_t leak = {200, leak_body, 0};
+    fixture_script(e->fx, NULL, 0, &leak);
+    tq_raw_result_t r;
+    memset(&r, 0, sizeof r);
+    const char *keys[] = {"doc-1"};
+    assert_int_equal(tq_raw_get(e->acme, &tq_test_docs, scope, keys, 1, 0, &r, &d), TQ_ELEAK);
+    assert_int_equal(r.count, 0);
+    assert_null(r.points);
+    assert_non_null(strstr(d.message, "kb-docs--acme"));
+    assert_non_null(strstr(d.message, foreign_id));
+    assert_null(strstr(d.message, "globex data"));
+    assert_int_equal(tq_raw_scroll(e->acme, &tq_test_docs, scope, NULL, 10, NULL, 0, &r, &d),
+                     TQ_ELEAK);
+    tq_stats_t *s;
+    assert_int_equal(tq_client_stats(e->client, &s), TQ_OK);
+    assert_int_equal(s->leak_guard_trips, 2);
+    for (size_t i = 0; i < s->tenant_count; i++)
+        assert_int_equal(s->tenants[i].leak_guard_trips,
+                         strcmp(s->tenants[i].tenant, "acme") == 0 ? 2 : 0);
+    assert_int_equal(op_stats(s, "acme", TQ_OP_GET)->errors, 1);
+    tq_stats_free(s);
+    close_env(e);
+}
+
+static void total_timeout_is_final(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 0, 0);
+    tq_client_free(e->client);
+    tq_ctx_free(e->acme);
+    tq_ctx_free(e->globex);
+    tq_client_options_t o;
+    tq_client_options_init(&o);
+    o.total_timeout_ms = 200;
+    o.retry_base_ms = 1;
+    tq_detail_t d;
+    assert_int_equal(tq_client_new(e->registry, &o, &e->client, &d), TQ_OK);
+    assert_int_equal(tq_ctx_new(e->client, "acme", &e->acme, &d), TQ_OK);
+    assert_int_equal(tq_ctx_new(e->client, "globex", &e->globex, &d), TQ_OK);
+    const fixture_step_t slow = {200, count_body, 1000};
+    fixture_script(e->fx, NULL, 0, &slow);
+    uint64_t n = 0;
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_ETIMEOUT);
+    /* a timeout is not retried: the server may still be working on the request */
+    assert_int_equal(fixture_request_count(e->fx), 1);
+    close_env(e);
+}
+
+static void https_with_a_ca_file(void **state)
+{
+    (void)state;
+    char *cert = NULL, *key = NULL;
+    assert_int_equal(fixture_make_cert(&cert, &key), 0);
+    fixture_t *fx = fixture_start_tls(cert, key);
+    assert_non_null(fx);
+    assert_memory_equal(fixture_url(fx), "https://", 8);
+    char ca_path[] = "/tmp/tq-ca-XXXXXX";
+    int fd = mkstemp(ca_path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, cert, strlen(cert)), (ssize_t)strlen(cert));
+    close(fd);
+    setenv("TENANTQ_QDRANT_URL", fixture_url(fx), 1);
+    setenv("TENANTQ_QDRANT_API_KEY", "fixture-key", 1);
+    const char *json = "{\"version\":1,\"tenants\":{\"acme\":{}}}";
+    tq_registry_t *reg;
+    tq_detail_t d;
+    assert_int_equal(tq_registry_parse(json, strlen(json), "t", &reg, &d), TQ_OK);
+    const fixture_step_t ok = {200, count_body, 0};
+    for (int with_ca = 0; with_ca < 2; with_ca++) {
+        tq_client_options_t o;
+        tq_client_options_init(&o);
+        o.max_retries = 0;
+        o.ca_file = with_ca ? ca_path : NULL;
+        tq_client_t *client;
+        tenant_ctx_t *acme;
+        assert_int_equal(tq_client_new(reg, &o, &client, &d), TQ_OK);
+        assert_int_equal(tq_ctx_new(client, "acme", &acme, &d), TQ_OK);
+        fixture_script(fx, NULL, 0, &ok);
+        uint64_t n = 0;
+        tq_status_t st = tq_raw_count(acme, &tq_test_notes, NULL, NULL, &n, &d);
+        if (with_ca) {
+            assert_int_equal(st, TQ_OK);
+            assert_int_equal(n, 7);
+            assert_string_equal(fixture_request(fx, 0).api_key, "fixture-key");
+        } else {
+            /* a self-signed server is refused by the system trust store */
+            assert_int_equal(st, TQ_ETLS);
+            assert_int_equal(fixture_request_count(fx), 0);
+        }
+        tq_ctx_free(acme);
+        tq_client_free(client);
+    }
+    tq_registry_free(reg);
+    unlink(ca_path);
+    fixture_stop(fx);
+    free(cert);
+    free(key);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(retries_503_then_succeeds),
+        cmocka_unit_test(persistent_429_is_busy),
+        cmocka_unit_test(collection_create_is_not_retried),
+        cmocka_unit_test(dropped_connection_is_retried),
+        cmocka_unit_test(oversized_answer_is_refused),
+        cmocka_unit_test(credentials_are_chosen_per_request),
+        cmocka_unit_test(error_envelopes),
+        cmocka_unit_test(connection_refused),
+        cmocka_unit_test(request_shapes),
+        cmocka_unit_test(leak_guard_end_to_end),
+        cmocka_unit_test(https_with_a_ca_file),
+        cmocka_unit_test(total_timeout_is_final),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
