@@ -1,0 +1,77 @@
+/* emit.h: the emitters of tenantq-gen (header, source, manifest) and what they share. */
+#ifndef TQ_GEN_EMIT_H
+#define TQ_GEN_EMIT_H
+
+#include "buf.h"
+#include "schema.h"
+
+/* What the three emitters are given. */
+typedef struct gen_input {
+    const tq_schema_t *schema;
+    const char *schema_path;   /* relative, as printed in banners and the manifest */
+    const char *schema_sha256; /* 64 lowercase hex digits */
+} gen_input_t;
+
+/* The two banner lines every generated C file starts with. */
+void emit_banner(gen_buf_t *out, const gen_input_t *in);
+
+/* <name>.tq.h, <name>.tq.c */
+void emit_header(gen_buf_t *out, const gen_input_t *in);
+void emit_source(gen_buf_t *out, const gen_input_t *in);
+
+/* A generated output file for the manifest. */
+typedef struct gen_file {
+    const char *path; /* relative to the manifest's directory */
+    const char *sha256;
+} gen_file_t;
+
+/* <name>.tq.json; `files` sorted by path. */
+void emit_manifest(gen_buf_t *out, const gen_input_t *in, const gen_file_t *files,
+                   size_t file_count);
+
+/* ---- shared by the emitters (emit_common.c) ---- */
+
+#define GEN_NAME_MAX (4 * TQ_SCHEMA_NAME_MAX + 32)
+#define GEN_MAX_PARAMS (TQ_SCHEMA_MAX_SCOPES + 12)
+
+typedef struct gen_params {
+    size_t count;
+    char text[GEN_MAX_PARAMS][GEN_NAME_MAX];
+} gen_params_t;
+
+/* "kb_chunks_search" */
+void gen_op_name(char *dst, size_t size, const tq_schema_t *s, const tq_schema_collection_t *c,
+                 tq_schema_op_t op);
+
+/* "KB_CHUNKS" style upper-case copy. */
+void gen_upper(char *dst, size_t size, const char *src);
+
+/* "KB_CHUNKS_DIM" */
+void gen_dim_macro(char *dst, size_t size, const tq_schema_t *s, const tq_schema_collection_t *c);
+
+/* The parameters of operation `op`: ctx, the scopes, the operation's own, detail. */
+void gen_op_params(const tq_schema_t *s, const tq_schema_collection_t *c, tq_schema_op_t op,
+                   gen_params_t *params);
+
+/* Prints `lead name(` and the parameters one per line, aligned, then `end`. */
+void emit_signature(gen_buf_t *out, const char *lead, const char *name,
+                    const gen_params_t *params, const char *end);
+
+/* Prints `indent` `head` (ending in "(") and the ", "-separated `args`, wrapping
+ * before 96 columns with continuation lines aligned after the parenthesis, then ");\n".
+ * Arguments must not contain ", " themselves. */
+void emit_call(gen_buf_t *out, const char *indent, const char *head, const char *args);
+
+/* Whether a collection has a read that returns records (get, search, scroll). */
+int gen_returns_records(const tq_schema_collection_t *c);
+
+/* Whether an operation takes a typed filter (given the collection has filterable
+ * fields). */
+int gen_op_takes_filter(const tq_schema_collection_t *c, tq_schema_op_t op);
+
+/* Calls `fn` with every public function the files define, in sorted order; when out
+ * of memory it calls `fn` once with NULL instead. */
+void gen_each_function(const tq_schema_t *s, void (*fn)(void *ctx, const char *name),
+                       void *ctx);
+
+#endif

@@ -1,0 +1,10 @@
+# Fuzzer over the schema language (lexer, parser, checks, diagnostics rendering),
+# seeded with the schemas of the schema and codegen tests.
+set(schema_dir ${PROJECT_SOURCE_DIR}/schema)
+tenantq_add_fuzzer(fuzz_schema_parse
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/schema_parse.c
+          ${schema_dir}/checks.c ${schema_dir}/diag.c ${schema_dir}/lexer.c
+          ${schema_dir}/mem.c ${schema_dir}/names.c ${schema_dir}/parser.c
+          ${schema_dir}/schema.c ${PROJECT_SOURCE_DIR}/tests/schema/util.c
+  INCLUDES ${schema_dir} ${PROJECT_SOURCE_DIR}/tests/schema
+  CORPUS ${PROJECT_SOURCE_DIR}/tests/schema/cases)
