@@ -1,0 +1,387 @@
+/* analyze.c: parses one translation unit with libclang and walks it once, handing
+ * inclusions and cursors to the rule files.
+ *
+ * Fails closed: a unit with any error-severity diagnostic, or that libclang cannot
+ * parse at all, is recorded as not analysed (exit 2) and contributes no findings.
+ * System headers and exempt files (runtime tree, contract headers, verified generated
+ * code) are skipped as whole subtrees, which is also what keeps the walk fast. */
+#include "analyze.h"
+#include "internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef TQC_CLANG_RESOURCE_DIR
+#error "TQC_CLANG_RESOURCE_DIR must name the clang 14 resource directory"
+#endif
+
+static size_t slot_hash(CXFile f)
+{
+    uintptr_t p = (uintptr_t)f;
+    return (size_t)((p >> 4) * (uintptr_t)0x9E3779B97F4A7C15u);
+}
+
+static int slots_grow(tqc_tu_t *t)
+{
+    size_t cap = t->slot_cap ? t->slot_cap * 2 : 256;
+    tqc_file_slot_t *slots = calloc(cap, sizeof *slots);
+    if (!slots) {
+        return -1;
+    }
+    for (size_t i = 0; i < t->slot_cap; i++) {
+        if (t->slots[i].cx) {
+            size_t j = slot_hash(t->slots[i].cx) & (cap - 1);
+            while (slots[j].cx) {
+                j = (j + 1) & (cap - 1);
+            }
+            slots[j] = t->slots[i];
+        }
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->slot_cap = cap;
+    return 0;
+}
+
+/* 1 when `path` (as libclang names it) lies inside the repository root. */
+static int inside_root(const tqc_session_t *s, const char *path)
+{
+    if (strcmp(s->root, "/") == 0) {
+        return 0;
+    }
+    if (path[0] == '/') {
+        return tqc_path_is_under(path, s->root);
+    }
+    char *resolved = tqc_path_resolve(path);
+    int inside = resolved && tqc_path_is_under(resolved, s->root);
+    free(resolved);
+    return inside;
+}
+
+const tqc_file_slot_t *tqc_tu_slot(tqc_tu_t *t, CXFile f)
+{
+    if (!f) {
+        return NULL;
+    }
+    if (t->slot_cap) {
+        for (size_t i = slot_hash(f) & (t->slot_cap - 1);; i = (i + 1) & (t->slot_cap - 1)) {
+            if (!t->slots[i].cx) {
+                break;
+            }
+            if (t->slots[i].cx == f) {
+                return &t->slots[i];
+            }
+        }
+    }
+    if ((t->slot_count + 1) * 2 > t->slot_cap && slots_grow(t) != 0) {
+        t->failed = 1;
+        return NULL;
+    }
+    size_t i = slot_hash(f) & (t->slot_cap - 1);
+    while (t->slots[i].cx) {
+        i = (i + 1) & (t->slot_cap - 1);
+    }
+    tqc_file_slot_t *slot = &t->slots[i];
+    slot->cx = f;
+    t->slot_count++;
+    CXString name = clang_getFileName(f);
+    const char *path = clang_getCString(name);
+    if (!path) {
+        path = "";
+    }
+    slot->is_system = (unsigned)clang_Location_isInSystemHeader(
+        clang_getLocationForOffset(t->tu, f, 0));
+    if (slot->is_system && inside_root(t->s, path)) {
+        /* -isystem must not hide the repository's own headers from the rules. */
+        slot->is_system = 0;
+    }
+    slot->is_raw = (unsigned)tqc_path_has_suffix(path, "tenantq/raw.h");
+    if (!slot->is_system) {
+        slot->file = tqc_file_get(t->s, path);
+        if (!slot->file) {
+            t->failed = 1;
+        } else {
+            slot->is_raw |= slot->file->is_raw_header;
+            slot->is_internal = slot->file->is_internal;
+        }
+    } else if (strstr(path, "/runtime/src/")) {
+        int internal = 0;
+        (void)tqc_path_in_runtime_tree(path, &internal);
+        slot->is_internal = (unsigned)internal;
+    }
+    if (slot->is_raw) {
+        t->has_raw_header = 1;
+    }
+    clang_disposeString(name);
+    return slot;
+}
+
+int tqc_cursor_loc(tqc_tu_t *t, CXCursor c, tqc_loc_t *loc)
+{
+    CXFile f = NULL, fe = NULL;
+    unsigned line = 0, column = 0, end_line = 0, end_column = 0;
+    clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, &column, NULL);
+    const tqc_file_slot_t *slot = tqc_tu_slot(t, f);
+    if (!slot || !slot->file || slot->file->exempt) {
+        return 0;
+    }
+    clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(c)), &fe, &end_line,
+                               &end_column, NULL);
+    if (fe != f || end_line < line) {
+        end_line = line;
+        end_column = column + 1;
+    }
+    loc->file = slot->file;
+    loc->line = line;
+    loc->column = column;
+    loc->end_line = end_line;
+    loc->end_column = end_column;
+    return 1;
+}
+
+int tqc_decl_is_raw(tqc_tu_t *t, CXCursor decl, const char *name)
+{
+    if (strncmp(name, "tq_raw_", 7) == 0) {
+        return 1;
+    }
+    if (!t->has_raw_header) {
+        return 0;
+    }
+    CXFile f = NULL;
+    clang_getExpansionLocation(clang_getCursorLocation(decl), &f, NULL, NULL, NULL);
+    const tqc_file_slot_t *slot = tqc_tu_slot(t, f);
+    return slot && slot->is_raw;
+}
+
+void tqc_report(tqc_tu_t *t, tqc_rule_t rule, const tqc_loc_t *loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = tqc_vformat(fmt, ap);
+    va_end(ap);
+    if (!message) {
+        t->failed = 1;
+        return;
+    }
+    tqc_finding_add(t->s, rule, loc->file, loc->line, loc->column, loc->end_line,
+                    loc->end_column, "%s", message);
+    free(message);
+}
+
+static void on_inclusion(CXFile included, CXSourceLocation *stack, unsigned depth,
+                         CXClientData data)
+{
+    tqc_tu_t *t = data;
+    const tqc_file_slot_t *slot = tqc_tu_slot(t, included);
+    if (slot && depth > 0) {
+        tqc_tq003_inclusion(t, included, slot, stack[0]);
+    }
+}
+
+static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    tqc_tu_t *t = data;
+    enum CXCursorKind kind = clang_getCursorKind(c);
+    switch (kind) {
+    case CXCursor_StringLiteral: {
+        char *value = tqc_string_literal_value(c);
+        if (value) {
+            tqc_tq002_string(t, c, value);
+            tqc_tq005_string(t, c, value);
+            free(value);
+        }
+        return CXChildVisit_Continue;
+    }
+    case CXCursor_CallExpr: {
+        CXString name = clang_getCursorSpelling(c);
+        const char *callee = clang_getCString(name);
+        if (callee && callee[0]) {
+            tqc_tq004_call(t, c, callee);
+            tqc_tq007_call(t, c, callee);
+        }
+        clang_disposeString(name);
+        break;
+    }
+    default:
+        break;
+    }
+    tqc_tq001_cursor(t, c, kind);
+    tqc_tq004_cursor(t, c, kind);
+    return CXChildVisit_Recurse;
+}
+
+static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientData data)
+{
+    tqc_tu_t *t = data;
+    CXFile f = NULL;
+    clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
+    const tqc_file_slot_t *slot = tqc_tu_slot(t, f);
+    if (!slot || !slot->file || slot->file->exempt) {
+        return CXChildVisit_Continue;
+    }
+    if (visit(c, parent, data) == CXChildVisit_Recurse) {
+        clang_visitChildren(c, visit, data);
+    }
+    return CXChildVisit_Continue;
+}
+
+/* Prints the unit's error diagnostics; returns how many there were. */
+static unsigned report_errors(tqc_session_t *s, CXTranslationUnit tu)
+{
+    unsigned errors = 0;
+    unsigned n = clang_getNumDiagnostics(tu);
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu, i);
+        if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+            CXString text = clang_formatDiagnostic(d, clang_defaultDiagnosticDisplayOptions());
+            pthread_mutex_lock(&s->lock);
+            fprintf(stderr, "%s\n", clang_getCString(text));
+            pthread_mutex_unlock(&s->lock);
+            clang_disposeString(text);
+            errors++;
+        }
+        clang_disposeDiagnostic(d);
+    }
+    return errors;
+}
+
+/* When every error of a unit is the driver's "unknown argument '...'" (flags of
+ * another compiler in the database), removes those arguments from argv in place and
+ * returns how many went; returns 0 when any other error exists. */
+static size_t drop_unknown_arguments(tqc_session_t *s, const tqc_job_t *job,
+                                     CXTranslationUnit tu, const char **argv, size_t *argc)
+{
+    static const char prefix[] = "unknown argument";
+    size_t dropped = 0;
+    unsigned n = clang_getNumDiagnostics(tu);
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu, i);
+        int error = clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error;
+        CXString text = clang_getDiagnosticSpelling(d);
+        const char *msg = clang_getCString(text);
+        const char *open = msg && strncmp(msg, prefix, sizeof prefix - 1) == 0 ?
+                               strchr(msg, '\'') : NULL;
+        const char *close = open ? strchr(open + 1, '\'') : NULL;
+        size_t before = *argc;
+        if (close) {
+            size_t len = (size_t)(close - open - 1);
+            size_t kept = 0;
+            for (size_t k = 0; k < *argc; k++) {
+                if (!(strlen(argv[k]) == len && strncmp(argv[k], open + 1, len) == 0)) {
+                    argv[kept++] = argv[k];
+                }
+            }
+            *argc = kept;
+        }
+        clang_disposeString(text);
+        clang_disposeDiagnostic(d);
+        if (error && *argc == before) {
+            return 0;
+        }
+        dropped += before - *argc;
+    }
+    if (dropped) {
+        pthread_mutex_lock(&s->lock);
+        fprintf(stderr, "%s: note: ignoring %zu compiler argument%s clang 14 does not know\n",
+                job->file, dropped, dropped == 1 ? "" : "s");
+        pthread_mutex_unlock(&s->lock);
+    }
+    return dropped;
+}
+
+/* Parses the unit; on success *tu holds a unit without error diagnostics. */
+static int parse_unit(tqc_session_t *s, CXIndex index, const tqc_job_t *job, const char **argv,
+                      size_t argc, CXTranslationUnit *tu)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        enum CXErrorCode err = clang_parseTranslationUnit2(
+            index, job->file, argv, (int)argc, NULL, 0,
+            CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles, tu);
+        if (err != CXError_Success || !*tu) {
+            tqc_session_error(s, "%s: libclang could not parse it (CXErrorCode %d)", job->file,
+                              (int)err);
+            return -1;
+        }
+        if (attempt == 0 && drop_unknown_arguments(s, job, *tu, argv, &argc) > 0) {
+            clang_disposeTranslationUnit(*tu);
+            *tu = NULL;
+            continue;
+        }
+        unsigned errors = report_errors(s, *tu);
+        if (errors) {
+            tqc_session_error(s, "%s: %u compile error%s; the file was not checked", job->file,
+                              errors, errors == 1 ? "" : "s");
+            return -1;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+/* 1 for assembly sources, which are scanned as text instead of parsed. */
+static int is_assembly(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash)) {
+        return 0;
+    }
+    return strcmp(dot, ".s") == 0 || strcmp(dot, ".S") == 0 || strcmp(dot, ".sx") == 0 ||
+           strcmp(dot, ".asm") == 0;
+}
+
+int tqc_analyze(tqc_session_t *s, CXIndex index, const tqc_job_t *job)
+{
+    static const char *const added[] = {"-resource-dir", TQC_CLANG_RESOURCE_DIR, "-w"};
+    const size_t n_added = sizeof added / sizeof added[0];
+    CXTranslationUnit tu = NULL;
+    tqc_tu_t t;
+    int rc = -1;
+    memset(&t, 0, sizeof t);
+    const char **argv = calloc(job->arg_count + n_added, sizeof *argv);
+    if (!argv) {
+        tqc_session_error(s, "%s: out of memory", job->file);
+        return -1;
+    }
+    for (size_t i = 0; i < job->arg_count; i++) {
+        argv[i] = job->args[i];
+    }
+    for (size_t i = 0; i < n_added; i++) {
+        argv[job->arg_count + i] = added[i];
+    }
+    if (access(job->file, R_OK) != 0) {
+        tqc_session_error(s, "%s: cannot read the file", job->file);
+        goto done;
+    }
+    if (is_assembly(job->file)) {
+        const tqc_file_t *file = tqc_file_get(s, job->file);
+        if (!file) {
+            tqc_session_error(s, "%s: out of memory", job->file);
+            goto done;
+        }
+        tqc_tq001_assembly(s, file);
+        rc = 0;
+        goto done;
+    }
+    if (parse_unit(s, index, job, argv, job->arg_count + n_added, &tu) != 0) {
+        goto done;
+    }
+    t.s = s;
+    t.tu = tu;
+    clang_getInclusions(tu, on_inclusion, &t);
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &t);
+    if (t.failed) {
+        tqc_session_error(s, "%s: out of memory during analysis", job->file);
+        goto done;
+    }
+    rc = 0;
+done:
+    free(t.slots);
+    if (tu) {
+        clang_disposeTranslationUnit(tu);
+    }
+    free(argv);
+    return rc;
+}

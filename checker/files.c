@@ -1,0 +1,280 @@
+/* files.c: the table of every file the analysis reached, keyed by the name libclang
+ * gives it and by its resolved path, each read and classified exactly once.
+ *
+ * Classification decides exemptions (runtime tree, contract headers, verified
+ * generated code), so it must never exempt a file it could not read: an unreadable
+ * file is simply not exempt. */
+#include "internal.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Name -> file map (open addressing); names are the strings libclang reported plus
+ * the resolved paths, so repeated lookups skip realpath(). */
+typedef struct name_slot {
+    char *name;
+    tqc_file_t *file;
+} name_slot_t;
+
+static name_slot_t *name_slots;
+static size_t name_cap, name_count;
+
+static size_t hash_name(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    while (*s) {
+        h = (h ^ (unsigned char)*s++) * 1099511628211u;
+    }
+    return h;
+}
+
+static tqc_file_t *name_find(const char *name)
+{
+    if (!name_cap) {
+        return NULL;
+    }
+    for (size_t i = hash_name(name) & (name_cap - 1);; i = (i + 1) & (name_cap - 1)) {
+        if (!name_slots[i].name) {
+            return NULL;
+        }
+        if (strcmp(name_slots[i].name, name) == 0) {
+            return name_slots[i].file;
+        }
+    }
+}
+
+static int name_insert(const char *name, tqc_file_t *file)
+{
+    if ((name_count + 1) * 2 > name_cap) {
+        size_t cap = name_cap ? name_cap * 2 : 256;
+        name_slot_t *slots = calloc(cap, sizeof *slots);
+        if (!slots) {
+            return -1;
+        }
+        for (size_t i = 0; i < name_cap; i++) {
+            if (name_slots[i].name) {
+                size_t j = hash_name(name_slots[i].name) & (cap - 1);
+                while (slots[j].name) {
+                    j = (j + 1) & (cap - 1);
+                }
+                slots[j] = name_slots[i];
+            }
+        }
+        free(name_slots);
+        name_slots = slots;
+        name_cap = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) {
+        return -1;
+    }
+    size_t i = hash_name(name) & (name_cap - 1);
+    while (name_slots[i].name) {
+        i = (i + 1) & (name_cap - 1);
+    }
+    name_slots[i].name = copy;
+    name_slots[i].file = file;
+    name_count++;
+    return 0;
+}
+
+int tqc_read_file(const char *path, size_t limit, char **data, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc = -1;
+    if (!f) {
+        return -1;
+    }
+    for (;;) {
+        if (tqc_grow((void **)&buf, &cap, len + 65536 + 1, 1) != 0) {
+            goto done;
+        }
+        size_t n = fread(buf + len, 1, cap - len - 1, f);
+        len += n;
+        if (len > limit) {
+            rc = -2;
+            goto done;
+        }
+        if (n == 0) {
+            break;
+        }
+    }
+    if (ferror(f)) {
+        goto done;
+    }
+    buf[len] = '\0';
+    *data = buf;
+    *size = len;
+    buf = NULL;
+    rc = 0;
+done:
+    free(buf);
+    fclose(f);
+    return rc;
+}
+
+struct cJSON *tqc_read_json(tqc_session_t *s, const char *path, const char *what)
+{
+    char *data = NULL;
+    size_t size = 0;
+    int read = tqc_read_file(path, TQC_MAX_JSON_BYTES, &data, &size);
+    if (read != 0) {
+        tqc_session_error(s, "%s: cannot read the %s%s", path, what,
+                          read == -2 ? " (larger than the limit)" : "");
+        return NULL;
+    }
+    cJSON *doc = cJSON_ParseWithLength(data, size);
+    free(data);
+    if (!doc) {
+        tqc_session_error(s, "%s: the %s is not valid JSON", path, what);
+    }
+    return doc;
+}
+
+static int index_lines(tqc_file_t *file)
+{
+    size_t cap = 0;
+    file->line_count = 0;
+    if (tqc_grow((void **)&file->line_starts, &cap, 1, sizeof(size_t)) != 0) {
+        return -1;
+    }
+    file->line_starts[file->line_count++] = 0;
+    for (size_t i = 0; i < file->size; i++) {
+        if (file->data[i] == '\n' && i + 1 < file->size) {
+            if (tqc_grow((void **)&file->line_starts, &cap, file->line_count + 1,
+                         sizeof(size_t)) != 0) {
+                return -1;
+            }
+            file->line_starts[file->line_count++] = i + 1;
+        }
+    }
+    return 0;
+}
+
+const char *tqc_file_line(const tqc_file_t *file, unsigned line, size_t *len)
+{
+    if (!file->data || line == 0 || line > file->line_count) {
+        return NULL;
+    }
+    const char *start = file->data + file->line_starts[line - 1];
+    const char *end = file->data + file->size;
+    const char *nl = memchr(start, '\n', (size_t)(end - start));
+    size_t n = nl ? (size_t)(nl - start) : (size_t)(end - start);
+    if (n > 0 && start[n - 1] == '\r') {
+        n--;
+    }
+    *len = n;
+    return start;
+}
+
+static tqc_file_t *file_create(tqc_session_t *s, const char *resolved)
+{
+    tqc_file_t *file = calloc(1, sizeof *file);
+    if (!file) {
+        return NULL;
+    }
+    file->path = strdup(resolved);
+    file->display = strdup(tqc_path_relative(s->root, resolved));
+    if (!file->path || !file->display ||
+        tqc_grow((void **)&s->files, &s->file_cap, s->file_count + 1, sizeof *s->files) != 0) {
+        free(file->path);
+        free(file->display);
+        free(file);
+        return NULL;
+    }
+    s->files[s->file_count++] = file;
+
+    int internal = 0;
+    file->is_raw_header = (unsigned)tqc_path_has_suffix(resolved, "tenantq/raw.h");
+    file->is_contract_header =
+        file->is_raw_header || tqc_path_has_suffix(resolved, "tenantq/tenantq.h");
+    file->is_runtime = (unsigned)tqc_path_in_runtime_tree(resolved, &internal);
+    file->is_internal = (unsigned)internal;
+    file->is_test = (unsigned)tqc_path_is_test(file->display);
+    if (tqc_read_file(resolved, TQC_MAX_SOURCE_BYTES, &file->data, &file->size) == 0 &&
+        index_lines(file) != 0) {
+        s->out_of_memory = 1;
+    }
+    if (file->is_runtime || file->is_contract_header) {
+        file->exempt = 1;
+        return file;
+    }
+    tqc_tq006_classify(s, file);
+    file->exempt = file->is_generated;
+    if (!file->exempt) {
+        tqc_tq001_file(s, file);
+        tqc_suppress_scan(s, file);
+    }
+    return file;
+}
+
+tqc_file_t *tqc_file_get(tqc_session_t *s, const char *path)
+{
+    pthread_mutex_lock(&s->lock);
+    tqc_file_t *file = name_find(path);
+    if (file) {
+        goto done;
+    }
+    char *resolved = tqc_path_resolve(path);
+    if (!resolved) {
+        s->out_of_memory = 1;
+        goto done;
+    }
+    file = name_find(resolved);
+    if (!file) {
+        file = file_create(s, resolved);
+        if (file && name_insert(resolved, file) != 0) {
+            s->out_of_memory = 1;
+        }
+    }
+    if (file && strcmp(resolved, path) != 0 && name_insert(path, file) != 0) {
+        s->out_of_memory = 1;
+    }
+    free(resolved);
+    if (!file) {
+        s->out_of_memory = 1;
+    }
+done:
+    pthread_mutex_unlock(&s->lock);
+    return file;
+}
+
+void tqc_session_free(tqc_session_t *s)
+{
+    for (size_t i = 0; i < name_cap; i++) {
+        free(name_slots[i].name);
+    }
+    free(name_slots);
+    name_slots = NULL;
+    name_cap = name_count = 0;
+    for (size_t i = 0; i < s->file_count; i++) {
+        free(s->files[i]->path);
+        free(s->files[i]->display);
+        free(s->files[i]->data);
+        free(s->files[i]->line_starts);
+        free(s->files[i]);
+    }
+    free(s->files);
+    for (size_t i = 0; i < s->finding_count; i++) {
+        free(s->findings[i].message);
+        free(s->findings[i].justification);
+    }
+    free(s->findings);
+    for (size_t i = 0; i < s->suppression_count; i++) {
+        free(s->suppressions[i].reason);
+    }
+    free(s->suppressions);
+    for (size_t i = 0; i < s->manifest_entry_count; i++) {
+        free(s->manifest_entries[i].path);
+        free(s->manifest_entries[i].manifest);
+    }
+    free(s->manifest_entries);
+    tqc_strv_free(s->loaded_manifests, s->loaded_manifest_count);
+    tqc_strv_free(s->errors, s->error_count);
+    free(s->root);
+    free(s->build_dir_real);
+    pthread_mutex_destroy(&s->lock);
+}
