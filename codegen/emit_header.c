@@ -136,7 +136,8 @@ static const char *op_comment(tq_schema_op_t op) {
     switch (op) {
     case TQ_SCHEMA_OP_UPSERT:
         return "Inserts or replaces `count` points (stored under their keys). On failure\n"
-               " * `detail` names the first key not written; points before it may be stored.";
+               " * the first `detail->items_done` points are known to be stored and `detail`\n"
+               " * names the first key not written; sending the rest again is safe.";
     case TQ_SCHEMA_OP_GET:
         return "The points stored under `keys` (absent keys are missing from the result),\n"
                " * with vectors when `with_vector` is non-zero. On success *out must be freed.";

@@ -508,6 +508,7 @@ static void emit_helpers(gen_buf_t *out, const tq_schema_t *s) {
     gen_put(out, "    if (detail != NULL) {\n");
     gen_put(out, "        detail->status = status;\n");
     gen_put(out, "        detail->http_status = 0;\n");
+    gen_put(out, "        detail->items_done = 0;\n");
     gen_put(out, "        snprintf(detail->message, sizeof detail->message, \"%s\", message);\n");
     gen_put(out, "    }\n    return status;\n}\n\n");
     if (copy) {

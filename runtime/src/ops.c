@@ -357,17 +357,22 @@ tq_status_t tq_raw_batch_upsert(tq_raw_batch_t *batch, tq_detail_t *detail)
         return st;
     st = tq_op_begin(&call, ctx, collection, NULL, 0, TQ_OP_UPSERT, detail);
     size_t step = ctx->client->options.upsert_batch_size;
-    for (size_t from = 0; st == TQ_OK && from < count; from += step) {
+    size_t from = 0;
+    for (; st == TQ_OK && from < count; from += step) {
         size_t to = count - from > step ? from + step : count;
         st = upsert_chunk(&call, batch, from, to, detail);
-        if (st != TQ_OK && detail) {
-            const char *key;
-            tq_batch_point_json(batch, from, &key);
-            char message[TQ_DETAIL_MESSAGE_MAX];
-            snprintf(message, sizeof message, "%s", detail->message);
-            tq_fail(detail, st, detail->http_status, "first key not written: \"%.100s\": %s", key,
-                    message);
-        }
+        if (st != TQ_OK)
+            break;
+    }
+    if (st != TQ_OK && detail && from < count) {
+        const char *key;
+        tq_batch_point_json(batch, from, &key);
+        char message[TQ_DETAIL_MESSAGE_MAX];
+        snprintf(message, sizeof message, "%s", detail->message);
+        tq_fail(detail, st, detail->http_status,
+                "%zu of %zu points stored; first key not written: \"%.100s\": %s",
+                from, count, key, message);
+        detail->items_done = from;
     }
     return tq_op_end(&call, st, detail);
 }

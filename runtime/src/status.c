@@ -86,6 +86,7 @@ tq_status_t tq_fail(tq_detail_t *detail, tq_status_t status, long http_status,
     if (detail) {
         detail->status = status;
         detail->http_status = http_status;
+        detail->items_done = 0;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(detail->message, sizeof detail->message, fmt, ap);
@@ -100,5 +101,6 @@ void tq_detail_ok(tq_detail_t *detail)
         detail->status = TQ_OK;
         detail->http_status = 0;
         detail->message[0] = '\0';
+        detail->items_done = 0;
     }
 }

@@ -67,12 +67,16 @@ TQ_EXPORT const char *tq_strerror(tq_status_t status);
 TQ_EXPORT const char *tq_status_name(tq_status_t status);
 
 /* Per-call detail. Caller-owned, usually on the stack. `http_status` is 0 when no
- * HTTP answer was involved. `message` is always NUL-terminated. */
+ * HTTP answer was involved. `message` is always NUL-terminated. `items_done` is set by
+ * calls that write a list of items (upserts): when such a call fails, the first
+ * `items_done` items are known to be stored and the others may or may not be (writes
+ * are idempotent, so sending them again is safe); it is 0 for every other failure. */
 #define TQ_DETAIL_MESSAGE_MAX 512
 typedef struct tq_detail {
     tq_status_t status;
     long http_status;
     char message[TQ_DETAIL_MESSAGE_MAX];
+    size_t items_done;
 } tq_detail_t;
 
 /* Isolation patterns; see docs/design.md. */

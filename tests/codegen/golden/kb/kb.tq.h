@@ -80,7 +80,8 @@ typedef struct kb_chunks_filter {
 void kb_chunks_records_free(kb_chunks_records_t *records);
 
 /* Inserts or replaces `count` points (stored under their keys). On failure
- * `detail` names the first key not written; points before it may be stored. */
+ * the first `detail->items_done` points are known to be stored and `detail`
+ * names the first key not written; sending the rest again is safe. */
 TQ_NODISCARD tq_status_t kb_chunks_upsert(const tenant_ctx_t *ctx,
                                           const char *bot,
                                           const kb_chunks_point_t *points,

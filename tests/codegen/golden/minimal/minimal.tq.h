@@ -56,7 +56,8 @@ typedef struct minimal_notes_records {
 void minimal_notes_records_free(minimal_notes_records_t *records);
 
 /* Inserts or replaces `count` points (stored under their keys). On failure
- * `detail` names the first key not written; points before it may be stored. */
+ * the first `detail->items_done` points are known to be stored and `detail`
+ * names the first key not written; sending the rest again is safe. */
 TQ_NODISCARD tq_status_t minimal_notes_upsert(const tenant_ctx_t *ctx,
                                               const minimal_notes_point_t *points,
                                               size_t count,

@@ -19,6 +19,7 @@ static tq_status_t wide_set_detail(tq_detail_t *detail, tq_status_t status, cons
     if (detail != NULL) {
         detail->status = status;
         detail->http_status = 0;
+        detail->items_done = 0;
         snprintf(detail->message, sizeof detail->message, "%s", message);
     }
     return status;

@@ -122,7 +122,8 @@ typedef struct wide_events_filter {
 void wide_events_records_free(wide_events_records_t *records);
 
 /* Inserts or replaces `count` points (stored under their keys). On failure
- * `detail` names the first key not written; points before it may be stored. */
+ * the first `detail->items_done` points are known to be stored and `detail`
+ * names the first key not written; sending the rest again is safe. */
 TQ_NODISCARD tq_status_t wide_events_upsert(const tenant_ctx_t *ctx,
                                             const char *workspace,
                                             const char *channel,
@@ -232,7 +233,8 @@ typedef struct wide_audit_filter {
 void wide_audit_records_free(wide_audit_records_t *records);
 
 /* Inserts or replaces `count` points (stored under their keys). On failure
- * `detail` names the first key not written; points before it may be stored. */
+ * the first `detail->items_done` points are known to be stored and `detail`
+ * names the first key not written; sending the rest again is safe. */
 TQ_NODISCARD tq_status_t wide_audit_upsert(const tenant_ctx_t *ctx,
                                            const wide_audit_point_t *points,
                                            size_t count,
