@@ -1,6 +1,6 @@
 #!/bin/sh
 # Validates tenantq-check's SARIF against the SARIF 2.1.0 schema with the official
-# multitool (tests/checker/node_modules, installed by npm-install.sh). The multitool
+# multitool (tests/checker/node_modules, installed by scripts/npm-deps.sh). The multitool
 # exits 0 even for invalid logs, so its " error " lines decide. A deliberately broken
 # copy must be rejected, which proves the validator is really running.
 #   validate_sarif.sh CHECKER FIXTURES RUNTIME_INCLUDE WORK_DIR
@@ -12,7 +12,7 @@ work=$4
 here=$(cd "$(dirname "$0")" && pwd)
 tool=$here/node_modules/.bin/sarif-multitool
 if [ ! -x "$tool" ]; then
-    echo "FAIL: $tool missing; run tests/checker/npm-install.sh"
+    echo "FAIL: $tool missing; run scripts/npm-deps.sh"
     exit 1
 fi
 mkdir -p "$work"

@@ -2,7 +2,8 @@
  *
  * The child binds port 0 and prints "listening on http://HOST:PORT" as its first
  * line; we read that line through a pipe, so tests never race for a fixed port. It
- * must never leave a child behind: a start that fails kills what it spawned. */
+ * must never leave a child behind: a start that fails kills what it spawned, and the
+ * child is sent SIGTERM if the test process dies first. */
 #include "devserver_proc.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,6 +61,8 @@ int tq_test_server_start(tq_test_server_t *server, const char *const *args) {
         return -1;
     }
     if (pid == 0) {
+        /* A test killed hard must not leave its server behind. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
