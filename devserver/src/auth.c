@@ -1,0 +1,327 @@
+/* auth.c: authentication and RBAC, following src/actix/auth.rs and
+ * lib/storage/src/rbac in Qdrant.
+ *
+ * The api-key header wins over Authorization: Bearer. Keys compare in constant time.
+ * A JWT is accepted only with alg HS256, signed with the api key; `exp` allows 30 s of
+ * leeway. Messages match Qdrant's (401 and JWT failures as plain text, RBAC denials as
+ * "Forbidden: ..."). This file never looks at collections' existence: access is
+ * decided before any lookup so a token cannot probe names.
+ */
+#include "auth.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define JWT_MAX_LEN 16384
+#define JWT_LEEWAY_SECONDS 30
+
+static const char msg_missing[] = "Must provide an API key or an Authorization bearer token";
+static const char msg_invalid[] = "Invalid API key or JWT";
+
+const char *ds_cred_name(ds_cred_t cred)
+{
+    switch (cred) {
+    case DS_CRED_API_KEY: return "api_key";
+    case DS_CRED_ALT_API_KEY: return "alt_api_key";
+    case DS_CRED_READ_ONLY: return "read_only_key";
+    case DS_CRED_JWT: return "jwt";
+    case DS_CRED_INVALID: return "invalid";
+    case DS_CRED_NONE: break;
+    }
+    return "none";
+}
+
+int ds_auth_whitelisted(const char *path)
+{
+    return strcmp(path, "/") == 0 || strcmp(path, "/healthz") == 0 ||
+           strncmp(path, "/readyz", 7) == 0 || strncmp(path, "/livez", 6) == 0;
+}
+
+static int key_equal(const char *given, const char *key)
+{
+    if (!key || !*key)
+        return 0;
+    size_t a = strlen(given), b = strlen(key);
+    return a == b && CRYPTO_memcmp(given, key, a) == 0;
+}
+
+long ds_base64url_decode(const char *in, size_t len, unsigned char *out)
+{
+    unsigned acc = 0;
+    int bits = 0;
+    long o = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = in[i];
+        int v;
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            v = c - '0' + 52;
+        else if (c == '-')
+            v = 62;
+        else if (c == '_')
+            v = 63;
+        else
+            return -1;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (unsigned char)((acc >> bits) & 0xFF);
+        }
+    }
+    if (bits >= 6)
+        return -1;
+    return o;
+}
+
+static cJSON *decode_part(const char *s, size_t len)
+{
+    unsigned char *buf = malloc(len * 3 / 4 + 4);
+    if (!buf)
+        return NULL;
+    long n = ds_base64url_decode(s, len, buf);
+    cJSON *doc = n < 0 ? NULL : cJSON_ParseWithLength((const char *)buf, (size_t)n);
+    free(buf);
+    return doc;
+}
+
+static int signature_ok(const char *token, size_t signed_len, const char *sig, size_t sig_len,
+                        const char *secret)
+{
+    if (!secret || !*secret)
+        return 0;
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned mac_len = 0;
+    if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)token, signed_len,
+              mac, &mac_len))
+        return 0;
+    unsigned char got[64];
+    if (sig_len > 86)
+        return 0;
+    long n = ds_base64url_decode(sig, sig_len, got);
+    return n == (long)mac_len && CRYPTO_memcmp(got, mac, mac_len) == 0;
+}
+
+/* Parses the `access` claim. Returns 0 on success, -1 when invalid. */
+static int parse_access(const cJSON *claim, ds_access_t *out)
+{
+    out->global = 1;
+    out->manage = 1;
+    if (!claim)
+        return 0;
+    if (cJSON_IsString(claim)) {
+        if (strcmp(claim->valuestring, "m") == 0)
+            return 0;
+        if (strcmp(claim->valuestring, "r") == 0) {
+            out->manage = 0;
+            return 0;
+        }
+        return -1;
+    }
+    if (!cJSON_IsArray(claim))
+        return -1;
+    out->global = 0;
+    out->manage = 0;
+    size_t n = (size_t)cJSON_GetArraySize(claim);
+    out->list = calloc(n ? n : 1, sizeof *out->list);
+    if (!out->list)
+        return -1;
+    for (const cJSON *e = claim->child; e; e = e->next) {
+        const cJSON *col = cJSON_GetObjectItemCaseSensitive(e, "collection");
+        const cJSON *acc = cJSON_GetObjectItemCaseSensitive(e, "access");
+        if (!cJSON_IsString(col) || !cJSON_IsString(acc))
+            return -1;
+        for (const cJSON *k = e->child; k; k = k->next)
+            if (strcmp(k->string, "collection") != 0 && strcmp(k->string, "access") != 0)
+                return -1; /* e.g. the removed per-point `payload` rule */
+        ds_col_mode_t mode;
+        if (strcmp(acc->valuestring, "r") == 0)
+            mode = DS_COL_R;
+        else if (strcmp(acc->valuestring, "rw") == 0)
+            mode = DS_COL_RW;
+        else if (strcmp(acc->valuestring, "prw") == 0)
+            mode = DS_COL_PRW;
+        else
+            return -1;
+        for (size_t i = 0; i < out->n; i++)
+            if (strcmp(out->list[i].collection, col->valuestring) == 0)
+                return -1;
+        out->list[out->n].collection = strdup(col->valuestring);
+        if (!out->list[out->n].collection)
+            return -1;
+        out->list[out->n++].mode = mode;
+    }
+    return 0;
+}
+
+/* Decodes and checks a JWT. Returns 0, 401 or 403 (message in msg). */
+static int check_jwt(const ds_config_t *cfg, const char *token, ds_access_t *out, char *msg,
+                     size_t len)
+{
+    int status = 401;
+    cJSON *header = NULL, *claims = NULL;
+    size_t tlen = strlen(token);
+    const char *d1 = memchr(token, '.', tlen);
+    const char *d2 = d1 ? memchr(d1 + 1, '.', tlen - (size_t)(d1 + 1 - token)) : NULL;
+    snprintf(msg, len, "%s", msg_invalid);
+    if (tlen > JWT_MAX_LEN || !d1 || !d2 || memchr(d2 + 1, '.', tlen - (size_t)(d2 + 1 - token)))
+        goto done;
+    header = decode_part(token, (size_t)(d1 - token));
+    const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header, "alg");
+    if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "HS256") != 0)
+        goto done;
+    size_t signed_len = (size_t)(d2 - token);
+    const char *sig = d2 + 1;
+    size_t sig_len = tlen - signed_len - 1;
+    if (!signature_ok(token, signed_len, sig, sig_len, cfg->api_key)) {
+        status = 403;
+        snprintf(msg, len, "InvalidSignature");
+        goto done;
+    }
+    claims = decode_part(d1 + 1, (size_t)(d2 - d1 - 1));
+    if (!cJSON_IsObject(claims)) {
+        status = 403;
+        snprintf(msg, len, "InvalidToken");
+        goto done;
+    }
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
+    if (exp) {
+        if (!cJSON_IsNumber(exp)) {
+            status = 403;
+            snprintf(msg, len, "InvalidToken");
+            goto done;
+        }
+        if ((double)time(NULL) > exp->valuedouble + JWT_LEEWAY_SECONDS) {
+            status = 403;
+            snprintf(msg, len, "ExpiredSignature");
+            goto done;
+        }
+    }
+    const cJSON *access = cJSON_GetObjectItemCaseSensitive(claims, "access");
+    if (access)
+        out->jwt_access = cJSON_PrintUnformatted(access);
+    const cJSON *sub = cJSON_GetObjectItemCaseSensitive(claims, "sub");
+    if (cJSON_IsString(sub))
+        out->jwt_sub = strdup(sub->valuestring);
+    if (parse_access(access, out) != 0)
+        goto done;
+    const cJSON *ve = cJSON_GetObjectItemCaseSensitive(claims, "value_exists");
+    if (ve && !cJSON_IsNull(ve)) {
+        const cJSON *col = cJSON_GetObjectItemCaseSensitive(ve, "collection");
+        const cJSON *matches = cJSON_GetObjectItemCaseSensitive(ve, "matches");
+        if (!cJSON_IsString(col) || !cJSON_IsArray(matches))
+            goto done;
+        out->value_exists = cJSON_Duplicate(ve, 1);
+        if (!out->value_exists)
+            goto done;
+    }
+    status = 0;
+done:
+    cJSON_Delete(header);
+    cJSON_Delete(claims);
+    return status;
+}
+
+int ds_authenticate(const ds_config_t *config, const ds_request_t *req, ds_access_t *out, char *msg,
+                    size_t len)
+{
+    memset(out, 0, sizeof *out);
+    out->global = 1;
+    out->manage = 1;
+    int have_key = (config->api_key && *config->api_key) ||
+                   (config->read_only_api_key && *config->read_only_api_key);
+    if (!have_key || ds_auth_whitelisted(req->path))
+        return 0;
+    const char *token = req->api_key;
+    if (!token && req->authorization && strncmp(req->authorization, "Bearer ", 7) == 0)
+        token = req->authorization + 7;
+    if (!token) {
+        snprintf(msg, len, "%s", msg_missing);
+        return 401;
+    }
+    if (key_equal(token, config->api_key)) {
+        out->cred = DS_CRED_API_KEY;
+        return 0;
+    }
+    if (key_equal(token, config->read_only_api_key)) {
+        out->cred = DS_CRED_READ_ONLY;
+        out->manage = 0;
+        return 0;
+    }
+    out->cred = DS_CRED_INVALID;
+    if (!config->jwt_rbac || !config->api_key || !*config->api_key) {
+        snprintf(msg, len, "%s", msg_invalid);
+        return 401;
+    }
+    int status = check_jwt(config, token, out, msg, len);
+    if (status == 0)
+        out->cred = DS_CRED_JWT;
+    return status;
+}
+
+void ds_access_clear(ds_access_t *access)
+{
+    for (size_t i = 0; i < access->n; i++)
+        free(access->list[i].collection);
+    free(access->list);
+    free(access->jwt_access);
+    free(access->jwt_sub);
+    cJSON_Delete(access->value_exists);
+    memset(access, 0, sizeof *access);
+}
+
+static const ds_access_entry_t *find_entry(const ds_access_t *a, const char *collection)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->list[i].collection, collection) == 0)
+            return &a->list[i];
+    return NULL;
+}
+
+int ds_authorize(const ds_access_t *access, const char *collection, ds_need_t need, char *msg,
+                 size_t len)
+{
+    if (access->global) {
+        if (need == DS_NEED_READ || access->manage)
+            return 0;
+        snprintf(msg, len, "Forbidden: Global manage access is required");
+        return 403;
+    }
+    if (need == DS_NEED_GLOBAL || !collection) {
+        snprintf(msg, len, "Forbidden: Global access is required");
+        return 403;
+    }
+    const ds_access_entry_t *e = find_entry(access, collection);
+    if (!e) {
+        snprintf(msg, len, "Forbidden: Access to collection %s is required", collection);
+        return 403;
+    }
+    /* Same order as CollectionAccessView::meets_requirements: extras, write, manage. */
+    if (need == DS_NEED_COL_MANAGE && e->mode == DS_COL_PRW) {
+        snprintf(msg, len, "Forbidden: Only points access is allowed for collection %s",
+                 collection);
+        return 403;
+    }
+    if (need != DS_NEED_READ && e->mode == DS_COL_R) {
+        snprintf(msg, len, "Forbidden: Write access to collection %s is required", collection);
+        return 403;
+    }
+    if (need == DS_NEED_COL_ADMIN) {
+        snprintf(msg, len, "Forbidden: Manage access for this operation is required");
+        return 403;
+    }
+    return 0;
+}
+
+int ds_access_can_see(const ds_access_t *access, const char *collection)
+{
+    return access->global || find_entry(access, collection) != NULL;
+}

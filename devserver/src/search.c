@@ -1,0 +1,606 @@
+/* search.c: /points/query, /points/query/batch and the legacy /points/search family.
+ *
+ * Every search is exact: each candidate point (all points, or one tenant's list when
+ * the filter pins an is_tenant field) is filtered, scored against the contiguous
+ * vector array and kept in a bounded heap of offset+limit entries, so memory is
+ * O(limit) and only the winners are turned into JSON. Cosine and Dot searches first
+ * rule points out with the int8 codes and their proven error bounds (quant.h), then
+ * score the remaining points with the same f32 kernel, so results never differ from a
+ * full scan. Scores and thresholds follow Qdrant: higher is better for Cosine and Dot,
+ * lower for Euclid and Manhattan.
+ */
+#include "handlers.h"
+
+#include "kernels.h"
+#include "quant.h"
+#include "records.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct scored {
+    float key;   /* higher is better */
+    float score; /* as reported */
+    ds_shard_t *shard;
+    uint32_t slot;
+} scored_t;
+
+typedef struct qreq {
+    int space;        /* vector space index */
+    const float *vec; /* NULL: no query, order by id */
+    int has_exclude;
+    ds_point_id_t exclude;
+    ds_filter_t *filter;
+    int has_threshold;
+    float threshold;
+    uint64_t limit, offset;
+    ds_with_t wp, wv;
+    ds_shard_sel_t sel;
+} qreq_t;
+
+static int worse(const scored_t *a, const scored_t *b)
+{
+    if (a->key != b->key)
+        return a->key < b->key;
+    return ds_id_cmp(&a->shard->points[a->slot].id, &b->shard->points[b->slot].id) > 0;
+}
+
+/* Min-heap on "worse": the root is the weakest kept result. */
+static void heap_push(scored_t *h, size_t *n, size_t cap, scored_t v)
+{
+    if (cap == 0)
+        return;
+    if (*n < cap) {
+        size_t i = (*n)++;
+        h[i] = v;
+        while (i > 0) {
+            size_t p = (i - 1) / 2;
+            if (!worse(&h[i], &h[p]))
+                break;
+            scored_t t = h[i];
+            h[i] = h[p];
+            h[p] = t;
+            i = p;
+        }
+        return;
+    }
+    if (!worse(&h[0], &v))
+        return;
+    h[0] = v;
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < *n && worse(&h[l], &h[m]))
+            m = l;
+        if (r < *n && worse(&h[r], &h[m]))
+            m = r;
+        if (m == i)
+            break;
+        scored_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static int better_cmp(const void *a, const void *b)
+{
+    const scored_t *x = a, *y = b;
+    if (worse(x, y))
+        return 1;
+    if (worse(y, x))
+        return -1;
+    return 0;
+}
+
+static int id_cmp_scored(const void *a, const void *b)
+{
+    const scored_t *x = a, *y = b;
+    return ds_id_cmp(&x->shard->points[x->slot].id, &y->shard->points[y->slot].id);
+}
+
+/* 1 if point `p` of the candidate list may be a result (before any score test). */
+static int eligible(const ds_collection_t *col, const qreq_t *q, const ds_point_t *p,
+                    const ds_cands_t *cands, int filter_done)
+{
+    if (!p->live)
+        return 0;
+    if (q->has_exclude && ds_id_equal(&p->id, &q->exclude))
+        return 0;
+    if (q->vec && !((p->vec_mask >> q->space) & 1u))
+        return 0;
+    return filter_done || !q->filter || ds_filter_match_skip(q->filter, col, p, cands->known);
+}
+
+/* Min-heap of the `cap` largest values seen; the root is the smallest kept. */
+static void floor_push(double *h, size_t *n, size_t cap, double v)
+{
+    size_t i;
+    if (*n < cap) {
+        i = (*n)++;
+        while (i > 0 && h[(i - 1) / 2] > v) {
+            h[i] = h[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        h[i] = v;
+        return;
+    }
+    if (!(v > h[0]))
+        return;
+    i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        double mv = v;
+        if (l < *n && h[l] < mv) {
+            m = l;
+            mv = h[l];
+        }
+        if (r < *n && h[r] < mv)
+            m = r;
+        if (m == i)
+            break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = v;
+}
+
+/* One point that survived the int8 pass: its upper bound and where it lives. */
+typedef struct bounded {
+    double hi;
+    ds_shard_t *shard;
+    uint32_t slot;
+} bounded_t;
+
+/* Candidates are bounded in chunks of this many, so scratch memory stays small. */
+#define BOUND_CHUNK 256
+
+/* Cosine/Dot search in two passes. The first bounds every eligible point's exact
+ * score with the int8 codes (quant.h) and tracks `floor`, the cap-th largest lower
+ * bound among points that will pass the threshold: at least cap points score at
+ * least that, so a point whose upper bound is below it cannot be a result, and the
+ * floor only rises as points are seen. The second pass scores the survivors exactly,
+ * so results and scores equal a full f32 scan. Memory is O(cap + survivors). Returns
+ * 0 (heap filled), 1 when the bounds do not apply (the caller scans exactly) or -1 on
+ * OOM. */
+static int run_bounded(const ds_collection_t *col, const qreq_t *q, const ds_cands_t *cands,
+                       scored_t *heap, size_t *n, size_t cap)
+{
+    const ds_vec_space_t *sp = &col->spaces[q->space];
+    size_t total = 0;
+    for (size_t s = 0; s < q->sel.n; s++) {
+        if (cands[s].n && !q->sel.shards[s]->codes[q->space])
+            return 1;
+        total += cands[s].n;
+    }
+    if (total <= cap)
+        return 1; /* nothing could be ruled out */
+    int rc = -1;
+    int8_t *qcodes = malloc(sp->dim);
+    double *floors = malloc(cap * sizeof *floors);
+    bounded_t *kept = NULL;
+    size_t m = 0, kept_cap = 0, nf = 0;
+    if (!qcodes || !floors)
+        goto done;
+    ds_qquery_t qq;
+    if (ds_quant_query(q->vec, sp->dim, qcodes, &qq) != 0) {
+        rc = 1;
+        goto done;
+    }
+    uint32_t slots[BOUND_CHUNK];
+    double lows[BOUND_CHUNK], highs[BOUND_CHUNK];
+    for (size_t s = 0; s < q->sel.n; s++) {
+        ds_shard_t *sh = q->sel.shards[s];
+        const ds_cands_t *cd = &cands[s];
+        int filter_done = ds_filter_only(q->filter, cd->known);
+        for (size_t k = 0; k < cd->n;) {
+            size_t ne = 0;
+            for (; k < cd->n && ne < BOUND_CHUNK; k++) {
+                uint32_t slot = cd->all ? (uint32_t)k : cd->list[k];
+                if (eligible(col, q, &sh->points[slot], cd, filter_done))
+                    slots[ne++] = slot;
+            }
+            ds_quant_bounds(&qq, sh->codes[q->space], sh->qmeta[q->space], sp->dim, slots, ne,
+                            lows, highs);
+            for (size_t i = 0; i < ne; i++) {
+                if (q->has_threshold && highs[i] < q->threshold)
+                    continue;
+                if (!q->has_threshold || lows[i] > q->threshold)
+                    floor_push(floors, &nf, cap, lows[i]);
+                if (nf == cap && highs[i] < floors[0])
+                    continue;
+                if (m == kept_cap) {
+                    size_t nc = kept_cap ? kept_cap * 2 : 64;
+                    bounded_t *nk = realloc(kept, nc * sizeof *nk);
+                    if (!nk)
+                        goto done;
+                    kept = nk;
+                    kept_cap = nc;
+                }
+                kept[m++] = (bounded_t){highs[i], sh, slots[i]};
+            }
+        }
+    }
+    double floor = nf == cap ? floors[0] : -INFINITY;
+    for (size_t i = 0; i < m; i++) {
+        if (kept[i].hi < floor || (*n == cap && kept[i].hi < heap[0].key))
+            continue;
+        float score = ds_score(sp->distance, q->vec,
+                               ds_shard_vector(col, kept[i].shard, (size_t)q->space, kept[i].slot),
+                               sp->dim);
+        if (q->has_threshold && !(score > q->threshold))
+            continue;
+        heap_push(heap, n, cap, (scored_t){score, score, kept[i].shard, kept[i].slot});
+    }
+    rc = 0;
+done:
+    free(qcodes);
+    free(floors);
+    free(kept);
+    return rc;
+}
+
+/* Runs one search; returns the number of results written to *out (malloc'd, sorted
+ * best first, offset already applied) or -1 on OOM. */
+static long run(const ds_collection_t *col, const qreq_t *q, scored_t **out)
+{
+    size_t cap = (size_t)(q->offset + q->limit), live = 0;
+    for (size_t s = 0; s < q->sel.n; s++)
+        live += q->sel.shards[s]->n_live;
+    if (cap > live)
+        cap = live; /* a huge limit must not allocate beyond what can be returned */
+    scored_t *heap = malloc((cap ? cap : 1) * sizeof *heap);
+    if (!heap)
+        return -1;
+    size_t n = 0;
+    const ds_vec_space_t *sp = q->vec ? &col->spaces[q->space] : NULL;
+    int lower_better = sp && (sp->distance == DS_EUCLID || sp->distance == DS_MANHATTAN);
+    ds_cands_t cands[sizeof q->sel.shards / sizeof q->sel.shards[0]];
+    for (size_t s = 0; s < q->sel.n; s++)
+        ds_candidates(col, q->sel.shards[s], q->filter, &cands[s]);
+    int todo = 1;
+    if (sp && cap > 0 && ds_quant_used(sp->distance)) {
+        int rc = run_bounded(col, q, cands, heap, &n, cap);
+        if (rc < 0) {
+            free(heap);
+            return -1;
+        }
+        todo = rc;
+    }
+    for (size_t s = 0; todo && s < q->sel.n; s++) {
+        ds_shard_t *sh = q->sel.shards[s];
+        const ds_cands_t *cd = &cands[s];
+        int filter_done = ds_filter_only(q->filter, cd->known);
+        for (size_t k = 0; k < cd->n; k++) {
+            uint32_t slot = cd->all ? (uint32_t)k : cd->list[k];
+            const ds_point_t *p = &sh->points[slot];
+            if (!eligible(col, q, p, cd, filter_done))
+                continue;
+            float score = 0, key = 0;
+            if (sp) {
+                score = ds_score(sp->distance, q->vec,
+                                 ds_shard_vector(col, sh, (size_t)q->space, slot), sp->dim);
+                if (q->has_threshold &&
+                    (lower_better ? !(score < q->threshold) : !(score > q->threshold)))
+                    continue;
+                key = lower_better ? -score : score;
+            }
+            /* Without a query, key stays 0 and the heap keeps the smallest ids. */
+            heap_push(heap, &n, cap, (scored_t){key, score, sh, slot});
+        }
+    }
+    qsort(heap, n, sizeof *heap, sp ? better_cmp : id_cmp_scored);
+    size_t skip = q->offset < n ? (size_t)q->offset : n;
+    memmove(heap, heap + skip, (n - skip) * sizeof *heap);
+    *out = heap;
+    return (long)(n - skip);
+}
+
+static cJSON *results_json(ds_ctx_t *c, const ds_collection_t *col, const qreq_t *q, scored_t *res,
+                           long n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (long i = 0; arr && i < n; i++) {
+        cJSON *pt =
+            ds_point_json(col, res[i].shard, res[i].slot, &q->wp, &q->wv, 1, (double)res[i].score);
+        if (!pt) {
+            cJSON_Delete(arr);
+            arr = NULL;
+            break;
+        }
+        cJSON_AddItemToArray(arr, pt);
+    }
+    if (!arr)
+        ds_fail(c, 500, "Service internal error: out of memory");
+    return arr;
+}
+
+/* Runs the search and renders its ScoredPoints; NULL with the response set. */
+static cJSON *run_json(ds_ctx_t *c, const ds_collection_t *col, const qreq_t *q)
+{
+    scored_t *res = NULL;
+    long n = run(col, q, &res);
+    if (n < 0)
+        return ds_fail(c, 500, "Service internal error: out of memory");
+    cJSON *arr = results_json(c, col, q, res, n);
+    free(res);
+    return arr;
+}
+
+static int space_for(ds_ctx_t *c, const ds_collection_t *col, const char *name)
+{
+    int s = ds_collection_space(col, name);
+    if (s < 0)
+        ds_fail(c, 400, "Wrong input: Not existing vector name error: %.200s", name);
+    return s;
+}
+
+static int read_query_vector(ds_ctx_t *c, const ds_collection_t *col, qreq_t *q, const cJSON *v)
+{
+    const ds_vec_space_t *sp = &col->spaces[q->space];
+    float *buf = ds_arena_alloc(c->arena, sp->dim * sizeof *buf);
+    if (!buf) {
+        ds_fail(c, 400, "Bad request: request too large");
+        return -1;
+    }
+    if (v->child && cJSON_IsArray(v->child)) {
+        ds_fail(c, 400, "Bad request: multivector queries are not supported by tenantq-devserver");
+        return -1;
+    }
+    if (ds_read_vector(c, sp, v, buf) != 0)
+        return -1;
+    q->vec = buf;
+    return 0;
+}
+
+/* Resolves a point-id query to that point's stored vector (and excludes the point). */
+static int read_query_id(ds_ctx_t *c, const ds_collection_t *col, qreq_t *q, const cJSON *v)
+{
+    ds_point_id_t id;
+    if (!ds_id_from_json(v, &id)) {
+        char msg[512];
+        ds_id_error(v, msg, sizeof msg);
+        ds_fail(c, 400, "%s", msg);
+        return -1;
+    }
+    for (size_t s = 0; s < q->sel.n; s++) {
+        long slot = ds_shard_lookup(q->sel.shards[s], &id);
+        if (slot < 0)
+            continue;
+        const ds_point_t *p = &q->sel.shards[s]->points[slot];
+        if (!((p->vec_mask >> q->space) & 1u))
+            break;
+        q->vec = ds_shard_vector(col, q->sel.shards[s], (size_t)q->space, (size_t)slot);
+        q->has_exclude = 1;
+        q->exclude = id;
+        return 0;
+    }
+    char buf[48];
+    ds_id_format(&id, buf, sizeof buf);
+    ds_fail(c, 404, "Not found: No point with id %s found", buf);
+    return -1;
+}
+
+static int read_common(ds_ctx_t *c, const cJSON *body, qreq_t *q, uint64_t dflt_limit)
+{
+    const cJSON *th = cJSON_GetObjectItemCaseSensitive(body, "score_threshold");
+    if (th && !cJSON_IsNull(th)) {
+        if (!cJSON_IsNumber(th)) {
+            ds_fail(c, 400,
+                    "Format error in JSON body: score_threshold: invalid type: expected f32");
+            return -1;
+        }
+        q->has_threshold = 1;
+        q->threshold = (float)th->valuedouble;
+    }
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(body, "params");
+    if (params && !cJSON_IsNull(params)) {
+        const cJSON *ef = cJSON_GetObjectItemCaseSensitive(params, "hnsw_ef");
+        const cJSON *ex = cJSON_GetObjectItemCaseSensitive(params, "exact");
+        uint64_t efv = 1;
+        if (!cJSON_IsObject(params) || (ex && !cJSON_IsNull(ex) && !cJSON_IsBool(ex)) ||
+            (ef && !cJSON_IsNull(ef) && !ds_json_u64(ef, &efv))) {
+            ds_fail(c, 400,
+                    "Format error in JSON body: params: invalid type: expected struct "
+                    "SearchParams");
+            return -1;
+        }
+        if (ef && !cJSON_IsNull(ef) && efv == 0) {
+            ds_fail(c, 422,
+                    "Validation error in JSON body: [params.hnsw_ef: value 0 invalid, "
+                    "must be 1 or more]");
+            return -1;
+        }
+    }
+    if (ds_read_uint(c, body, "limit", dflt_limit, &q->limit) != 0 ||
+        ds_read_uint(c, body, "offset", 0, &q->offset) != 0 ||
+        ds_read_filter(c, body, &q->filter) != 0 ||
+        ds_parse_with(c, cJSON_GetObjectItemCaseSensitive(body, "with_payload"), 0, 1, &q->wp) !=
+            0 ||
+        ds_parse_with(c, cJSON_GetObjectItemCaseSensitive(body, "with_vector"), 0, 0, &q->wv) != 0)
+        return -1;
+    if (q->limit == 0) {
+        ds_fail(c, 422,
+                "Validation error in JSON body: [limit: value 0 invalid, must be 1 or more]");
+        return -1;
+    }
+    if (q->limit > DS_MAX_LIMIT || q->offset > DS_MAX_LIMIT) {
+        ds_fail(c, 400, "Bad request: limit and offset must not exceed %d", DS_MAX_LIMIT);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parses one QueryRequest against `col`. 0 or -1 (response set). */
+static int parse_query(ds_ctx_t *c, ds_collection_t *col, const cJSON *body, qreq_t *q)
+{
+    memset(q, 0, sizeof *q);
+    if (!cJSON_IsObject(body)) {
+        ds_fail(c, 400, "Format error in JSON body: invalid type: expected struct QueryRequest");
+        return -1;
+    }
+    if (read_common(c, body, q, 10) != 0)
+        return -1;
+    static const char *const unsupported[] = {"prefetch", "lookup_from", NULL};
+    for (size_t i = 0; unsupported[i]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, unsupported[i]);
+        if (v && !cJSON_IsNull(v) && !(cJSON_IsArray(v) && !v->child)) {
+            ds_fail(c, 400, "Bad request: `%s` is not supported by tenantq-devserver",
+                    unsupported[i]);
+            return -1;
+        }
+    }
+    const cJSON *using = cJSON_GetObjectItemCaseSensitive(body, "using");
+    if (using && !cJSON_IsNull(using) && !cJSON_IsString(using)) {
+        ds_fail(c, 400, "Format error in JSON body: using: invalid type: expected a string");
+        return -1;
+    }
+    if (ds_select_shards(c, col, cJSON_GetObjectItemCaseSensitive(body, "shard_key"), 0, &q->sel) !=
+        0)
+        return -1;
+    const cJSON *query = cJSON_GetObjectItemCaseSensitive(body, "query");
+    if (!query || cJSON_IsNull(query))
+        return 0;
+    q->space = space_for(c, col, cJSON_IsString(using) ? using->valuestring : "");
+    if (q->space < 0)
+        return -1;
+    if (cJSON_IsObject(query)) {
+        const cJSON *nearest = cJSON_GetObjectItemCaseSensitive(query, "nearest");
+        if (!nearest || query->child->next) {
+            ds_fail(c, 400, "Bad request: query type `%.50s` is not supported by tenantq-devserver",
+                    query->child ? query->child->string : "{}");
+            return -1;
+        }
+        query = nearest;
+    }
+    if (cJSON_IsArray(query))
+        return read_query_vector(c, col, q, query);
+    if (cJSON_IsNumber(query) || cJSON_IsString(query))
+        return read_query_id(c, col, q, query);
+    ds_fail(c, 400,
+            "Format error in JSON body: query: data did not match any variant of untagged "
+            "enum QueryInterface");
+    return -1;
+}
+
+static cJSON *query_one(ds_ctx_t *c, ds_collection_t *col, const cJSON *body, int wrap)
+{
+    qreq_t q;
+    if (parse_query(c, col, body, &q) != 0)
+        return NULL;
+    cJSON *arr = run_json(c, col, &q);
+    if (!arr || !wrap)
+        return arr;
+    cJSON *r = cJSON_CreateObject();
+    if (!r) {
+        cJSON_Delete(arr);
+        return ds_fail(c, 500, "Service internal error: out of memory");
+    }
+    cJSON_AddItemToObject(r, "points", arr);
+    return r;
+}
+
+typedef cJSON *(*one_fn)(ds_ctx_t *, ds_collection_t *, const cJSON *, int);
+
+/* Runs `one` over the request body of a single (non-batch) search. */
+static cJSON *single(ds_ctx_t *c, const char *name, one_fn one, int wrap)
+{
+    const cJSON *body = ds_need_object(c);
+    if (!body)
+        return NULL;
+    ds_collection_t *col = ds_need_collection(c, name);
+    return col ? one(c, col, body, wrap) : NULL;
+}
+
+cJSON *ds_h_query(ds_ctx_t *c, const char *name)
+{
+    return single(c, name, query_one, 1);
+}
+
+/* Runs each element of body[member] through `one` and collects the results. */
+static cJSON *batch(ds_ctx_t *c, const char *name, const char *member, one_fn one, int wrap)
+{
+    const cJSON *body = ds_need_object(c);
+    if (!body)
+        return NULL;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(body, member);
+    if (!cJSON_IsArray(list))
+        return ds_fail(c, 400, "Format error in JSON body: missing field `%s`", member);
+    ds_collection_t *col = ds_need_collection(c, name);
+    if (!col)
+        return NULL;
+    cJSON *out = cJSON_CreateArray();
+    for (const cJSON *e = list->child; out && e; e = e->next) {
+        cJSON *r = one(c, col, e, wrap);
+        if (!r) {
+            cJSON_Delete(out);
+            return NULL;
+        }
+        cJSON_AddItemToArray(out, r);
+    }
+    return out ? out : ds_fail(c, 500, "Service internal error: out of memory");
+}
+
+cJSON *ds_h_query_batch(ds_ctx_t *c, const char *name)
+{
+    return batch(c, name, "searches", query_one, 1);
+}
+
+/* Legacy SearchRequest: `vector` (array or {name, vector}) and `limit` (alias `top`). */
+static cJSON *search_one(ds_ctx_t *c, ds_collection_t *col, const cJSON *body, int wrap)
+{
+    qreq_t q;
+    memset(&q, 0, sizeof q);
+    (void)wrap;
+    if (!cJSON_IsObject(body))
+        return ds_fail(c, 400,
+                       "Format error in JSON body: invalid type: expected struct "
+                       "SearchRequest");
+    const cJSON *limit = cJSON_GetObjectItemCaseSensitive(body, "limit");
+    const cJSON *top = cJSON_GetObjectItemCaseSensitive(body, "top");
+    const cJSON *vector = cJSON_GetObjectItemCaseSensitive(body, "vector");
+    if (!vector)
+        return ds_fail(c, 400, "Format error in JSON body: missing field `vector`");
+    if ((!limit || cJSON_IsNull(limit)) && (!top || cJSON_IsNull(top)))
+        return ds_fail(c, 400, "Format error in JSON body: missing field `limit`");
+    uint64_t lim;
+    if (!ds_json_u64(limit && !cJSON_IsNull(limit) ? limit : top, &lim))
+        return ds_fail(c, 400, "Format error in JSON body: limit: invalid type: expected usize");
+    if (read_common(c, body, &q, lim) != 0)
+        return NULL;
+    q.limit = lim;
+    if (lim == 0)
+        return ds_fail(c, 422,
+                       "Validation error in JSON body: [limit: value 0 invalid, must be 1 "
+                       "or more]");
+    const char *space_name = "";
+    if (cJSON_IsObject(vector)) {
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(vector, "name");
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(vector, "vector");
+        if (!cJSON_IsString(nm) || !cJSON_IsArray(v))
+            return ds_fail(c, 400,
+                           "Format error in JSON body: vector: data did not match any "
+                           "variant of untagged enum NamedVectorStruct");
+        space_name = nm->valuestring;
+        vector = v;
+    }
+    if (ds_select_shards(c, col, cJSON_GetObjectItemCaseSensitive(body, "shard_key"), 0, &q.sel) !=
+        0)
+        return NULL;
+    q.space = space_for(c, col, space_name);
+    if (q.space < 0 || read_query_vector(c, col, &q, vector) != 0)
+        return NULL;
+    cJSON *arr = run_json(c, col, &q);
+    return arr;
+}
+
+cJSON *ds_h_search(ds_ctx_t *c, const char *name)
+{
+    return single(c, name, search_one, 0);
+}
+
+cJSON *ds_h_search_batch(ds_ctx_t *c, const char *name)
+{
+    return batch(c, name, "searches", search_one, 0);
+}
