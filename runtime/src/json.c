@@ -5,6 +5,8 @@
  * never be optional and never depend on the placement. */
 #include "json.h"
 
+#include "float_text.h"
+
 #include "alloc.h"
 #include "detail.h"
 
@@ -116,14 +118,17 @@ char *tq_json_print(const cJSON *root)
 int tq_json_add_vector(cJSON *parent, const char *name, const float *v, size_t dim)
 {
     /* One raw node per vector instead of one node per float: vectors dominate upsert
-     * bodies. %.9g round-trips every finite float exactly. */
-    size_t cap = dim * 17 + 3, len = 0;
+     * bodies. tq_float_text round-trips every finite float exactly. */
+    size_t cap = dim * (TQ_FLOAT_TEXT_MAX + 1) + 3, len = 0;
     char *text = tq_malloc(cap);
     if (!text)
         return -1;
     text[len++] = '[';
-    for (size_t i = 0; i < dim; i++)
-        len += (size_t)snprintf(text + len, cap - len, "%s%.9g", i ? "," : "", (double)v[i]);
+    for (size_t i = 0; i < dim; i++) {
+        if (i)
+            text[len++] = ',';
+        len += tq_float_text(v[i], text + len);
+    }
     text[len++] = ']';
     text[len] = '\0';
     cJSON *array = cJSON_CreateRaw(text);
