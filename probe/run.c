@@ -1,0 +1,89 @@
+/* run.c: set-up and tear-down of one placement's run state, and the names used in
+ * reports. It must never talk to a server. */
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[PK_COUNT] = {
+    "exact_vector", "near_vector",  "topic_centroid", "payload_filter", "get_by_key",
+    "delete_by_key", "count_scroll", "client_switch", "interleaved",    "other_scope",
+};
+
+static const char *const op_names[POP_COUNT_OPS] = {"search", "get", "count", "scroll",
+                                                     "delete"};
+
+const char *probe_kind_name(probe_kind_t kind)
+{
+    /* PK_COUNT names the checks made once after all probes. */
+    return (unsigned)kind < PK_COUNT ? kind_names[kind] : "final_checks";
+}
+
+const char *probe_op_name(probe_op_t op)
+{
+    return (unsigned)op < POP_COUNT_OPS ? op_names[op] : "unknown";
+}
+
+int probe_kind_is_pair(probe_kind_t kind)
+{
+    switch (kind) {
+    case PK_EXACT:
+    case PK_NEAR:
+    case PK_CENTROID:
+    case PK_FILTER:
+    case PK_GET:
+    case PK_DELETE:
+    case PK_SWITCH:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int run_init(probe_run_t *run, const probe_options_t *opt, tq_placement_t placement,
+             const probe_api_t *api, const probe_corpus_t *corpus)
+{
+    memset(run, 0, sizeof *run);
+    run->opt = opt;
+    run->placement = placement;
+    run->api = api;
+    run->corpus = corpus;
+    pthread_mutex_init(&run->lock, NULL);
+    for (size_t i = 0; i < POP_COUNT_OPS; i++)
+        samples_init(&run->op_latency[i]);
+    run->tenants = calloc(corpus->tenants, sizeof *run->tenants);
+    run->pair_seen = calloc(corpus->tenants * corpus->tenants, 1);
+    if (!run->tenants || !run->pair_seen) {
+        free(run->tenants);
+        run->tenants = NULL;
+        run_free(run);
+        return -1;
+    }
+    for (size_t t = 0; t < corpus->tenants; t++)
+        samples_init(&run->tenants[t].latency);
+    return 0;
+}
+
+void run_free(probe_run_t *run)
+{
+    if (run->tenants) {
+        for (size_t t = 0; t < run->corpus->tenants; t++) {
+            if (run->tenants[t].ctx)
+                tq_ctx_free(run->tenants[t].ctx);
+            samples_free(&run->tenants[t].latency);
+        }
+    }
+    for (size_t i = 0; i < POP_COUNT_OPS; i++)
+        samples_free(&run->op_latency[i]);
+    free(run->tenants);
+    free(run->pair_seen);
+    if (run->runtime_stats)
+        tq_stats_free(run->runtime_stats);
+    run->runtime_stats = NULL;
+    if (run->client)
+        tq_client_free(run->client);
+    pthread_mutex_destroy(&run->lock);
+    run->tenants = NULL;
+    run->pair_seen = NULL;
+    run->client = NULL;
+}

@@ -1,0 +1,104 @@
+/* run.h: the state of one probe run over one placement, shared by its phases
+ * (ingest, probes, recall, report). */
+#ifndef TQ_PROBE_RUN_H
+#define TQ_PROBE_RUN_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tenantq/tenantq.h>
+
+#include "api.h"
+#include "cli.h"
+#include "corpus.h"
+#include "progress.h"
+#include "stats.h"
+
+typedef enum probe_kind {
+    PK_EXACT = 0,        /* the victim's exact vector */
+    PK_NEAR = 1,         /* the victim's vector plus noise, cosine above 0.99 */
+    PK_CENTROID = 2,     /* the victim's topic centroid */
+    PK_FILTER = 3,       /* typed filters with the victim's payload values */
+    PK_GET = 4,          /* get by the victim's keys */
+    PK_DELETE = 5,       /* delete by the victim's keys; the victim's count holds */
+    PK_COUNT_SCROLL = 6, /* count and scroll see exactly the caller's own points */
+    PK_SWITCH = 7,       /* one client used for A, then B, then A */
+    PK_INTERLEAVED = 8,  /* all tenants interleaved on several threads */
+    PK_SCOPE = 9,        /* the other scope value inside the same tenant */
+    PK_COUNT
+} probe_kind_t;
+
+const char *probe_kind_name(probe_kind_t kind);
+
+/* Calls the probe times, for the per-operation latency figures. */
+typedef enum probe_op {
+    POP_SEARCH = 0,
+    POP_GET = 1,
+    POP_COUNT = 2,
+    POP_SCROLL = 3,
+    POP_DELETE = 4,
+    POP_COUNT_OPS
+} probe_op_t;
+
+const char *probe_op_name(probe_op_t op);
+/* Whether the kind aims one tenant at another (and so covers an ordered pair). */
+int probe_kind_is_pair(probe_kind_t kind);
+
+typedef struct probe_tenant {
+    tenant_ctx_t *ctx;
+    probe_samples_t latency; /* the probe's own read calls made as this tenant */
+    double ingest_ms;        /* time spent in this tenant's upsert calls */
+    size_t ingested;
+    double recall_sum;
+    size_t recall_n;
+    double recall_min;
+    uint64_t leaks;          /* foreign points returned to this tenant */
+} probe_tenant_t;
+
+#define PROBE_FAILURES_KEPT 200
+
+typedef struct probe_failure {
+    int leak;
+    char tenant[TQ_TENANT_ID_MAX + 1];
+    char kind[24];
+    char point[PROBE_KEY_MAX];
+    char message[320];
+} probe_failure_t;
+
+typedef struct probe_run {
+    const probe_options_t *opt;
+    tq_placement_t placement;
+    const probe_api_t *api;
+    const probe_corpus_t *corpus;
+    tq_client_t *client;
+    probe_tenant_t *tenants;
+
+    pthread_mutex_t lock; /* guards everything below */
+    uint64_t probes_by_kind[PK_COUNT];
+    uint64_t probes_run;
+    uint64_t leaks;
+    uint64_t eleak_results;    /* calls that returned TQ_ELEAK */
+    uint64_t failed_checks;    /* everything else that went wrong */
+    uint64_t leak_guard_trips; /* from the runtime's statistics, after the run */
+    tq_stats_t *runtime_stats; /* the runtime's counters after the probes, or NULL */
+    probe_failure_t failures[PROBE_FAILURES_KEPT];
+    size_t failure_count;      /* kept; the counters above hold the totals */
+    unsigned char *pair_seen;  /* tenants x tenants */
+    size_t pairs_covered;
+
+    probe_samples_t op_latency[POP_COUNT_OPS];
+
+    double ingest_wall_ms;
+    uint64_t ingest_vectors;
+    double probe_wall_ms;
+    probe_progress_t *progress;
+} probe_run_t;
+
+/* Sets up the counters and per-tenant state (contexts are made by the caller).
+ * Returns 0, or -1 when out of memory. */
+int run_init(probe_run_t *run, const probe_options_t *opt, tq_placement_t placement,
+             const probe_api_t *api, const probe_corpus_t *corpus);
+void run_free(probe_run_t *run);
+
+#endif
