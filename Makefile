@@ -1,16 +1,19 @@
 # The README's two commands. Everything else is CMake; this file only strings the
 # steps together: install missing Debian packages, configure, build, run.
-#   make demo   set-up, then the main job against the embedded dev server
-#   make test   set-up, then every ctest label
-# Knobs: BUILD_DIR, SANITIZE=ON|OFF, WERROR=ON|OFF, JOBS.
+#   make demo     set-up, then the main job against the embedded dev server
+#   make test     set-up, then every ctest label, then the unit and live suites again
+#                 under valgrind (a second, unsanitized build in BUILD_DIR-valgrind)
+#   make mutants  the mutation harness alone (also part of `make test`, label mutation)
+# Knobs: BUILD_DIR, SANITIZE=ON|OFF, WERROR=ON|OFF, VALGRIND=ON|OFF, JOBS.
 
 BUILD_DIR ?= build
 SANITIZE  ?= OFF
 WERROR    ?= ON
+VALGRIND  ?= ON
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS = -G Ninja -DTENANTQ_SANITIZE=$(SANITIZE) -DTENANTQ_WERROR=$(WERROR)
 
-.PHONY: demo test deps configure build clean
+.PHONY: demo test deps configure build mutants clean
 
 deps:
 	@scripts/install-deps.sh
@@ -24,9 +27,13 @@ build: configure
 test: build
 	@scripts/npm-deps.sh
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	@if [ "$(VALGRIND)" = ON ]; then scripts/valgrind-tests.sh $(BUILD_DIR)-valgrind; fi
+
+mutants: build
+	@cmake --build $(BUILD_DIR) --target mutants
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)
 
 clean:
-	@rm -rf $(BUILD_DIR)
+	@rm -rf $(BUILD_DIR) $(BUILD_DIR)-valgrind
