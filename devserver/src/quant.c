@@ -6,7 +6,9 @@
  *     q.x = sx*sq*(c.d) + sx*(r.c) + q.e,
  * so |q.x - sx*sq*(c.d)| <= ||r||*||sx*c|| + ||q||*||e|| (Cauchy-Schwarz), and the
  * f32 kernel's own rounding is at most (dim+1)*2^-24*||q||*||x|| for any summation
- * order. Both are enlarged by a safety factor for the rounding of the bound itself.
+ * order (taken as (dim+4)*2^-22). Both are enlarged by a safety factor for the
+ * rounding of the bound itself. That rounding bound needs the f32 sums to stay finite,
+ * which ||q||*||x|| <= NO_OVERFLOW guarantees; past it the caller must scan exactly.
  * This file must never decide a result: it only says which points cannot reach one.
  */
 #include "quant.h"
@@ -24,6 +26,9 @@
 #define BOUND_SLACK 1e-3
 /* Absolute slack: subnormal products lose at most 2^-149 each, even over 65,536 dims. */
 #define BOUND_FLOOR 1e-37
+/* Every partial sum of the f32 kernel is at most about ||q||*||x|| in magnitude: below
+ * this (FLT_MAX / 30) none can overflow to inf or produce NaN. */
+#define NO_OVERFLOW 1e37
 
 int ds_quant_used(ds_distance_t dist)
 {
@@ -39,27 +44,43 @@ static inline int32_t dot_i8_plain(const int8_t *a, const int8_t *b, size_t dim)
 }
 
 #ifdef DS_HAVE_AVX2_KERNEL
-/* 32 products per step: |a| times b with a's sign, pairs summed to i16 (at most
- * 2*127*127, codes never hold -128), then to i32. Sums stay below 2^31 for any
- * dimension up to 65,536. */
-__attribute__((target("avx2"))) static inline int32_t dot_i8_avx2(const int8_t *a,
-                                                                 const int8_t *b, size_t dim)
+/* 32 products per step as |q| times x with q's sign (pairs summed to i16: at most
+ * 2*127*127, as codes never hold -128), then to i32, in two independent chains. Sums
+ * stay below 2^31 for any dimension up to 65,536. */
+__attribute__((target("avx2"))) static inline int32_t dot_i8_avx2(const int8_t *q,
+                                                                 const int8_t *qabs,
+                                                                 const int8_t *x, size_t dim)
 {
-    __m256i acc = _mm256_setzero_si256();
+    __m256i acc0 = _mm256_setzero_si256(), acc1 = _mm256_setzero_si256();
     const __m256i ones = _mm256_set1_epi16(1);
     size_t i = 0;
-    for (; i + 32 <= dim; i += 32) {
-        __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(a + i));
-        __m256i y = _mm256_loadu_si256((const __m256i *)(const void *)(b + i));
-        __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
-        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, ones));
+    for (; i + 64 <= dim; i += 64) {
+        __m256i s0 = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(x + i)),
+                                      _mm256_loadu_si256((const __m256i *)(const void *)(q + i)));
+        __m256i s1 = _mm256_sign_epi8(
+            _mm256_loadu_si256((const __m256i *)(const void *)(x + i + 32)),
+            _mm256_loadu_si256((const __m256i *)(const void *)(q + i + 32)));
+        __m256i p0 = _mm256_maddubs_epi16(
+            _mm256_loadu_si256((const __m256i *)(const void *)(qabs + i)), s0);
+        __m256i p1 = _mm256_maddubs_epi16(
+            _mm256_loadu_si256((const __m256i *)(const void *)(qabs + i + 32)), s1);
+        acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(p0, ones));
+        acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(p1, ones));
     }
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    for (; i + 32 <= dim; i += 32) {
+        __m256i s0 = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(x + i)),
+                                      _mm256_loadu_si256((const __m256i *)(const void *)(q + i)));
+        __m256i p0 = _mm256_maddubs_epi16(
+            _mm256_loadu_si256((const __m256i *)(const void *)(qabs + i)), s0);
+        acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(p0, ones));
+    }
+    acc0 = _mm256_add_epi32(acc0, acc1);
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc0), _mm256_extracti128_si256(acc0, 1));
     s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
     s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
     int32_t r = _mm_cvtsi128_si32(s);
     for (; i < dim; i++)
-        r += (int32_t)a[i] * (int32_t)b[i];
+        r += (int32_t)q[i] * (int32_t)x[i];
     return r;
 }
 #endif
@@ -83,6 +104,9 @@ int ds_quant_query(const float *q, size_t dim, int8_t *codes, ds_qquery_t *out)
     ds_qmeta_t m;
     ds_quant_encode(q, dim, codes, &m);
     out->codes = codes;
+    out->abs_codes = codes + dim;
+    for (size_t i = 0; i < dim; i++)
+        out->abs_codes[i] = (int8_t)(codes[i] < 0 ? -codes[i] : codes[i]);
     out->scale = m.scale;
     out->err2 = m.err;
     out->norm2 = m.norm;
@@ -94,58 +118,58 @@ int ds_quant_query(const float *q, size_t dim, int8_t *codes, ds_qquery_t *out)
     return isfinite(out->fp_coef) && isfinite(out->err2) && isfinite(out->scale) ? 0 : -1;
 }
 
-static inline void bound_of(const ds_qquery_t *q, int32_t dot, const ds_qmeta_t *meta,
-                            double *lo, double *hi)
+/* Bounds for one point; 0, or -1 when its exact score might overflow. */
+static inline int bound_of(const ds_qquery_t *q, int32_t dot, const ds_qmeta_t *meta,
+                           double *lo, double *hi)
 {
     double approx = q->scale * (double)meta->scale * (double)dot;
     double bound = q->norm2 * meta->err + q->err2 * meta->qnorm + q->fp_coef * meta->norm;
     bound = bound * (1.0 + BOUND_SLACK) + BOUND_FLOOR;
     *lo = approx - bound;
     *hi = approx + bound;
-    if (!isfinite(*lo) || !isfinite(*hi)) {
-        *lo = -INFINITY;
-        *hi = INFINITY;
-    }
+    return q->norm2 * meta->norm <= NO_OVERFLOW && isfinite(*lo) && isfinite(*hi) ? 0 : -1;
 }
 
-static void bounds_plain(const ds_qquery_t *q, const int8_t *codes, const ds_qmeta_t *meta,
-                         size_t dim, const uint32_t *slots, size_t n, double *lo, double *hi)
+static int bounds_plain(const ds_qquery_t *q, const int8_t *codes, const ds_qmeta_t *meta,
+                        size_t dim, const uint32_t *slots, size_t n, double *lo, double *hi)
 {
+    int rc = 0;
     for (size_t i = 0; i < n; i++)
-        bound_of(q, dot_i8_plain(q->codes, codes + (size_t)slots[i] * dim, dim), &meta[slots[i]],
-                 &lo[i], &hi[i]);
+        rc |= bound_of(q, dot_i8_plain(q->codes, codes + (size_t)slots[i] * dim, dim),
+                       &meta[slots[i]], &lo[i], &hi[i]);
+    return rc;
 }
 
 #ifdef DS_HAVE_AVX2_KERNEL
 /* Tenant lists are in insertion order, not memory order: fetch a few rows ahead. */
 #define PREFETCH_ROWS 4
 
-__attribute__((target("avx2"))) static void bounds_avx2(const ds_qquery_t *q,
+__attribute__((target("avx2"))) static int bounds_avx2(const ds_qquery_t *q,
                                                         const int8_t *codes,
                                                         const ds_qmeta_t *meta, size_t dim,
                                                         const uint32_t *slots, size_t n,
                                                         double *lo, double *hi)
 {
+    int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (i + PREFETCH_ROWS < n) {
             const int8_t *ahead = codes + (size_t)slots[i + PREFETCH_ROWS] * dim;
             for (size_t off = 0; off < dim; off += 64)
                 __builtin_prefetch(ahead + off);
         }
-        bound_of(q, dot_i8_avx2(q->codes, codes + (size_t)slots[i] * dim, dim), &meta[slots[i]],
-                 &lo[i], &hi[i]);
+        rc |= bound_of(q, dot_i8_avx2(q->codes, q->abs_codes, codes + (size_t)slots[i] * dim, dim),
+                       &meta[slots[i]], &lo[i], &hi[i]);
     }
+    return rc;
 }
 #endif
 
-void ds_quant_bounds(const ds_qquery_t *q, const int8_t *codes, const ds_qmeta_t *meta,
-                     size_t dim, const uint32_t *slots, size_t n, double *lo, double *hi)
+int ds_quant_bounds(const ds_qquery_t *q, const int8_t *codes, const ds_qmeta_t *meta,
+                    size_t dim, const uint32_t *slots, size_t n, double *lo, double *hi)
 {
 #ifdef DS_HAVE_AVX2_KERNEL
-    if (q->avx2) {
-        bounds_avx2(q, codes, meta, dim, slots, n, lo, hi);
-        return;
-    }
+    if (q->avx2)
+        return bounds_avx2(q, codes, meta, dim, slots, n, lo, hi);
 #endif
-    bounds_plain(q, codes, meta, dim, slots, n, lo, hi);
+    return bounds_plain(q, codes, meta, dim, slots, n, lo, hi);
 }

@@ -162,8 +162,8 @@ typedef struct bounded {
  * least that, so a point whose upper bound is below it cannot be a result, and the
  * floor only rises as points are seen. The second pass scores the survivors exactly,
  * so results and scores equal a full f32 scan. Memory is O(cap + survivors). Returns
- * 0 (heap filled), 1 when the bounds do not apply (the caller scans exactly) or -1 on
- * OOM. */
+ * 0 (heap filled), 1 when the bounds do not apply (the heap is still empty and the
+ * caller scans exactly) or -1 on OOM. */
 static int run_bounded(const ds_collection_t *col, const qreq_t *q, const ds_cands_t *cands,
                        scored_t *heap, size_t *n, size_t cap)
 {
@@ -177,7 +177,7 @@ static int run_bounded(const ds_collection_t *col, const qreq_t *q, const ds_can
     if (total <= cap)
         return 1; /* nothing could be ruled out */
     int rc = -1;
-    int8_t *qcodes = malloc(sp->dim);
+    int8_t *qcodes = malloc(2 * sp->dim);
     double *floors = malloc(cap * sizeof *floors);
     bounded_t *kept = NULL;
     size_t m = 0, kept_cap = 0, nf = 0;
@@ -201,8 +201,11 @@ static int run_bounded(const ds_collection_t *col, const qreq_t *q, const ds_can
                 if (eligible(col, q, &sh->points[slot], cd, filter_done))
                     slots[ne++] = slot;
             }
-            ds_quant_bounds(&qq, sh->codes[q->space], sh->qmeta[q->space], sp->dim, slots, ne,
-                            lows, highs);
+            if (ds_quant_bounds(&qq, sh->codes[q->space], sh->qmeta[q->space], sp->dim, slots,
+                                ne, lows, highs) != 0) {
+                rc = 1;
+                goto done;
+            }
             for (size_t i = 0; i < ne; i++) {
                 if (q->has_threshold && highs[i] < q->threshold)
                     continue;
