@@ -8,7 +8,7 @@
 # It copies the source tree (tracked and untracked files, no build directories) into
 # WORK/src, configures one scratch build in WORK/build and builds it. The unmutated
 # copy must pass every suite first (no false kills). Then, for each mutant listed in
-# manifest.txt (or --manifest FILE: open.txt lists the known survivors), it applies
+# manifest.txt (or --manifest FILE, another list in the same format), it applies
 # patches/NAME.patch, rebuilds incrementally, runs the suites, reverts the patch and
 # checks that the copy is byte-for-byte pristine again.
 #

@@ -27,7 +27,7 @@ typedef struct env {
     fixture_t *fx;
     tq_registry_t *registry;
     tq_client_t *client;
-    tenant_ctx_t *acme, *globex;
+    tenant_ctx_t *acme, *globex, *initech; /* initech: the shared placement */
 } env_t;
 
 static env_t *open_env(int tenant_jwt, size_t max_response_bytes, size_t batch)
@@ -38,7 +38,8 @@ static env_t *open_env(int tenant_jwt, size_t max_response_bytes, size_t batch)
     assert_non_null(e->fx);
     setenv("TENANTQ_QDRANT_URL", fixture_url(e->fx), 1);
     setenv("TENANTQ_QDRANT_API_KEY", "fixture-key", 1);
-    const char *json = "{\"version\":1,\"tenants\":{\"acme\":{},\"globex\":{}}}";
+    const char *json = "{\"version\":1,\"tenants\":{\"acme\":{},\"globex\":{},"
+                       "\"initech\":{\"placement\":\"shared\"}}}";
     tq_detail_t d;
     assert_int_equal(tq_registry_parse(json, strlen(json), "t", &e->registry, &d), TQ_OK);
     tq_client_options_t o;
@@ -54,6 +55,7 @@ static env_t *open_env(int tenant_jwt, size_t max_response_bytes, size_t batch)
     assert_int_equal(tq_client_new(e->registry, &o, &e->client, &d), TQ_OK);
     assert_int_equal(tq_ctx_new(e->client, "acme", &e->acme, &d), TQ_OK);
     assert_int_equal(tq_ctx_new(e->client, "globex", &e->globex, &d), TQ_OK);
+    assert_int_equal(tq_ctx_new(e->client, "initech", &e->initech, &d), TQ_OK);
     return e;
 }
 
@@ -61,6 +63,7 @@ static void close_env(env_t *e)
 {
     tq_ctx_free(e->acme);
     tq_ctx_free(e->globex);
+    tq_ctx_free(e->initech);
     tq_client_free(e->client);
     tq_registry_free(e->registry);
     fixture_stop(e->fx);
@@ -281,6 +284,7 @@ static void connection_refused(void **state)
     snprintf(url, sizeof url, "%s", fixture_url(fx));
     tq_ctx_free(e->acme);
     tq_ctx_free(e->globex);
+    tq_ctx_free(e->initech);
     tq_client_free(e->client);
     fixture_stop(fx);
     e->fx = NULL;
@@ -295,6 +299,7 @@ static void connection_refused(void **state)
     assert_int_equal(tq_client_new(e->registry, &o, &e->client, &d), TQ_OK);
     assert_int_equal(tq_ctx_new(e->client, "acme", &e->acme, &d), TQ_OK);
     e->globex = NULL;
+    e->initech = NULL;
     uint64_t n;
     assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_ECONNECT);
     assert_non_null(strstr(d.message, url));
@@ -315,21 +320,24 @@ static cJSON *body_of(fixture_t *fx, size_t i)
     return body;
 }
 
+/* Fails unless `condition` is {"key": key, "match": {"value": value}}. */
+static void expect_match(const cJSON *condition, const char *key, const char *value)
+{
+    const cJSON *k = cJSON_GetObjectItem(condition, "key");
+    const cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(condition, "match"), "value");
+    if (!cJSON_IsString(k) || strcmp(k->valuestring, key) != 0 || !cJSON_IsString(v) ||
+        strcmp(v->valuestring, value) != 0)
+        fail_msg("expected the condition %s = %s first in the filter", key, value);
+}
+
 /* Checks that `filter` starts with the tenant and scope conditions. */
 static void expect_tenant_filter(const cJSON *body, const char *tenant, const char *team)
 {
     const cJSON *must = cJSON_GetObjectItem(cJSON_GetObjectItem(body, "filter"), "must");
     assert_true(cJSON_IsArray(must));
-    const cJSON *c0 = cJSON_GetArrayItem(must, 0);
-    assert_string_equal(cJSON_GetObjectItem(c0, "key")->valuestring, "tq_tenant");
-    assert_string_equal(
-        cJSON_GetObjectItem(cJSON_GetObjectItem(c0, "match"), "value")->valuestring, tenant);
-    if (team) {
-        const cJSON *c1 = cJSON_GetArrayItem(must, 1);
-        assert_string_equal(cJSON_GetObjectItem(c1, "key")->valuestring, "team");
-        assert_string_equal(
-            cJSON_GetObjectItem(cJSON_GetObjectItem(c1, "match"), "value")->valuestring, team);
-    }
+    expect_match(cJSON_GetArrayItem(must, 0), "tq_tenant", tenant);
+    if (team)
+        expect_match(cJSON_GetArrayItem(must, 1), "team", team);
 }
 
 static void request_shapes(void **state)
@@ -533,6 +541,9 @@ static void https_with_a_ca_file(void **state)
         tq_client_options_t o;
         tq_client_options_init(&o);
         o.max_retries = 0;
+        /* Certificate checks, not timeouts, are under test: leave room for a TLS
+         * handshake under valgrind, where both ends run in this one slowed process. */
+        o.connect_timeout_ms = 30000;
         o.ca_file = with_ca ? ca_path : NULL;
         tq_client_t *client;
         tenant_ctx_t *acme;
@@ -560,6 +571,64 @@ static void https_with_a_ca_file(void **state)
     free(key);
 }
 
+/* The shared placement keeps every tenant in one collection, so each read and delete,
+ * get by key included (never a bare lookup by id), must carry the tenant and scope. */
+static void shared_request_shapes(void **state)
+{
+    (void)state;
+    env_t *e = open_env(0, 0, 2);
+    const char *scope[] = {"team-a"};
+    const char *keys[] = {"doc-1"};
+    const float v[2] = {0.5f, 0.25f};
+    const fixture_step_t scroll = {200, empty_scroll, 0};
+    const fixture_step_t query = {200, "{\"result\":{\"points\":[]},\"status\":\"ok\",\"time\":0}", 0};
+    const fixture_step_t count = {200, count_body, 0};
+    tq_detail_t d;
+    tq_raw_result_t r;
+    uint64_t n = 0;
+    static const char *const urls[] = {
+        "/collections/kb-docs/points/scroll", "/collections/kb-docs/points/query",
+        "/collections/kb-docs/points/count", "/collections/kb-docs/points/scroll",
+        "/collections/kb-docs/points/delete?wait=true",
+    };
+    for (size_t call = 0; call < sizeof urls / sizeof *urls; call++) {
+        tq_status_t st;
+        switch (call) {
+        case 0:
+            fixture_script(e->fx, NULL, 0, &scroll);
+            st = tq_raw_get(e->initech, &tq_test_docs, scope, keys, 1, 0, &r, &d);
+            tq_raw_result_free(&r);
+            break;
+        case 1:
+            fixture_script(e->fx, NULL, 0, &query);
+            st = tq_raw_search(e->initech, &tq_test_docs, scope, v, 2, NULL, 5, NULL, 0, &r, &d);
+            tq_raw_result_free(&r);
+            break;
+        case 2:
+            fixture_script(e->fx, NULL, 0, &count);
+            st = tq_raw_count(e->initech, &tq_test_docs, scope, NULL, &n, &d);
+            break;
+        case 3:
+            fixture_script(e->fx, NULL, 0, &scroll);
+            st = tq_raw_scroll(e->initech, &tq_test_docs, scope, NULL, 10, NULL, 0, &r, &d);
+            tq_raw_result_free(&r);
+            break;
+        default:
+            fixture_script(e->fx, NULL, 0, NULL);
+            st = tq_raw_delete_keys(e->initech, &tq_test_docs, scope, keys, 1, &d);
+            break;
+        }
+        if (st != TQ_OK)
+            fail_msg("call %zu: %s: %s", call, tq_status_name(st), d.message);
+        assert_int_equal(fixture_request_count(e->fx), 1);
+        assert_string_equal(fixture_request(e->fx, 0).url, urls[call]);
+        cJSON *body = body_of(e->fx, 0);
+        expect_tenant_filter(body, "initech", "team-a");
+        cJSON_Delete(body);
+    }
+    close_env(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -572,6 +641,7 @@ int main(void)
         cmocka_unit_test(error_envelopes),
         cmocka_unit_test(connection_refused),
         cmocka_unit_test(request_shapes),
+        cmocka_unit_test(shared_request_shapes),
         cmocka_unit_test(leak_guard_end_to_end),
         cmocka_unit_test(https_with_a_ca_file),
         cmocka_unit_test(total_timeout_is_final),
