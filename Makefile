@@ -4,6 +4,7 @@
 #   make test     set-up, then every ctest label, then the unit and live suites again
 #                 under valgrind (a second, unsanitized build in BUILD_DIR-valgrind)
 #   make mutants  the mutation harness alone (also part of `make test`, label mutation)
+#   make fuzz-long  every libFuzzer target for TENANTQ_FUZZ_LONG_SECONDS (default 1800) each
 # Knobs: BUILD_DIR, SANITIZE=ON|OFF, WERROR=ON|OFF, VALGRIND=ON|OFF, JOBS.
 
 BUILD_DIR ?= build
@@ -13,7 +14,7 @@ VALGRIND  ?= ON
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS = -G Ninja -DTENANTQ_SANITIZE=$(SANITIZE) -DTENANTQ_WERROR=$(WERROR)
 
-.PHONY: demo test deps configure build mutants clean
+.PHONY: demo test deps configure build mutants fuzz-long clean
 
 deps:
 	@scripts/install-deps.sh
@@ -31,6 +32,9 @@ test: build
 
 mutants: build
 	@cmake --build $(BUILD_DIR) --target mutants
+
+fuzz-long: build
+	@cmake --build $(BUILD_DIR) --target fuzz-long
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)
