@@ -262,16 +262,16 @@ static long run(const ds_collection_t *col, const qreq_t *q, scored_t **out)
     ds_cands_t cands[sizeof q->sel.shards / sizeof q->sel.shards[0]];
     for (size_t s = 0; s < q->sel.n; s++)
         ds_candidates(col, q->sel.shards[s], q->filter, &cands[s]);
-    int todo = 1;
+    int need_full_scan = 1; /* 0 once the bounded pass has answered */
     if (sp && cap > 0 && ds_quant_used(sp->distance)) {
         int rc = run_bounded(col, q, cands, heap, &n, cap);
         if (rc < 0) {
             free(heap);
             return -1;
         }
-        todo = rc;
+        need_full_scan = rc;
     }
-    for (size_t s = 0; todo && s < q->sel.n; s++) {
+    for (size_t s = 0; need_full_scan && s < q->sel.n; s++) {
         ds_shard_t *sh = q->sel.shards[s];
         const ds_cands_t *cd = &cands[s];
         int filter_done = ds_filter_only(q->filter, cd->known);

@@ -5,7 +5,7 @@
  *   timeout, not later (timeouts are not retried: the attempt's budget is the call's);
  *   the failed upsert names its first unwritten key, and after SIGCONT the client
  *   works again and the re-sent points read back exactly.
- * - A slow-loris server (rel_stub_server.c) that drips an endless chunked body is cut
+ * - A slow-loris server (rel_slow_server.c) that drips an endless chunked body is cut
  *   at max_response_bytes with TQ_ELIMIT, shortly after the limit; one that declares a
  *   1 TiB Content-Length is refused before its body; one that drips too slowly to reach
  *   the limit ends in TQ_ETIMEOUT at the total timeout. docs/runtime.md documents both:
@@ -15,7 +15,7 @@
  * performance thresholds. It must never leave a stopped server behind. */
 #include "devserver_proc.h"
 #include "rel_fixture.h"
-#include "rel_stub_server.h"
+#include "rel_slow_server.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -36,7 +36,7 @@
 static struct {
     tq_test_server_t server;
     int frozen;
-    rel_stub_server_t *stub;
+    rel_slow_server_t *slow;
     rel_env_t env;
 } the;
 
@@ -44,8 +44,8 @@ static int teardown(void **state)
 {
     (void)state;
     rel_env_close(&the.env);
-    rel_stub_stop(the.stub);
-    the.stub = NULL;
+    rel_slow_stop(the.slow);
+    the.slow = NULL;
     if (the.frozen)
         kill(the.server.pid, SIGCONT);
     the.frozen = 0;
@@ -133,17 +133,17 @@ static void frozen_server_times_out(void **state)
         fail_msg("after SIGCONT: %s", why);
 }
 
-/* Starts the stub in `mode`, dripping `chunk` bytes every `interval_ms`, counts through
+/* Starts the slow server in `mode`, dripping `chunk` bytes every `interval_ms`, counts through
  * a client with `limit` and `timeout_ms`, and asserts the call failed with `want`
  * without touching its out-parameter and that the client then hung up. Returns the
  * call's duration in milliseconds. */
-static int64_t count_on_stub(rel_stub_mode_t mode, size_t chunk, int interval_ms, size_t limit,
+static int64_t count_on_slow_server(rel_slow_mode_t mode, size_t chunk, int interval_ms, size_t limit,
                              long timeout_ms, tq_status_t want)
 {
-    the.stub = rel_stub_start(mode, chunk, interval_ms);
-    assert_non_null(the.stub);
+    the.slow = rel_slow_start(mode, chunk, interval_ms);
+    assert_non_null(the.slow);
     char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", rel_stub_port(the.stub));
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", rel_slow_port(the.slow));
     tq_client_options_t o;
     rel_options(&o, 2000, timeout_ms, 4, 5, 20);
     o.max_response_bytes = limit;
@@ -158,9 +158,9 @@ static int64_t count_on_stub(rel_stub_mode_t mode, size_t chunk, int interval_ms
     assert_int_equal(d.status, want);
     assert_int_equal(count, 7);
     /* Neither a limit nor a timeout is retried: exactly one connection, then closed. */
-    for (int i = 0; i < 500 && rel_stub_closed(the.stub) < 1; i++)
+    for (int i = 0; i < 500 && rel_slow_closed(the.slow) < 1; i++)
         rel_sleep_ms(10);
-    assert_int_equal(rel_stub_closed(the.stub), 1);
+    assert_int_equal(rel_slow_closed(the.slow), 1);
     if (want == TQ_ELIMIT)
         assert_non_null(strstr(d.message, "max_response_bytes"));
     return took;
@@ -169,8 +169,8 @@ static int64_t count_on_stub(rel_stub_mode_t mode, size_t chunk, int interval_ms
 static void endless_body_cut_at_limit(void **state)
 {
     (void)state;
-    count_on_stub(REL_STUB_CHUNKED, 1024, 5, LIMIT_BYTES, 60000, TQ_ELIMIT);
-    size_t sent = rel_stub_body_sent(the.stub);
+    count_on_slow_server(REL_SLOW_CHUNKED, 1024, 5, LIMIT_BYTES, 60000, TQ_ELIMIT);
+    size_t sent = rel_slow_body_sent(the.slow);
     printf("endless body: the client hung up after %zu body bytes (limit %d)\n", sent,
            LIMIT_BYTES);
     assert_true(sent > LIMIT_BYTES);
@@ -180,16 +180,16 @@ static void endless_body_cut_at_limit(void **state)
 static void huge_declared_length_refused(void **state)
 {
     (void)state;
-    count_on_stub(REL_STUB_HUGE_LENGTH, 1024, 200, LIMIT_BYTES, 60000, TQ_ELIMIT);
+    count_on_slow_server(REL_SLOW_HUGE_LENGTH, 1024, 200, LIMIT_BYTES, 60000, TQ_ELIMIT);
     printf("1 TiB Content-Length: the client hung up after %zu body bytes\n",
-           rel_stub_body_sent(the.stub));
-    assert_true(rel_stub_body_sent(the.stub) < LIMIT_BYTES);
+           rel_slow_body_sent(the.slow));
+    assert_true(rel_slow_body_sent(the.slow) < LIMIT_BYTES);
 }
 
 static void slow_body_hits_total_timeout(void **state)
 {
     (void)state;
-    int64_t took = count_on_stub(REL_STUB_CHUNKED, 16, 100, 1024 * 1024, SLOW_TIMEOUT_MS,
+    int64_t took = count_on_slow_server(REL_SLOW_CHUNKED, 16, 100, 1024 * 1024, SLOW_TIMEOUT_MS,
                                  TQ_ETIMEOUT);
     expect_within_timeout(took, SLOW_TIMEOUT_MS, "count against a dripping server");
 }

@@ -1,13 +1,13 @@
-/* rel_stub_server.c: a slow-loris HTTP server for the timeout and size-limit tests.
+/* rel_slow_server.c: a slow-loris HTTP server for the timeout and size-limit tests.
  *
  * It answers 200 and then streams a body that never ends, a little at a time, so a
  * client without a response size limit or a total timeout would wait forever. It
  * counts the body bytes it managed to write before the client hung up, so a test can
  * tell that the client stopped at its limit rather than merely at its timeout. One
  * thread serves connections one after another; every wait is bounded by TICK_MS so
- * rel_stub_stop never hangs. It must never write more than SEND_CAP bytes per
+ * rel_slow_stop never hangs. It must never write more than SEND_CAP bytes per
  * connection. */
-#include "rel_stub_server.h"
+#include "rel_slow_server.h"
 
 #include "rel_sys.h"
 
@@ -26,8 +26,8 @@
 #define CHUNK_MAX 65536
 #define SEND_CAP ((size_t)1 << 30)
 
-struct rel_stub_server {
-    rel_stub_mode_t mode;
+struct rel_slow_server {
+    rel_slow_mode_t mode;
     size_t chunk_bytes;
     int interval_ms;
     int listen_fd;
@@ -40,7 +40,7 @@ struct rel_stub_server {
 
 /* Reads until the end of the request head; 0, or -1 when the client went away or
  * the server is stopping. The request body, if any, is left unread. */
-static int read_head(rel_stub_server_t *s, int fd)
+static int read_head(rel_slow_server_t *s, int fd)
 {
     char head[HEAD_MAX + 1];
     size_t len = 0;
@@ -73,20 +73,20 @@ static int peer_closed(int fd)
 }
 
 /* Serves one connection until the client closes it or the server stops. */
-static void serve(rel_stub_server_t *s, int fd, char *chunk)
+static void serve(rel_slow_server_t *s, int fd, char *chunk)
 {
     atomic_store(&s->body_sent, 0);
     if (read_head(s, fd) != 0)
         return;
     const char *head =
-        s->mode == REL_STUB_CHUNKED
+        s->mode == REL_SLOW_CHUNKED
             ? "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
               "Transfer-Encoding: chunked\r\n\r\n"
             : "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
               "Content-Length: 1099511627776\r\n\r\n";
     if (rel_send_all(fd, head, strlen(head)) != 0)
         return;
-    int framed = s->mode == REL_STUB_CHUNKED;
+    int framed = s->mode == REL_SLOW_CHUNKED;
     char frame[32];
     size_t frame_len = (size_t)snprintf(frame, sizeof frame, "%zx\r\n", s->chunk_bytes);
     size_t sent = 0;
@@ -110,9 +110,9 @@ static void serve(rel_stub_server_t *s, int fd, char *chunk)
         atomic_fetch_add(&s->closed, 1);
 }
 
-static void *stub_main(void *arg)
+static void *server_main(void *arg)
 {
-    rel_stub_server_t *s = arg;
+    rel_slow_server_t *s = arg;
     char *chunk = malloc(s->chunk_bytes);
     if (!chunk)
         return NULL;
@@ -132,18 +132,18 @@ static void *stub_main(void *arg)
     return NULL;
 }
 
-rel_stub_server_t *rel_stub_start(rel_stub_mode_t mode, size_t chunk_bytes, int interval_ms)
+rel_slow_server_t *rel_slow_start(rel_slow_mode_t mode, size_t chunk_bytes, int interval_ms)
 {
     if (chunk_bytes == 0 || chunk_bytes > CHUNK_MAX || interval_ms < 0)
         return NULL;
-    rel_stub_server_t *s = calloc(1, sizeof *s);
+    rel_slow_server_t *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->mode = mode;
     s->chunk_bytes = chunk_bytes;
     s->interval_ms = interval_ms;
     s->listen_fd = rel_listen_loopback(16, &s->port);
-    if (s->listen_fd >= 0 && pthread_create(&s->thread, NULL, stub_main, s) == 0)
+    if (s->listen_fd >= 0 && pthread_create(&s->thread, NULL, server_main, s) == 0)
         return s;
     if (s->listen_fd >= 0)
         close(s->listen_fd);
@@ -151,27 +151,27 @@ rel_stub_server_t *rel_stub_start(rel_stub_mode_t mode, size_t chunk_bytes, int 
     return NULL;
 }
 
-int rel_stub_port(const rel_stub_server_t *stub)
+int rel_slow_port(const rel_slow_server_t *server)
 {
-    return stub->port;
+    return server->port;
 }
 
-unsigned rel_stub_closed(const rel_stub_server_t *stub)
+unsigned rel_slow_closed(const rel_slow_server_t *server)
 {
-    return atomic_load(&((rel_stub_server_t *)stub)->closed);
+    return atomic_load(&((rel_slow_server_t *)server)->closed);
 }
 
-size_t rel_stub_body_sent(const rel_stub_server_t *stub)
+size_t rel_slow_body_sent(const rel_slow_server_t *server)
 {
-    return atomic_load(&((rel_stub_server_t *)stub)->body_sent);
+    return atomic_load(&((rel_slow_server_t *)server)->body_sent);
 }
 
-void rel_stub_stop(rel_stub_server_t *stub)
+void rel_slow_stop(rel_slow_server_t *server)
 {
-    if (!stub)
+    if (!server)
         return;
-    atomic_store(&stub->stop, 1);
-    pthread_join(stub->thread, NULL);
-    close(stub->listen_fd);
-    free(stub);
+    atomic_store(&server->stop, 1);
+    pthread_join(server->thread, NULL);
+    close(server->listen_fd);
+    free(server);
 }
