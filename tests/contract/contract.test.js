@@ -7,12 +7,12 @@
 //     scroll, count, retrieve, delete, delete collection, a JWT-restricted client and
 //     a 404.
 // (b) Every JSON body the devserver returns for the requests below is validated with
-//     ajv against the response schema of its operation in ../shared/qdrant/openapi.json
-//     (legacy search against openapi-v1.18.x.json); the envelope fields the schemas
+//     ajv against the response schema of its operation in spec/openapi.json, Qdrant's
+//     own spec vendored beside this file (legacy search against spec/openapi-v1.18.x.json); the envelope fields the schemas
 //     leave optional are asserted too.
-// Usage: node contract.test.js [DEVSERVER] (or env TENANTQ_DEVSERVER); the shared folder
-// is ../shared beside the project root unless TENANTQ_SHARED_DIR says otherwise. It
-// never passes silently: missing packages, server or spec files fail the run.
+// Usage: node contract.test.js [DEVSERVER] (or env TENANTQ_DEVSERVER); the spec folder
+// is spec/ beside this file (see spec/NOTICE.md) unless TENANTQ_QDRANT_SPEC_DIR says
+// otherwise. It never passes silently: missing packages, server or spec files fail the run.
 
 const path = require('node:path');
 const fs = require('node:fs');
@@ -22,7 +22,6 @@ const { spawn } = require('node:child_process');
 const test = require('node:test');
 const assert = require('node:assert/strict');
 
-const ROOT = path.resolve(__dirname, '..', '..');
 
 function loadPackages() {
   try {
@@ -41,9 +40,9 @@ function loadPackages() {
 
 const pkgs = loadPackages();
 const DEVSERVER = process.argv[2] || process.env.TENANTQ_DEVSERVER;
-const SHARED = process.env.TENANTQ_SHARED_DIR || path.resolve(ROOT, '..', 'shared');
-const SPEC_119 = path.join(SHARED, 'qdrant', 'openapi.json');
-const SPEC_118 = path.join(SHARED, 'qdrant', 'openapi-v1.18.x.json');
+const SPEC_DIR = process.env.TENANTQ_QDRANT_SPEC_DIR || path.join(__dirname, 'spec');
+const SPEC_119 = path.join(SPEC_DIR, 'openapi.json');
+const SPEC_118 = path.join(SPEC_DIR, 'openapi-v1.18.x.json');
 const API_KEY = 'contract-admin-key-5f1c';
 
 for (const [what, file] of [['devserver', DEVSERVER], ['spec', SPEC_119], ['spec', SPEC_118]]) {

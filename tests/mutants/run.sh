@@ -152,10 +152,6 @@ else
 fi
 
 unset TENANTQ_QDRANT_URL TENANTQ_QDRANT_API_KEY
-# The contract tests find the Qdrant spec in ../shared beside the project root.
-if [ -z "${TENANTQ_SHARED_DIR:-}" ] && [ -d "$source_dir/../shared" ]; then
-    export TENANTQ_SHARED_DIR=$(cd "$source_dir/../shared" && pwd)
-fi
 # The copy is a repository of its own (see copy_tree); git must never look above it.
 export GIT_CEILING_DIRECTORIES=$work
 
