@@ -164,6 +164,7 @@ int tqc_compdb_jobs(tqc_session_t *s, tqc_job_t **jobs, size_t *count)
         }
     }
     size_t total = (size_t)cJSON_GetArraySize(doc);
+    s->database_entries = total;
     v = calloc(total ? total : 1, sizeof *v);
     if (!v) {
         tqc_session_error(s, "out of memory");
@@ -187,6 +188,7 @@ int tqc_compdb_jobs(tqc_session_t *s, tqc_job_t **jobs, size_t *count)
             n++;
         } else {
             job_clear(&v[n]);
+            s->unchecked_entries++;
         }
     }
     rc = 0;

@@ -124,6 +124,7 @@ int tqc_fingerprints_compute(tqc_session_t *s);
 int tqc_output_text(const tqc_session_t *s, FILE *out);
 int tqc_output_json(const tqc_session_t *s, FILE *out);
 int tqc_output_sarif(const tqc_session_t *s, FILE *out);
+int tqc_output_gitlab(const tqc_session_t *s, FILE *out);
 /* cJSON helper shared by the json and sarif writers: prints and frees `doc`. */
 int tqc_print_json(struct cJSON *doc, FILE *out);
 
