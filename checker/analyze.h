@@ -61,6 +61,9 @@ CXCursor tqc_operand(CXCursor c);
 /* The decoded value of a string literal cursor (NUL-terminated, malloc'd; embedded
  * NULs end it), or NULL. */
 char *tqc_string_literal_value(CXCursor literal);
+/* Decodes the quoted parts of a literal spelling ("a" "b" concatenate, escapes
+ * resolved); malloc'd, or NULL. */
+char *tqc_decode_literal(const char *spelling);
 /* 1 when `t` is a pointer to (possibly qualified) struct tenant_ctx; with `levels` 2
  * a pointer to such a pointer also counts. */
 int tqc_type_is_ctx_pointer(CXType t, int levels);
@@ -76,6 +79,9 @@ int tqc_is_null_constant(CXCursor expr);
 const char *tqc_spelling(CXCursor c, char *buf, size_t size);
 
 /* Rules ------------------------------------------------------------------------------- */
+/* The name of an attribute libclang leaves unexposed (its first identifier token,
+ * "alias", "weakref"); 1 when found. */
+int tqc_attribute_name(tqc_tu_t *t, CXCursor attr, char *word, size_t size);
 void tqc_tq001_cursor(tqc_tu_t *t, CXCursor c, enum CXCursorKind kind);
 void tqc_tq002_string(tqc_tu_t *t, CXCursor c, const char *value);
 void tqc_tq003_inclusion(tqc_tu_t *t, CXFile included, const tqc_file_slot_t *slot,

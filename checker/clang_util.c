@@ -81,7 +81,7 @@ static int hex_value(char ch)
 
 /* Decodes the quoted parts of a literal's spelling ("a" "b" concatenates, escapes are
  * resolved, an embedded NUL ends the value). */
-static char *decode_literal(const char *spelling)
+char *tqc_decode_literal(const char *spelling)
 {
     size_t len = strlen(spelling);
     char *out = malloc(len + 1);
@@ -144,7 +144,7 @@ char *tqc_string_literal_value(CXCursor literal)
 {
     CXString s = clang_getCursorSpelling(literal);
     const char *text = clang_getCString(s);
-    char *value = text ? decode_literal(text) : NULL;
+    char *value = text ? tqc_decode_literal(text) : NULL;
     clang_disposeString(s);
     return value;
 }

@@ -101,8 +101,20 @@ void tqc_tq006_classify(tqc_session_t *s, tqc_file_t *file);
 /* Reports `#pragma redefine_extname` lines that name a tq_raw_* symbol. Called with the
  * lock held, for every non-exempt file. */
 void tqc_tq001_file(tqc_session_t *s, const tqc_file_t *file);
-/* Reports every tq_raw_* name in an assembly source. */
+/* Reports the tenantq symbols an assembly source names (see tqc_asm_scan). */
 void tqc_tq001_assembly(tqc_session_t *s, const tqc_file_t *file);
+
+/* One tenantq symbol named in assembly text: TQ001 for a tq_raw_* name or a name
+ * pasted together from pieces (.irp/.macro arguments, ##), TQ004 for a definition of
+ * a tq_ctx_* symbol (a label, .globl, .set, .equ, .weak). */
+typedef struct tqc_asm_hit {
+    tqc_rule_t rule;
+    size_t offset, length; /* of the name in the text */
+    const char *what;      /* "names raw-layer symbol", ... */
+} tqc_asm_hit_t;
+/* Scans `text` for such names; calls `hit` for each (stop by returning nonzero). */
+void tqc_asm_scan(const char *text, int (*hit)(void *data, const tqc_asm_hit_t *h),
+                  void *data);
 
 /* suppress.c ------------------------------------------------------------------------ */
 /* Collects the suppression comments of a non-exempt file; malformed ones are TQ000. */

@@ -473,6 +473,7 @@ void tqc_tq004_call(tqc_tu_t *t, CXCursor call, const char *callee)
 }
 
 typedef struct attr_scan {
+    tqc_tu_t *t;
     char label[256];
     int alias;
 } attr_scan_t;
@@ -483,10 +484,10 @@ static enum CXChildVisitResult find_attrs(CXCursor c, CXCursor parent, CXClientD
     enum CXCursorKind kind = clang_getCursorKind(c);
     if (kind == CXCursor_AsmLabelAttr) {
         tqc_spelling(c, scan->label, sizeof scan->label);
-    } else if (clang_isAttribute(kind)) {
+    } else if (kind == CXCursor_UnexposedAttr) {
         char name[32];
-        tqc_spelling(c, name, sizeof name);
-        scan->alias |= strcmp(name, "alias") == 0;
+        scan->alias |= tqc_attribute_name(scan->t, c, name, sizeof name) &&
+                       strcmp(name, "alias") == 0;
     }
     return CXChildVisit_Continue;
 }
@@ -498,7 +499,7 @@ static void check_function(tqc_tu_t *t, CXCursor c)
     char name[256];
     tqc_spelling(c, name, sizeof name);
     int definition = clang_isCursorDefinition(c);
-    attr_scan_t scan = {"", 0};
+    attr_scan_t scan = {t, "", 0};
     if (clang_Cursor_hasAttrs(c)) {
         clang_visitChildren(c, find_attrs, &scan);
     }
