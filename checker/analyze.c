@@ -108,7 +108,7 @@ const tqc_file_slot_t *tqc_tu_slot(tqc_tu_t *t, CXFile f)
         }
     } else if (strstr(path, "/runtime/src/")) {
         int internal = 0;
-        (void)tqc_path_in_runtime_tree(path, &internal);
+        (void)tqc_path_in_runtime_tree(path, &internal, NULL);
         slot->is_internal = (unsigned)internal;
     }
     if (slot->is_raw) {

@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,61 @@ const char *tqc_file_line(const tqc_file_t *file, unsigned line, size_t *len)
     return start;
 }
 
+/* The runtime-relative name a file claims by its place: the part after runtime/ in a
+ * runtime tree, or include/tenantq/NAME for a header in any tenantq/ directory (an
+ * installed or -I copy). Written to buf; 0 when it claims nothing. */
+static int claimed_runtime_name(const tqc_file_t *file, const char *runtime_rel, char *buf,
+                                size_t size)
+{
+    if (runtime_rel) {
+        return snprintf(buf, size, "%s", runtime_rel) < (int)size;
+    }
+    const char *base = strrchr(file->path, '/');
+    if (!base || base - file->path < 8 || strncmp(base - 8, "/tenantq", 8) != 0 ||
+        !strstr(base, ".h")) {
+        return 0;
+    }
+    return snprintf(buf, size, "include/tenantq%s", base) < (int)size;
+}
+
+/* 1 when the file is one of the runtime's own files, byte for byte (runtime_digests.c).
+ * A file that claims to be one by its place but differs gets TQ006 and no exemption:
+ * a shadow tenantq/tenantq.h on an -I path, a file added to a vendored runtime tree,
+ * an edited runtime source. */
+static int trusted_runtime_file(tqc_session_t *s, tqc_file_t *file, const char *runtime_rel)
+{
+    char name[512];
+    if (!claimed_runtime_name(file, runtime_rel, name, sizeof name)) {
+        return 0;
+    }
+    char actual[65] = "";
+    if (file->data && tqc_sha256_hex(file->data, file->size, actual) != 0) {
+        tqc_session_error(s, "%s: cannot compute sha256", file->path);
+        return 0;
+    }
+    int known = 0;
+    for (size_t i = 0; i < tqc_trusted_runtime_count; i++) {
+        if (strcmp(tqc_trusted_runtime[i].path, name) == 0) {
+            known = 1;
+            if (file->data && strcmp(tqc_trusted_runtime[i].sha256, actual) == 0) {
+                return 1;
+            }
+        }
+    }
+    size_t len0 = 0;
+    if (!tqc_file_line(file, 1, &len0)) {
+        len0 = 0;
+    }
+    tqc_finding_add(s, TQC_TQ006, file, 1, 1, 1, (unsigned)len0 + 1,
+                    "file sits where the tenantq runtime's '%s' would, but %s; it is checked "
+                    "like application code", name,
+                    known ? "its content differs from the runtime tenantq-check " TQC_VERSION
+                            " was built with"
+                          : "the runtime tenantq-check " TQC_VERSION " was built with has no "
+                            "such file");
+    return 0;
+}
+
 static tqc_file_t *file_create(tqc_session_t *s, const char *resolved)
 {
     tqc_file_t *file = calloc(1, sizeof *file);
@@ -188,17 +244,18 @@ static tqc_file_t *file_create(tqc_session_t *s, const char *resolved)
     s->files[s->file_count++] = file;
 
     int internal = 0;
+    const char *runtime_rel = NULL;
     file->is_raw_header = (unsigned)tqc_path_has_suffix(resolved, "tenantq/raw.h");
     file->is_contract_header =
         file->is_raw_header || tqc_path_has_suffix(resolved, "tenantq/tenantq.h");
-    file->is_runtime = (unsigned)tqc_path_in_runtime_tree(resolved, &internal);
+    file->is_runtime = (unsigned)tqc_path_in_runtime_tree(resolved, &internal, &runtime_rel);
     file->is_internal = (unsigned)internal;
     file->is_test = (unsigned)tqc_path_is_test(file->display);
     if (tqc_read_file(resolved, TQC_MAX_SOURCE_BYTES, &file->data, &file->size) == 0 &&
         index_lines(file) != 0) {
         s->out_of_memory = 1;
     }
-    if (file->is_runtime || file->is_contract_header) {
+    if (trusted_runtime_file(s, file, runtime_rel)) {
         file->exempt = 1;
         return file;
     }

@@ -61,6 +61,14 @@ struct cJSON *tqc_read_json(tqc_session_t *s, const char *path, const char *what
 
 void tqc_session_free(tqc_session_t *s);
 
+/* runtime_digests.c (generated) ---------------------------------------------------- */
+typedef struct tqc_trusted_file {
+    const char *path;   /* relative to runtime/: "include/tenantq/raw.h", "src/http.c" */
+    const char *sha256; /* lowercase hex */
+} tqc_trusted_file_t;
+extern const tqc_trusted_file_t tqc_trusted_runtime[];
+extern const size_t tqc_trusted_runtime_count;
+
 /* paths.c --------------------------------------------------------------------------- */
 
 /* Absolute path with symlinks resolved when it exists, else made absolute against the
@@ -76,8 +84,13 @@ int tqc_path_has_suffix(const char *path, const char *suffix);
 int tqc_path_is_test(const char *path);
 /* 1 when `path` lies inside a tenantq runtime tree: a directory R/runtime/ where
  * R/runtime/include/tenantq/raw.h exists; *internal is set when it is under
- * R/runtime/src/. */
-int tqc_path_in_runtime_tree(const char *path, int *internal);
+ * R/runtime/src/, and *rel (when not NULL) points at the part after "runtime/". */
+int tqc_path_in_runtime_tree(const char *path, int *internal, const char **rel);
+
+/* git.c ---------------------------------------------------------------------------- */
+/* Whether git tracks `path` in the work tree at `root`: 1 tracked, 0 not tracked, -1
+ * unknown (no git, not a work tree). */
+int tqc_git_tracked(const char *root, const char *path);
 /* 1 when `path` is `dir` itself or inside it. */
 int tqc_path_is_under(const char *path, const char *dir);
 
