@@ -213,6 +213,9 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData d
     default:
         break;
     }
+    if (kind == CXCursor_FunctionDecl) {
+        tqc_signature_record(t, c);
+    }
     tqc_tq001_cursor(t, c, kind);
     tqc_tq004_cursor(t, c, kind);
     return CXChildVisit_Recurse;
@@ -358,25 +361,79 @@ static int is_assembly(const char *path)
            strcmp(dot, ".asm") == 0;
 }
 
-int tqc_analyze(tqc_session_t *s, CXIndex index, const tqc_job_t *job)
+/* Parses the unit with `argv` and walks it; 0, or -1 with a session error. *needs_gcc is
+ * set when an analysed file holds tenantq code under a compiler-identity conditional. */
+static int parse_and_walk(tqc_session_t *s, CXIndex index, const tqc_job_t *job,
+                          const char **argv, size_t argc, int *needs_gcc)
 {
-    static const char *const added[] = {"-resource-dir", TQC_CLANG_RESOURCE_DIR, "-w"};
-    const size_t n_added = sizeof added / sizeof added[0];
     CXTranslationUnit tu = NULL;
     tqc_tu_t t;
     int rc = -1;
     memset(&t, 0, sizeof t);
-    const char **argv = calloc(job->arg_count + n_added, sizeof *argv);
-    if (!argv) {
-        tqc_session_error(s, "%s: out of memory", job->file);
+    if (parse_unit(s, index, job, argv, argc, &tu) != 0) {
         return -1;
     }
+    t.s = s;
+    t.tu = tu;
+    clang_getInclusions(tu, on_inclusion, &t);
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &t);
+    if (t.failed) {
+        tqc_session_error(s, "%s: out of memory during analysis", job->file);
+        goto done;
+    }
+    for (size_t i = 0; needs_gcc && i < t.slot_cap; i++) {
+        const tqc_file_t *file = t.slots[i].file;
+        if (t.slots[i].cx && file && !file->exempt && file->identity_hint) {
+            *needs_gcc = 1;
+        }
+    }
+    rc = 0;
+done:
+    free(t.slots);
+    clang_disposeTranslationUnit(tu);
+    return rc;
+}
+
+/* 1 when the database names a compiler other than clang, or none (files named on the
+ * command line may be built by any compiler). */
+static int built_by_other_compiler(const tqc_job_t *job)
+{
+    if (!job->compiler) {
+        return 1;
+    }
+    const char *base = strrchr(job->compiler, '/');
+    return strstr(base ? base + 1 : job->compiler, "clang") == NULL;
+}
+
+/* argv = the job's arguments followed by `added`. */
+static void fill_argv(const char **argv, const tqc_job_t *job, const char *const *added,
+                      size_t n_added)
+{
     for (size_t i = 0; i < job->arg_count; i++) {
         argv[i] = job->args[i];
     }
     for (size_t i = 0; i < n_added; i++) {
         argv[job->arg_count + i] = added[i];
     }
+}
+
+int tqc_analyze(tqc_session_t *s, CXIndex index, const tqc_job_t *job)
+{
+    static const char *const added[] = {"-resource-dir", TQC_CLANG_RESOURCE_DIR, "-w"};
+    /* What gcc (Debian 12's gcc 12) predefines differently from clang. */
+    static const char *const as_gcc[] = {
+        "-U__clang__", "-U__clang_major__", "-U__clang_minor__", "-U__clang_patchlevel__",
+        "-U__clang_version__", "-U__GNUC__", "-D__GNUC__=12", "-U__GNUC_MINOR__",
+        "-D__GNUC_MINOR__=2", "-U__GNUC_PATCHLEVEL__", "-D__GNUC_PATCHLEVEL__=0"};
+    const size_t n_added = sizeof added / sizeof added[0];
+    const size_t n_gcc = sizeof as_gcc / sizeof as_gcc[0];
+    int rc = -1;
+    const char **argv = calloc(job->arg_count + n_added + n_gcc, sizeof *argv);
+    if (!argv) {
+        tqc_session_error(s, "%s: out of memory", job->file);
+        return -1;
+    }
+    fill_argv(argv, job, added, n_added);
     if (access(job->file, R_OK) != 0) {
         tqc_session_error(s, "%s: cannot read the file", job->file);
         goto done;
@@ -391,23 +448,32 @@ int tqc_analyze(tqc_session_t *s, CXIndex index, const tqc_job_t *job)
         rc = 0;
         goto done;
     }
-    if (parse_unit(s, index, job, argv, job->arg_count + n_added, &tu) != 0) {
+    int needs_gcc = 0;
+    if (parse_and_walk(s, index, job, argv, job->arg_count + n_added,
+                       built_by_other_compiler(job) ? &needs_gcc : NULL) != 0) {
         goto done;
     }
-    t.s = s;
-    t.tu = tu;
-    clang_getInclusions(tu, on_inclusion, &t);
-    clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &t);
-    if (t.failed) {
-        tqc_session_error(s, "%s: out of memory during analysis", job->file);
-        goto done;
+    if (needs_gcc) {
+        /* clang saw only its own side of an #if on the compiler's identity; the build's
+         * compiler sees the other. Parse again as gcc and report what that side holds. */
+        pthread_mutex_lock(&s->lock);
+        fprintf(stderr, "%s: note: tenantq code under a compiler-identity #if; parsing the "
+                        "unit a second time as gcc 12 would see it\n", job->file);
+        pthread_mutex_unlock(&s->lock);
+        /* The first parse may have dropped unknown arguments from argv: refill it. */
+        fill_argv(argv, job, added, n_added);
+        for (size_t i = 0; i < n_gcc; i++) {
+            argv[job->arg_count + n_added + i] = as_gcc[i];
+        }
+        if (parse_and_walk(s, index, job, argv, job->arg_count + n_added + n_gcc, NULL) != 0) {
+            tqc_session_error(s, "%s: parsed as gcc would (its compiler-identity #if hides "
+                                 "tenantq code from clang), it does not compile with clang; "
+                                 "that configuration was not checked", job->file);
+            goto done;
+        }
     }
     rc = 0;
 done:
-    free(t.slots);
-    if (tu) {
-        clang_disposeTranslationUnit(tu);
-    }
     free(argv);
     return rc;
 }

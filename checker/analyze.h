@@ -91,6 +91,10 @@ void tqc_tq005_string(tqc_tu_t *t, CXCursor c, const char *value);
 void tqc_tq004_call(tqc_tu_t *t, CXCursor call, const char *callee);
 void tqc_tq007_call(tqc_tu_t *t, CXCursor call, const char *callee);
 
+/* signatures.c: records the type one unit gives an external function (see
+ * tqc_signatures_compare in internal.h). */
+void tqc_signature_record(tqc_tu_t *t, CXCursor fn);
+
 /* Analyses one translation unit with `index`. Returns 0, or -1 when it could not be
  * parsed or analysed (the reason is recorded in the session). */
 int tqc_analyze(tqc_session_t *s, CXIndex index, const tqc_job_t *job);

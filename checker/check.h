@@ -58,6 +58,7 @@ typedef struct tqc_file {
     unsigned has_banner : 1;         /* line 1 is the generated-code banner */
     unsigned is_test : 1;            /* a tests path (TQ007) */
     unsigned exempt : 1;             /* runtime, contract header or verified generated */
+    unsigned identity_hint : 1;      /* tenantq code under a compiler-identity #if */
 } tqc_file_t;
 
 typedef struct tqc_finding {
@@ -116,6 +117,7 @@ typedef struct tqc_options {
  * source itself). */
 typedef struct tqc_job {
     char *file;      /* absolute */
+    char *compiler;  /* the database's compiler (argv[0]); NULL when not known */
     char **args;
     size_t arg_count;
 } tqc_job_t;

@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,93 @@ static int trusted_runtime_file(tqc_session_t *s, tqc_file_t *file, const char *
     return 0;
 }
 
+/* 1 when `line` (len bytes) is a directive #<name>; *rest points after the name. */
+static int is_directive(const char *line, size_t len, const char *name, const char **rest)
+{
+    const char *p = line, *end = line + len;
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+    if (p == end || *p != '#') {
+        return 0;
+    }
+    p++;
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+    size_t n = strlen(name);
+    if ((size_t)(end - p) < n || strncmp(p, name, n) != 0 ||
+        (p + n < end && (isalnum((unsigned char)p[n]) || p[n] == '_'))) {
+        return 0;
+    }
+    *rest = p + n;
+    return 1;
+}
+
+static int contains(const char *s, size_t len, const char *word)
+{
+    size_t n = strlen(word);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(s + i, word, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 when the file has a conditional on the compiler's identity (#if defined(__clang__),
+ * #ifdef __GNUC__, _MSC_VER, ...) whose group, up to its #endif, mentions tenantq or
+ * Qdrant: code that clang, parsing as itself, may never see. */
+static int has_identity_hint(const tqc_file_t *file)
+{
+    static const char *const identity[] = {"__clang", "__GNUC__", "__GNUC_MINOR__",
+                                           "_MSC_VER", "__INTEL_COMPILER", "__TINYC__", NULL};
+    static const char *const hints[] = {"tq_", "TQ_", "tenantq", "tenant_ctx", "qdrant",
+                                        "Qdrant", "collections", "snapshots", ".tq.h", NULL};
+    if (!file->data || (!strstr(file->data, "__clang") && !strstr(file->data, "__GNUC") &&
+                        !strstr(file->data, "_MSC_VER") && !strstr(file->data, "__INTEL") &&
+                        !strstr(file->data, "__TINYC__"))) {
+        return 0;
+    }
+    for (unsigned line = 1; line <= file->line_count; line++) {
+        size_t len = 0;
+        const char *text = tqc_file_line(file, line, &len);
+        const char *rest = NULL;
+        if (!is_directive(text, len, "if", &rest) && !is_directive(text, len, "ifdef", &rest) &&
+            !is_directive(text, len, "ifndef", &rest) && !is_directive(text, len, "elif", &rest)) {
+            continue;
+        }
+        int on_identity = 0;
+        for (size_t i = 0; identity[i]; i++) {
+            on_identity |= contains(rest, len - (size_t)(rest - text), identity[i]);
+        }
+        if (!on_identity) {
+            continue;
+        }
+        /* The group runs to the matching #endif. */
+        size_t start = (size_t)(text - file->data), end = file->size;
+        int depth = 0;
+        for (unsigned l = line + 1; l <= file->line_count; l++) {
+            size_t n = 0;
+            const char *t = tqc_file_line(file, l, &n);
+            const char *r = NULL;
+            if (is_directive(t, n, "if", &r) || is_directive(t, n, "ifdef", &r) ||
+                is_directive(t, n, "ifndef", &r)) {
+                depth++;
+            } else if (is_directive(t, n, "endif", &r) && depth-- == 0) {
+                end = (size_t)(t - file->data);
+                break;
+            }
+        }
+        for (size_t i = 0; hints[i]; i++) {
+            if (contains(file->data + start, end - start, hints[i])) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 static tqc_file_t *file_create(tqc_session_t *s, const char *resolved)
 {
     tqc_file_t *file = calloc(1, sizeof *file);
@@ -262,6 +350,7 @@ static tqc_file_t *file_create(tqc_session_t *s, const char *resolved)
     tqc_tq006_classify(s, file);
     file->exempt = file->is_generated;
     if (!file->exempt) {
+        file->identity_hint = (unsigned)has_identity_hint(file);
         tqc_tq001_file(s, file);
         tqc_suppress_scan(s, file);
     }

@@ -174,6 +174,12 @@ int tqc_args_from_command(char *const *argv, size_t argc, const char *directory,
 int tqc_compdb_jobs(tqc_session_t *s, tqc_job_t **jobs, size_t *count);
 void tqc_jobs_free(tqc_job_t *jobs, size_t count);
 
+/* signatures.c --------------------------------------------------------------------- */
+/* Reports, after every unit was analysed, external functions whose definition and a
+ * declaration in another unit disagree on a type that involves a tenant context. */
+void tqc_signatures_compare(tqc_session_t *s);
+void tqc_signatures_free(void);
+
 /* runner.c -------------------------------------------------------------------------- */
 /* Analyses the jobs on `threads` threads. Returns the number of jobs that failed. */
 size_t tqc_run_jobs(tqc_session_t *s, const tqc_job_t *jobs, size_t count, int threads);

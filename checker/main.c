@@ -119,6 +119,7 @@ int main(int argc, char **argv)
         }
     }
     (void)tqc_run_jobs(&s, jobs, job_count, s.opt.jobs);
+    tqc_signatures_compare(&s);
     tqc_suppress_apply(&s);
     tqc_findings_sort(&s);
     if (tqc_fingerprints_compute(&s) != 0) {
@@ -150,6 +151,7 @@ done:
     free(s.opt.manifests);
     free(s.opt.files);
     free(s.opt.extra_args);
+    tqc_signatures_free();
     tqc_session_free(&s);
     return status;
 }
