@@ -279,14 +279,10 @@ static int is_qdrant_route(const char *value, size_t at)
     if (level == LEVEL_STRONG) {
         return 1;
     }
-    int position;
-    if (at == 0) {
-        position = POS_START;
-    } else if (value[at - 1] == '/') {
-        position = route_position(value, at - 1, &qdrant);
-    } else {
-        return 0; /* a relative path after a blank or quote: strong shapes only */
+    if (at == 0 || value[at - 1] != '/') {
+        return 0; /* no leading slash ("cluster/node-1 joined"): strong shapes only */
     }
+    int position = route_position(value, at - 1, &qdrant);
     if (position == POS_NONE) {
         return 0;
     }

@@ -425,7 +425,7 @@ static void check_template_call(tqc_tu_t *t, CXCursor call, const char *callee, 
     }
     int argc = clang_Cursor_getNumArguments(call);
     int all_ctx = argc > 0;
-    char from_name[128] = "nothing";
+    char from_name[128] = "its object alone";
     for (int i = 0; i < argc; i++) {
         CXCursor arg = clang_Cursor_getArgument(call, (unsigned)i);
         if (tqc_ctx_depth(clang_getCursorType(arg)) != depth && !tqc_is_null_constant(arg)) {
