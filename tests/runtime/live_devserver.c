@@ -429,12 +429,18 @@ static void threads_never_cross_tokens(void **state)
     }
     /* Every data request carried a token naming exactly its own tenant and collection. */
     cJSON *log = read_log(L->log_path);
-    size_t data_requests = 0, admin_requests = 0;
+    size_t data_requests = 0, admin_requests = 0, rbac_proofs = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, log)
     {
         const char *path = cJSON_GetObjectItem(e, "path")->valuestring;
         const char *cred = cJSON_GetObjectItem(e, "credential")->valuestring;
+        if (strstr(path, "/collections/tq-rbac-probe-unlisted/") == path) {
+            /* the one-time proof that the server refuses a token for another collection */
+            assert_int_equal(cJSON_GetObjectItem(e, "status")->valueint, 403);
+            rbac_proofs++;
+            continue;
+        }
         assert_int_equal(cJSON_GetObjectItem(e, "status")->valueint, 200);
         if (!strstr(path, "/points")) {
             assert_string_equal(cred, "api_key");
@@ -453,9 +459,12 @@ static void threads_never_cross_tokens(void **state)
         assert_int_equal(cJSON_GetArraySize(access), 1);
         const cJSON *entry = cJSON_GetArrayItem(access, 0);
         assert_string_equal(cJSON_GetObjectItem(entry, "collection")->valuestring, collection);
-        assert_string_equal(cJSON_GetObjectItem(entry, "access")->valuestring, "rw");
+        /* least privilege: points read/write for the upsert, read-only for the search */
+        assert_string_equal(cJSON_GetObjectItem(entry, "access")->valuestring,
+                            strstr(path, "/points/query") ? "r" : "prw");
     }
     cJSON_Delete(log);
+    assert_int_equal(rbac_proofs, 1);
     assert_int_equal(data_requests, (size_t)THREADS * ROUNDS * TENANTS * 2);
     assert_true(admin_requests >= TENANTS);
     for (int i = 0; i < TENANTS; i++)
@@ -479,7 +488,7 @@ static void server_refuses_a_token_for_another_collection(void **state)
     tq_raw_route_t acme_route;
     expect_ok(tq_raw_route(acme, &tq_test_docs, &acme_route, &d), &d, "route");
     tq_auth_t auth;
-    expect_ok(tq_ctx_auth(acme, &acme_route, 0, 0, &auth, &d), &d, "auth");
+    expect_ok(tq_test_auth(acme, &acme_route, 0, 0, TQ_ACCESS_READ, &auth, &d), &d, "auth");
     assert_int_equal(auth.kind, TQ_CRED_BEARER);
     const char *paths[] = {"/collections/kb-docs--globex/points/count",
                            "/collections/kb-docs--acme/points/count"};

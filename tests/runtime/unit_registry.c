@@ -38,7 +38,7 @@ static void errors_name_file_key_and_reason(void **state)
                  "reg.json: key tenants.acme.placement: must be \"collection\", \"shared\" or "
                  "\"dedicated\"");
     expect_error("{\"version\":1,\"tenants\":{\"Acme\":{}}}",
-                 "reg.json: key tenants.Acme: tenant id must start with [a-z0-9], not byte 0x41");
+                 "reg.json: key tenants.Acme: tenant id \"Acme\": uppercase letter 'A' at offset 0; ids are lowercase");
     expect_error("{\"version\":1,\"tenants\":{\"acme\":{},\"acme\":{}}}",
                  "reg.json: key tenants.acme: duplicate tenant");
     expect_error("{\"version\":1,\"tenants\":{\"acme\":{\"placement\":\"dedicated\"}}}",
