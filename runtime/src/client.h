@@ -7,8 +7,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-/* Idle HTTP handles kept per client (each keeps its keep-alive connections). */
+/* Idle HTTP handles kept per client (each keeps its keep-alive connections), and per
+ * tenant: a handle's connections only ever carry one tenant's requests. */
 #define TQ_IDLE_HANDLES_MAX 64
+#define TQ_IDLE_PER_TENANT 4
 
 /* Whether an endpoint has been seen to enforce JWT RBAC (tq_ctx_auth). */
 typedef enum tq_rbac_state {

@@ -140,24 +140,32 @@ static CURL *handle_take(tq_client_t *client, size_t tenant_slot)
     return h ? h : curl_easy_init();
 }
 
-/* Returns a handle (and its live connections) to the pool for `tenant_slot`; when the
- * pool is full the oldest idle handle is closed. */
+/* Returns a handle (and its live connections) to the pool for `tenant_slot`. A tenant
+ * keeps at most TQ_IDLE_PER_TENANT idle handles (more are closed), and when the pool is
+ * full the oldest idle handle is closed, so the number of open sockets levels off. */
 static void handle_return(tq_client_t *client, CURL *h, size_t tenant_slot)
 {
-    CURL *evicted = NULL;
+    CURL *closed = NULL;
+    size_t same = 0;
     pthread_mutex_lock(&client->pool_lock);
-    if (client->idle_count == TQ_IDLE_HANDLES_MAX) {
-        evicted = client->idle_handles[0].handle;
-        memmove(&client->idle_handles[0], &client->idle_handles[1],
-                (client->idle_count - 1) * sizeof *client->idle_handles);
-        client->idle_count--;
+    for (size_t i = 0; i < client->idle_count; i++)
+        same += client->idle_handles[i].tenant_slot == tenant_slot;
+    if (same >= TQ_IDLE_PER_TENANT) {
+        closed = h;
+    } else {
+        if (client->idle_count == TQ_IDLE_HANDLES_MAX) {
+            closed = client->idle_handles[0].handle;
+            memmove(&client->idle_handles[0], &client->idle_handles[1],
+                    (client->idle_count - 1) * sizeof *client->idle_handles);
+            client->idle_count--;
+        }
+        client->idle_handles[client->idle_count].handle = h;
+        client->idle_handles[client->idle_count].tenant_slot = tenant_slot;
+        client->idle_count++;
     }
-    client->idle_handles[client->idle_count].handle = h;
-    client->idle_handles[client->idle_count].tenant_slot = tenant_slot;
-    client->idle_count++;
     pthread_mutex_unlock(&client->pool_lock);
-    if (evicted)
-        curl_easy_cleanup(evicted);
+    if (closed)
+        curl_easy_cleanup(closed);
 }
 
 /* The tq status for a transfer result; TQ_ECONNECT is the retryable class. */
