@@ -550,7 +550,11 @@ static int cond_eval(const cond_t *c, const target_t *t)
         if (!t->point)
             return 0;
         int s = ds_collection_space(t->col, c->key);
-        return s >= 0 && (t->point->vec_mask >> s) & 1u;
+        if (s < 0) {
+            s = ds_collection_sparse(t->col, c->key);
+            return s >= 0 && (t->point->sparse_mask >> s) & 1u;
+        }
+        return (t->point->vec_mask >> s) & 1u;
     }
     case C_NESTED: {
         const cJSON *vals[DS_PATH_MAX_VALUES];
@@ -609,6 +613,42 @@ int ds_filter_match_skip(const ds_filter_t *f, const ds_collection_t *col, const
         return 1;
     target_t t = {col, p, p->payload};
     return filter_eval_skip(f, &t, known);
+}
+
+/* 1 if the filter has clauses other than `must`. */
+static int has_rest(const ds_filter_t *f)
+{
+    return f->should.present || f->must_not.present || f->min_should.present;
+}
+
+ds_filter_t *ds_filter_and(ds_arena_t *arena, const ds_filter_t *a, const ds_filter_t *b)
+{
+    if (!a || !b)
+        return (ds_filter_t *)(a ? a : b);
+    size_t n = a->must.n + b->must.n + (size_t)has_rest(a) + (size_t)has_rest(b);
+    ds_filter_t *f = ds_arena_alloc(arena, sizeof *f);
+    cond_t *c = ds_arena_alloc(arena, (n ? n : 1) * sizeof *c);
+    if (!f || !c)
+        return NULL;
+    size_t k = 0;
+    const ds_filter_t *parts[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        /* The must conditions move up unchanged (so a tenant condition stays where
+         * ds_filter_tenant_value finds it); the other clauses stay together. */
+        for (size_t j = 0; j < parts[i]->must.n; j++)
+            c[k++] = parts[i]->must.c[j];
+        if (has_rest(parts[i])) {
+            ds_filter_t *rest = ds_arena_alloc(arena, sizeof *rest);
+            if (!rest)
+                return NULL;
+            *rest = *parts[i];
+            rest->must = (clause_t){0, NULL, 0};
+            c[k] = (cond_t){.kind = C_FILTER, .sub = rest};
+            k++;
+        }
+    }
+    f->must = (clause_t){1, c, k};
+    return f;
 }
 
 int ds_filter_only(const ds_filter_t *f, const void *known)
