@@ -12,6 +12,7 @@
 #include "handlers.h"
 
 #include "kernels.h"
+#include "path.h"
 #include "quant.h"
 #include "records.h"
 #include "sparse.h"
@@ -1104,4 +1105,341 @@ cJSON *ds_h_search(ds_ctx_t *c, const char *name)
 cJSON *ds_h_search_batch(ds_ctx_t *c, const char *name)
 {
     return batch(c, name, "searches", search_one, 0);
+}
+
+/* ---- /points/query/groups ---- */
+
+/* Qdrant's group-by driver budget (lib/shard/src/grouping/driver.rs). */
+#define GROUP_COLLECT_REQUESTS 5
+#define GROUP_FILL_REQUESTS 5
+
+typedef struct group {
+    const cJSON *key; /* a string or integer payload value */
+    scored_t *hits;
+    size_t n, cap;
+    scored_t best;
+} group_t;
+
+typedef struct groups {
+    group_t *g;
+    size_t n, cap;
+    size_t size, limit; /* group_size, groups */
+} groups_t;
+
+static int same_key(const cJSON *a, const cJSON *b)
+{
+    if (cJSON_IsString(a) && cJSON_IsString(b))
+        return strcmp(a->valuestring, b->valuestring) == 0;
+    int64_t x, y;
+    return cJSON_IsNumber(a) && cJSON_IsNumber(b) && ds_json_i64(a, &x) && ds_json_i64(b, &y) &&
+           x == y;
+}
+
+static int group_key_ok(const cJSON *v)
+{
+    int64_t i;
+    uint64_t u;
+    return cJSON_IsString(v) || ds_json_i64(v, &i) || ds_json_u64(v, &u);
+}
+
+/* GroupsAggregator::add_point (lib/shard/src/grouping/aggregator.rs): every distinct
+ * value of the field is a group; a point with any value that is not a string or an
+ * integer is skipped whole. -1 on OOM. */
+static int groups_add(groups_t *gs, const char *field, const scored_t *pt)
+{
+    const cJSON *vals[DS_PATH_MAX_VALUES];
+    size_t nv = ds_path_values(pt->shard->points[pt->slot].payload, field, vals,
+                               DS_PATH_MAX_VALUES);
+    for (size_t i = 0; i < nv; i++)
+        if (!group_key_ok(vals[i]))
+            return 0;
+    for (size_t i = 0; i < nv; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = same_key(vals[i], vals[j]);
+        if (dup)
+            continue;
+        group_t *g = NULL;
+        for (size_t k = 0; k < gs->n && !g; k++)
+            if (same_key(gs->g[k].key, vals[i]))
+                g = &gs->g[k];
+        if (!g) {
+            if (gs->n == gs->cap) {
+                size_t nc = gs->cap ? gs->cap * 2 : 16;
+                group_t *ng = realloc(gs->g, nc * sizeof *ng);
+                if (!ng)
+                    return -1;
+                gs->g = ng;
+                gs->cap = nc;
+            }
+            g = &gs->g[gs->n++];
+            *g = (group_t){vals[i], NULL, 0, 0, *pt};
+        }
+        int have = 0;
+        for (size_t k = 0; k < g->n && !have; k++)
+            have = g->hits[k].shard == pt->shard && g->hits[k].slot == pt->slot;
+        if (have)
+            continue;
+        if (g->n == g->cap) {
+            size_t nc = g->cap ? g->cap * 2 : 4;
+            scored_t *nh = realloc(g->hits, nc * sizeof *nh);
+            if (!nh)
+                return -1;
+            g->hits = nh;
+            g->cap = nc;
+        }
+        g->hits[g->n++] = *pt;
+        if (better_cmp(pt, &g->best) < 0)
+            g->best = *pt;
+    }
+    return 0;
+}
+
+static int group_best_cmp(const void *a, const void *b)
+{
+    return better_cmp(&((const group_t *)a)->best, &((const group_t *)b)->best);
+}
+
+/* Sorts the groups best first; returns how many of the best `limit` are full. */
+static size_t groups_rank(groups_t *gs)
+{
+    qsort(gs->g, gs->n, sizeof *gs->g, group_best_cmp);
+    size_t full = 0;
+    for (size_t i = 0; i < gs->n && i < gs->limit; i++)
+        full += gs->g[i].n >= gs->size;
+    return full;
+}
+
+/* Copies the tree with `extra` merged into every node's filter (it reaches every leaf
+ * as the top-level filter does) and prefetch limits multiplied by `scale`
+ * (shape_candidates_query in lib/shard/src/grouping/mod.rs). NULL on arena exhaustion. */
+static qnode_t *shape_tree(ds_arena_t *arena, const qnode_t *src, ds_filter_t *extra,
+                           uint64_t scale)
+{
+    qnode_t *n = ds_arena_alloc(arena, sizeof *n);
+    if (!n)
+        return NULL;
+    *n = *src;
+    n->q.filter = ds_filter_and(arena, src->q.filter, extra);
+    if (n->n_pre) {
+        n->pre = ds_arena_alloc(arena, n->n_pre * sizeof *n->pre);
+        if (!n->pre)
+            return NULL;
+        for (size_t i = 0; i < src->n_pre; i++) {
+            qnode_t *c = shape_tree(arena, &src->pre[i], extra, scale);
+            if (!c)
+                return NULL;
+            c->q.limit = c->q.limit * scale > DS_MAX_LIMIT ? DS_MAX_LIMIT : c->q.limit * scale;
+            n->pre[i] = *c;
+        }
+    }
+    return n;
+}
+
+/* Appends `{"key": field, "match": {kind: [values of the kind]}}` for the string and
+ * the integer keys among `keys` (values_to_any_variants), to `arr`. */
+static void add_key_matches(cJSON *arr, const char *field, const char *kind, group_t *const *keys,
+                            size_t n)
+{
+    for (int ints = 0; ints < 2; ints++) {
+        cJSON *list = cJSON_CreateArray();
+        for (size_t i = 0; list && i < n; i++)
+            if (cJSON_IsString(keys[i]->key) == !ints)
+                cJSON_AddItemToArray(list, cJSON_Duplicate(keys[i]->key, 0));
+        if (!list || !list->child) {
+            cJSON_Delete(list);
+            continue;
+        }
+        cJSON *cond = cJSON_CreateObject();
+        cJSON_AddStringToObject(cond, "key", field);
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(cond, "match"), kind, list);
+        cJSON_AddItemToArray(arr, cond);
+    }
+}
+
+/* The filter of one driver request: the group field present, no point already
+ * aggregated, and the except/any conditions of the phase. */
+static cJSON *driver_filter(const groups_t *gs, const char *field, int filling)
+{
+    cJSON *f = cJSON_CreateObject();
+    cJSON *must = cJSON_AddArrayToObject(f, "must");
+    cJSON *must_not = cJSON_AddArrayToObject(f, "must_not");
+    if (!must || !must_not)
+        return f;
+    cJSON *empty = cJSON_CreateObject();
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(empty, "is_empty"), "key", field);
+    cJSON_AddItemToArray(must_not, empty);
+    group_t **sel = malloc((gs->n ? gs->n : 1) * sizeof *sel);
+    size_t ns = 0;
+    for (size_t i = 0; sel && i < gs->n; i++) {
+        int full = gs->g[i].n >= gs->size;
+        if (filling ? (i < gs->limit && !full) : full)
+            sel[ns++] = &gs->g[i];
+    }
+    if (sel)
+        add_key_matches(must, field, filling ? "any" : "except", sel, ns);
+    free(sel);
+    cJSON *ids = cJSON_CreateArray();
+    for (size_t i = 0; ids && i < gs->n; i++)
+        for (size_t k = 0; k < gs->g[i].n; k++)
+            cJSON_AddItemToArray(ids,
+                                 ds_id_to_json(&gs->g[i].hits[k].shard->points[gs->g[i].hits[k].slot].id));
+    cJSON *hid = cJSON_CreateObject();
+    cJSON_AddItemToObject(hid, "has_id", ids);
+    cJSON_AddItemToArray(must_not, hid);
+    return f;
+}
+
+static void groups_free(groups_t *gs)
+{
+    for (size_t i = 0; i < gs->n; i++)
+        free(gs->g[i].hits);
+    free(gs->g);
+}
+
+/* Runs Qdrant's group-by driver: up to 5 requests collecting groups (excluding full
+ * ones), then up to 5 filling the best unfilled groups, each request excluding the
+ * points already aggregated. 0 or -1 (response set). */
+static int run_groups(ds_ctx_t *c, const ds_collection_t *col, const qnode_t *base,
+                      const char *field, groups_t *gs)
+{
+    int collect = GROUP_COLLECT_REQUESTS, fill = GROUP_FILL_REQUESTS, filling = 0;
+    for (;;) {
+        if (!filling && collect == 0)
+            filling = 1;
+        if (filling && fill == 0)
+            return 0;
+        if (filling)
+            fill--;
+        else
+            collect--;
+        cJSON *fj = driver_filter(gs, field, filling);
+        int status = 0;
+        char msg[512];
+        ds_filter_t *extra = fj ? ds_filter_parse(c->arena, fj, &status, msg, sizeof msg) : NULL;
+        qnode_t *n = extra ? shape_tree(c->arena, base, extra, gs->size) : NULL;
+        scored_t *res = NULL;
+        long cnt = -1;
+        if (n) {
+            n->q.limit = gs->limit * gs->size;
+            n->q.offset = 0;
+            cnt = run_tree(col, n, &res);
+        }
+        int rc = 0;
+        for (long i = 0; i < cnt && rc == 0; i++)
+            rc = groups_add(gs, field, &res[i]);
+        free(res);
+        cJSON_Delete(fj);
+        if (cnt < 0 || rc != 0) {
+            ds_fail(c, 500, "Service internal error: out of memory");
+            return -1;
+        }
+        int enough = groups_rank(gs) >= gs->limit;
+        if (enough || (filling && cnt == 0))
+            return 0;
+        if (cnt == 0)
+            filling = 1;
+    }
+}
+
+/* with_lookup: a collection name, or {collection, with_payload (default true),
+ * with_vectors (default false)}. */
+typedef struct lookup {
+    ds_collection_t *col;
+    ds_with_t wp, wv;
+} lookup_t;
+
+static int read_lookup(ds_ctx_t *c, const cJSON *body, lookup_t *lk)
+{
+    memset(lk, 0, sizeof *lk);
+    const cJSON *wl = cJSON_GetObjectItemCaseSensitive(body, "with_lookup");
+    if (!wl || cJSON_IsNull(wl))
+        return 0;
+    const cJSON *name = cJSON_IsString(wl) ? wl : cJSON_GetObjectItemCaseSensitive(wl, "collection");
+    if (!cJSON_IsString(name)) {
+        ds_fail(c, 400, "Format error in JSON body: with_lookup: data did not match any variant "
+                        "of untagged enum WithLookupInterface");
+        return -1;
+    }
+    if (!ds_access_can_see(&c->access, name->valuestring)) {
+        ds_fail(c, 403, "Forbidden: Access to collection %.200s is required", name->valuestring);
+        return -1;
+    }
+    if (ds_parse_with(c, cJSON_GetObjectItemCaseSensitive(wl, "with_payload"), 1, 1, &lk->wp) != 0 ||
+        ds_parse_with(c, cJSON_GetObjectItemCaseSensitive(wl, "with_vectors"), 0, 0, &lk->wv) != 0)
+        return -1;
+    lk->col = ds_need_collection(c, name->valuestring);
+    return lk->col ? 0 : -1;
+}
+
+/* The looked-up Record for a group id, or NULL (none, or not a point id). */
+static cJSON *lookup_record(const lookup_t *lk, const cJSON *key)
+{
+    ds_point_id_t id;
+    if (!lk->col || !ds_id_from_json(key, &id))
+        return NULL;
+    for (size_t s = 0; s < lk->col->n_shards; s++) {
+        long slot = ds_shard_lookup(lk->col->shards[s], &id);
+        if (slot >= 0)
+            return ds_point_json(lk->col, lk->col->shards[s], (size_t)slot, &lk->wp, &lk->wv, 0, 0);
+    }
+    return NULL;
+}
+
+cJSON *ds_h_query_groups(ds_ctx_t *c, const char *name)
+{
+    const cJSON *body = ds_need_object(c);
+    if (!body)
+        return NULL;
+    const cJSON *gb = cJSON_GetObjectItemCaseSensitive(body, "group_by");
+    if (!cJSON_IsString(gb))
+        return ds_fail(c, 400, "Format error in JSON body: missing field `group_by`");
+    if (!gb->valuestring[0])
+        return ds_fail(c, 422, "Validation error in JSON body: [group_by: value invalid, must not "
+                               "be empty]");
+    uint64_t size, limit;
+    if (ds_read_uint(c, body, "group_size", 3, &size) != 0 ||
+        ds_read_uint(c, body, "limit", 10, &limit) != 0)
+        return NULL;
+    if (size == 0 || limit == 0)
+        return ds_fail(c, 422, "Validation error in JSON body: [%s: value 0 invalid, must be 1 "
+                               "or larger]", size == 0 ? "group_size" : "limit");
+    if (size > DS_MAX_LIMIT || limit > DS_MAX_LIMIT || size * limit > DS_MAX_LIMIT)
+        return ds_fail(c, 400, "Bad request: group_size x limit must not exceed %d", DS_MAX_LIMIT);
+    ds_collection_t *col = ds_need_collection(c, name);
+    qnode_t base;
+    lookup_t lk;
+    if (!col || parse_query(c, col, body, &base) != 0 || read_lookup(c, body, &lk) != 0)
+        return NULL;
+    groups_t gs = {NULL, 0, 0, (size_t)size, (size_t)limit};
+    if (run_groups(c, col, &base, gb->valuestring, &gs) != 0) {
+        groups_free(&gs);
+        return NULL;
+    }
+    cJSON *r = cJSON_CreateObject();
+    cJSON *arr = r ? cJSON_AddArrayToObject(r, "groups") : NULL;
+    for (size_t i = 0; arr && i < gs.n && i < gs.limit; i++) {
+        group_t *g = &gs.g[i];
+        qsort(g->hits, g->n, sizeof *g->hits, better_cmp);
+        cJSON *o = cJSON_CreateObject();
+        cJSON *hits = results_json(c, col, &base.q, g->hits, (long)(g->n < gs.size ? g->n : gs.size));
+        if (!o || !hits) {
+            cJSON_Delete(o);
+            cJSON_Delete(hits);
+            arr = NULL;
+            break;
+        }
+        cJSON_AddItemToObject(o, "id", cJSON_Duplicate(g->key, 0));
+        cJSON_AddItemToObject(o, "hits", hits);
+        cJSON *rec = lookup_record(&lk, g->key);
+        if (rec)
+            cJSON_AddItemToObject(o, "lookup", rec);
+        cJSON_AddItemToArray(arr, o);
+    }
+    groups_free(&gs);
+    if (!arr) {
+        cJSON_Delete(r);
+        return ds_fail(c, 500, "Service internal error: out of memory");
+    }
+    return r;
 }
