@@ -381,6 +381,9 @@ static int parse_and_walk(tqc_session_t *s, CXIndex index, const tqc_job_t *job,
     int rc = -1;
     memset(&t, 0, sizeof t);
     if (parse_unit(s, index, job, argv, argc, &tu) != 0) {
+        if (tu) {
+            clang_disposeTranslationUnit(tu); /* parsed, but with errors */
+        }
         return -1;
     }
     t.s = s;
