@@ -26,7 +26,9 @@ static void usage(FILE *out)
           "  -j N                 analyse N translation units in parallel (default: CPUs)\n"
           "  --root DIR           repository root for relative paths (default: git top level)\n"
           "  --werror             warnings (TQ007) fail the run too\n"
-          "  -- ARGS              compiler arguments for the named files (with -p: appended)\n",
+          "  -- ARGS              compiler arguments for the named files (with -p: appended)\n"
+          "  -h, --help           show this help\n"
+          "  --version            show the version\n",
           out);
 }
 
