@@ -122,7 +122,9 @@ endif()
 # beyond them (clang's resource headers for tenantq-check) is listed by hand.
 set(CPACK_PACKAGE_NAME tenantq)
 set(CPACK_PACKAGE_VENDOR "tenantq")
-set(CPACK_PACKAGE_CONTACT "tenantq maintainers <tenantq@localhost>")
+set(TENANTQ_DEB_MAINTAINER "tenantq maintainers <tenantq@localhost>" CACHE STRING
+    "Maintainer field of the Debian package; set it to a real address before publishing one")
+set(CPACK_PACKAGE_CONTACT "${TENANTQ_DEB_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "tenant-isolated Qdrant clients for C: generator, runtime, lint gate, dev server")
 set(CPACK_PACKAGE_DESCRIPTION
