@@ -10,28 +10,48 @@
 #include "alloc.h"
 #include "detail.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+/* The closing quote of the string whose body starts at `p`, or `end` when it has none:
+ * memchr jumps to each candidate quote, which closes the string unless an odd run of
+ * backslashes escapes it. */
+static const char *string_end(const char *p, const char *end)
+{
+    for (;;) {
+        const char *q = memchr(p, '"', (size_t)(end - p));
+        if (!q)
+            return end;
+        size_t slashes = 0;
+        while (q - slashes > p && q[-1 - (ptrdiff_t)slashes] == '\\')
+            slashes++;
+        if (slashes % 2 == 0)
+            return q;
+        p = q + 1;
+    }
+}
+
 int tq_json_depth_ok(const char *text, size_t len, int max_depth)
 {
-    int depth = 0, in_string = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = 0;
-            continue;
-        }
-        if (c == '"') {
-            in_string = 1;
-        } else if (c == '[' || c == '{') {
+    int depth = 0;
+    for (const char *p = text, *end = text + len; p < end; p++) {
+        switch (*p) {
+        case '"':
+            p = string_end(p + 1, end);
+            break;
+        case '[':
+        case '{':
             if (++depth > max_depth)
                 return 0;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            depth--;
+            break;
+        case ']':
+        case '}':
+            if (depth > 0)
+                depth--;
+            break;
+        default:
+            break;
         }
     }
     return 1;
