@@ -172,13 +172,14 @@ static int hand_search(hand_client_t *hc, const bench_corpus_t *c, size_t i, uin
 {
     buffer_t *b = &hc->body;
     b->len = 0;
-    char tail[96];
+    char tail[112];
     snprintf(tail, sizeof tail,
-             ",\"using\":\"embedding\",\"limit\":%u,\"with_payload\":true,\"with_vector\":false}",
+             "\"}}]},\"using\":\"embedding\",\"limit\":%u,\"with_payload\":true,"
+             "\"with_vector\":false,\"query\":",
              (unsigned)c->w.limit);
     if (puts_(b, "{\"filter\":{\"must\":[{\"key\":\"tq_tenant\",\"match\":{\"value\":\"") ||
-        puts_(b, c->tenant_ids[bench_search_tenant(c, i)]) || puts_(b, "\"}}]},\"query\":") ||
-        put_vector(b, c->queries + i * BENCH_DIM) || puts_(b, tail))
+        puts_(b, c->tenant_ids[bench_search_tenant(c, i)]) || puts_(b, tail) ||
+        put_vector(b, c->queries + i * BENCH_DIM) || puts_(b, "}"))
         return -1;
     cJSON *root = exchange(hc, "POST", hc->query_url);
     if (!root)

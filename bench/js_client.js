@@ -53,11 +53,11 @@ async function main() {
     const s0 = process.hrtime.bigint();
     const answer = await client.query(collection, {
       filter: { must: [{ key: 'tq_tenant', match: { value: tenantId(i % tenants) } }] },
-      query: vec(tenants * vectors + i),
       using: 'embedding',
       limit,
       with_payload: true,
       with_vector: false,
+      query: vec(tenants * vectors + i),
     });
     const got = answer.points.map((p) => [p.payload.tq_key, p.score]);
     hits += got.length;

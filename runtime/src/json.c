@@ -135,22 +135,28 @@ char *tq_json_print(const cJSON *root)
     return cJSON_PrintUnformatted(root);
 }
 
+size_t tq_json_vector_text(const float *v, size_t dim, char *out)
+{
+    size_t len = 0;
+    out[len++] = '[';
+    for (size_t i = 0; i < dim; i++) {
+        if (i)
+            out[len++] = ',';
+        len += tq_float_text(v[i], out + len);
+    }
+    out[len++] = ']';
+    out[len] = '\0';
+    return len;
+}
+
 int tq_json_add_vector(cJSON *parent, const char *name, const float *v, size_t dim)
 {
     /* One raw node per vector instead of one node per float: vectors dominate upsert
      * bodies. tq_float_text round-trips every finite float exactly. */
-    size_t cap = dim * (TQ_FLOAT_TEXT_MAX + 1) + 3, len = 0;
-    char *text = tq_malloc(cap);
+    char *text = tq_malloc(TQ_JSON_VECTOR_TEXT_MAX(dim));
     if (!text)
         return -1;
-    text[len++] = '[';
-    for (size_t i = 0; i < dim; i++) {
-        if (i)
-            text[len++] = ',';
-        len += tq_float_text(v[i], text + len);
-    }
-    text[len++] = ']';
-    text[len] = '\0';
+    tq_json_vector_text(v, dim, text);
     cJSON *array = cJSON_CreateRaw(text);
     tq_free(text);
     if (!array)

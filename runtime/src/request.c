@@ -50,17 +50,14 @@ static void escape_segment(const char *in, char *out, size_t cap)
     out[o] = '\0';
 }
 
-tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
-                       const char *suffix, const cJSON *body, int admin, tq_response_t *out,
-                       tq_detail_t *detail)
+tq_status_t tq_op_send_text(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
+                            const char *suffix, const char *text, int admin, tq_response_t *out,
+                            tq_detail_t *detail)
 {
     char escaped[3 * TQ_COLLECTION_NAME_MAX + 1];
     char path[3 * TQ_COLLECTION_NAME_MAX + 128];
     escape_segment(call->route.collection, escaped, sizeof escaped);
     snprintf(path, sizeof path, "/collections/%s%s", escaped, suffix);
-    char *text = NULL;
-    if (body && !(text = tq_json_print(body)))
-        return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
     tq_auth_t auth;
     tq_status_t st = tq_ctx_auth(call->ctx, &call->route, call->endpoint, admin, &auth, detail);
     if (st == TQ_OK) {
@@ -78,6 +75,17 @@ tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *m
         st = tq_http_perform(call->ctx->client, &rq, out, detail);
         tq_auth_release(&auth);
     }
+    return st;
+}
+
+tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
+                       const char *suffix, const cJSON *body, int admin, tq_response_t *out,
+                       tq_detail_t *detail)
+{
+    char *text = NULL;
+    if (body && !(text = tq_json_print(body)))
+        return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    tq_status_t st = tq_op_send_text(call, kind, method, suffix, text, admin, out, detail);
     cJSON_free(text);
     return st;
 }

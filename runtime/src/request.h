@@ -29,6 +29,11 @@ tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *m
                        const char *suffix, const cJSON *body, int admin, tq_response_t *out,
                        tq_detail_t *detail);
 
+/* As tq_op_send, with the body already printed (`text` may be NULL; borrowed). */
+tq_status_t tq_op_send_text(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
+                            const char *suffix, const char *text, int admin, tq_response_t *out,
+                            tq_detail_t *detail);
+
 /* Records the call's latency and outcome (and a leak-guard trip for TQ_ELEAK); returns
  * `status`. On TQ_OK also clears `detail`. */
 tq_status_t tq_op_end(tq_op_call_t *call, tq_status_t status, tq_detail_t *detail);
