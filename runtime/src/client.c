@@ -128,7 +128,8 @@ tq_status_t tq_client_new(const tq_registry_t *registry, const tq_client_options
     c->registry = registry;
     c->options = *options;
     c->options.ca_file = NULL;
-    pthread_mutex_init(&c->pool_lock, NULL);
+    for (size_t i = 0; i < TQ_POOL_SHARDS; i++)
+        pthread_mutex_init(&c->pool[i].lock, NULL);
     atomic_init(&c->jitter_state, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)c);
     if (tq_stats_store_init(&c->stats, registry) != TQ_OK) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
@@ -138,9 +139,8 @@ tq_status_t tq_client_new(const tq_registry_t *registry, const tq_client_options
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         goto cleanup;
     }
-    c->idle_handles = tq_calloc(TQ_IDLE_HANDLES_MAX, sizeof *c->idle_handles);
     c->endpoints = tq_calloc(registry->endpoint_count, sizeof *c->endpoints);
-    if (!c->idle_handles || !c->endpoints) {
+    if (!c->endpoints) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         goto cleanup;
     }
@@ -162,8 +162,11 @@ void tq_client_free(tq_client_t *client)
 {
     if (!client)
         return;
-    for (size_t i = 0; i < client->idle_count; i++)
-        curl_easy_cleanup(client->idle_handles[i]);
+    for (size_t i = 0; i < TQ_POOL_SHARDS; i++) {
+        for (size_t k = 0; k < client->pool[i].count; k++)
+            curl_easy_cleanup(client->pool[i].handles[k]);
+        pthread_mutex_destroy(&client->pool[i].lock);
+    }
     for (size_t i = 0; i < client->endpoint_count; i++) {
         tq_free(client->endpoints[i].url);
         if (client->endpoints[i].api_key) {
@@ -172,9 +175,7 @@ void tq_client_free(tq_client_t *client)
         }
     }
     tq_free(client->endpoints);
-    tq_free(client->idle_handles);
     tq_free(client->ca_file);
     tq_stats_store_destroy(&client->stats);
-    pthread_mutex_destroy(&client->pool_lock);
     tq_free(client);
 }

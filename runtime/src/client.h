@@ -7,8 +7,17 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-/* Idle HTTP handles kept per client (each keeps its keep-alive connections). */
-#define TQ_IDLE_HANDLES_MAX 64
+/* Idle HTTP handles kept per client (each keeps its keep-alive connections), in shards
+ * with a lock each: a thread always uses the same shard, so threads sharing a client do
+ * not queue on one lock for every request (http.c). */
+#define TQ_POOL_SHARDS 16
+#define TQ_SHARD_HANDLES 4
+
+typedef struct tq_pool_shard {
+    pthread_mutex_t lock;
+    void *handles[TQ_SHARD_HANDLES];  /* CURL easy handles not in use */
+    size_t count;
+} tq_pool_shard_t;
 
 typedef struct tq_endpoint {
     const char *name; /* owned by the registry */
@@ -30,9 +39,7 @@ struct tq_client {
     char *ca_file;
     tq_endpoint_t *endpoints; /* registry endpoint order */
     size_t endpoint_count;
-    pthread_mutex_t pool_lock;
-    void **idle_handles; /* CURL easy handles not in use; they keep their connections */
-    size_t idle_count;
+    tq_pool_shard_t pool[TQ_POOL_SHARDS];
     atomic_uint_fast64_t jitter_state;
     tq_stats_store_t stats;
 };

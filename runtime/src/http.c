@@ -12,6 +12,7 @@
 #include "detail.h"
 
 #include <curl/curl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -99,26 +100,49 @@ static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-/* An idle pooled handle, or a new one; NULL when libcurl cannot make one. */
+/* The pool shard of the calling thread: threads are dealt shards in turn the first time
+ * they send, and keep theirs, so a shard's lock is only ever contended by threads that
+ * share it (none, up to TQ_POOL_SHARDS threads). */
+static tq_pool_shard_t *thread_shard(tq_client_t *client)
+{
+    static atomic_uint next_shard;
+    static _Thread_local unsigned shard = UINT_MAX;
+    if (shard == UINT_MAX)
+        shard = atomic_fetch_add_explicit(&next_shard, 1, memory_order_relaxed) % TQ_POOL_SHARDS;
+    return &client->pool[shard];
+}
+
+/* An idle pooled handle: the calling thread's shard first, then the others in turn (so
+ * the client never holds more handles, and connections, than it had requests in
+ * flight at once), else a new one; NULL when libcurl cannot make one. */
 static CURL *handle_take(tq_client_t *client)
 {
     CURL *h = NULL;
-    pthread_mutex_lock(&client->pool_lock);
-    if (client->idle_count > 0)
-        h = client->idle_handles[--client->idle_count];
-    pthread_mutex_unlock(&client->pool_lock);
+    size_t own = (size_t)(thread_shard(client) - client->pool);
+    for (size_t i = 0; i < TQ_POOL_SHARDS && !h; i++) {
+        tq_pool_shard_t *p = &client->pool[(own + i) % TQ_POOL_SHARDS];
+        pthread_mutex_lock(&p->lock);
+        if (p->count > 0)
+            h = p->handles[--p->count];
+        pthread_mutex_unlock(&p->lock);
+    }
     return h ? h : curl_easy_init();
 }
 
-/* Returns a handle (and its live connections) to the pool, or frees it when full. */
+/* Returns a handle (and its live connections) to the calling thread's shard, or the
+ * next one with room; frees it when every shard is full. */
 static void handle_return(tq_client_t *client, CURL *h)
 {
-    pthread_mutex_lock(&client->pool_lock);
-    if (client->idle_count < TQ_IDLE_HANDLES_MAX) {
-        client->idle_handles[client->idle_count++] = h;
-        h = NULL;
+    size_t own = (size_t)(thread_shard(client) - client->pool);
+    for (size_t i = 0; i < TQ_POOL_SHARDS && h; i++) {
+        tq_pool_shard_t *p = &client->pool[(own + i) % TQ_POOL_SHARDS];
+        pthread_mutex_lock(&p->lock);
+        if (p->count < TQ_SHARD_HANDLES) {
+            p->handles[p->count++] = h;
+            h = NULL;
+        }
+        pthread_mutex_unlock(&p->lock);
     }
-    pthread_mutex_unlock(&client->pool_lock);
     if (h)
         curl_easy_cleanup(h);
 }
