@@ -115,6 +115,7 @@ static tq_status_t upsert_range(const gen_session_t *s, const bench_corpus_t *c,
     for (size_t i = 0; i < n; i++) {
         points[i].key = c->keys[from + i];
         points[i].vector = bench_vector(c, tenant, from + i);
+        points[i].vector_len = BENCH_DIM;
         points[i].source = "bench";
     }
     return bench_docs_upsert(s->ctxs[tenant], points, n, d);
@@ -127,8 +128,8 @@ static tq_status_t search_one(const gen_session_t *s, const bench_corpus_t *c, s
     bench_docs_records_t records;
     memset(&records, 0, sizeof records);
     tq_status_t st = bench_docs_search(s->ctxs[bench_search_tenant(c, i)],
-                                       c->queries + i * BENCH_DIM, NULL, c->w.limit, NULL,
-                                       &records, d);
+                                       c->queries + i * BENCH_DIM, BENCH_DIM, NULL, c->w.limit,
+                                       NULL, &records, d);
     if (st == TQ_OK)
         *hits += records.count;
     bench_docs_records_free(&records);
