@@ -30,6 +30,7 @@ static tq_status_t store(const tenant_ctx_t *ctx, const float *vector, tq_detail
     kb_chunks_point_t point = {0};
     point.key = "guide.md#1";
     point.vector = vector;
+    point.vector_len = KB_CHUNKS_DIM;
     point.source = "guide.md";
     point.title = "Guide";
     point.text = tq_ctx_tenant(ctx);
@@ -41,7 +42,8 @@ static int sees_only_itself(const tenant_ctx_t *ctx, const float *vector)
 {
     tq_detail_t detail = {0};
     kb_chunks_records_t hits = {0};
-    tq_status_t st = kb_chunks_search(ctx, "support", vector, NULL, 10, NULL, &hits, &detail);
+    tq_status_t st = kb_chunks_search(ctx, "support", vector, KB_CHUNKS_DIM, NULL, 10, NULL,
+                                      &hits, &detail);
     if (st != TQ_OK)
         return failed("search", tq_ctx_tenant(ctx), st, &detail);
     int bad = hits.count != 1 || strcmp(hits.items[0].text, tq_ctx_tenant(ctx)) != 0;
