@@ -97,7 +97,8 @@ static void emit_types(gen_buf_t *out, const tq_schema_t *s, const tq_schema_col
     size_t i;
 
     gen_dim_macro(dim_macro, sizeof dim_macro, s, c);
-    gen_printf(out, "#define %s %llu\n\n", dim_macro, (unsigned long long)c->dim);
+    gen_printf(out, "#define %s %llu\n", dim_macro, (unsigned long long)c->dim);
+    emit_evolution_macros(out, s, c);
 
     gen_put(out, "/* A point to upsert; everything is borrowed for the call. NULL strings and arrays are\n"
                  " * absent, and so are numbers and booleans whose has_<field> is 0. */\n");
@@ -206,8 +207,8 @@ void emit_header(gen_buf_t *out, const gen_input_t *in) {
                  " * conditions and point ids are derived inside the runtime from the context. */\n");
     gen_printf(out, "#ifndef %s_TQ_H\n#define %s_TQ_H\n\n", up, up);
     gen_put(out, "#include <tenantq/tenantq.h>\n\n");
-    gen_put(out, "#if TQ_ABI_VERSION != 1\n");
-    gen_printf(out, "#error \"%s.tq.h was generated for tenantq ABI version 1; regenerate it with "
+    gen_put(out, "#if TQ_ABI_VERSION != 2\n");
+    gen_printf(out, "#error \"%s.tq.h was generated for tenantq ABI version 2; regenerate it with "
                     "this runtime's tenantq-gen\"\n", s->name);
     gen_put(out, "#endif\n\n");
     gen_put(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");

@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "detail.h"
+#include "fingerprint.h"
 #include "json.h"
 
 #include <stdio.h>
@@ -30,6 +31,9 @@ tq_status_t tq_op_begin(tq_op_call_t *call, const tenant_ctx_t *ctx,
         st = tq_scope_check(collection, scope_values, detail);
     if (st == TQ_OK)
         call->endpoint = tq_route_endpoint_index(ctx, &call->route);
+    /* Data calls first compare the collection's fingerprint (once per client). */
+    if (st == TQ_OK && op != TQ_OP_ADMIN && !ctx->client->options.skip_schema_check)
+        st = tq_fingerprint_verify(call, detail);
     return st;
 }
 

@@ -7,6 +7,7 @@
 #include "ctx.h"
 
 #include "detail.h"
+#include "fingerprint.h"
 #include "text.h"
 #include "uuid.h"
 
@@ -110,12 +111,15 @@ tq_status_t tq_raw_route(const tenant_ctx_t *ctx, const tq_raw_collection_t *col
     tq_raw_route_t r;
     memset(&r, 0, sizeof r);
     r.placement = placement;
+    char revision[16] = "";
+    if (collection->revision > 1) /* revision 1 keeps the names of before revisions */
+        snprintf(revision, sizeof revision, "-r%lu", (unsigned long)collection->revision);
     if (placement == TQ_PLACEMENT_SHARED)
-        snprintf(r.collection, sizeof r.collection, "%s-%s", collection->schema,
-                 collection->name);
+        snprintf(r.collection, sizeof r.collection, "%s-%s%s", collection->schema,
+                 collection->name, revision);
     else
-        snprintf(r.collection, sizeof r.collection, "%s-%s--%s", collection->schema,
-                 collection->name, ctx->tenant);
+        snprintf(r.collection, sizeof r.collection, "%s-%s%s--%s", collection->schema,
+                 collection->name, revision, ctx->tenant);
     const tq_endpoint_t *ep = &ctx->client->endpoints[tq_route_endpoint_index(ctx, &r)];
     r.endpoint_name = ep->name;
     r.endpoint_url = ep->url;

@@ -21,7 +21,7 @@ extern "C" {
 
 /* Bumped whenever <tenantq/raw.h> or the structures below change incompatibly.
  * Generated code refuses to compile against a runtime with a different value. */
-#define TQ_ABI_VERSION 1
+#define TQ_ABI_VERSION 2
 
 #define TQ_VERSION_STRING "0.1.0"
 
@@ -56,6 +56,7 @@ typedef enum tq_status {
     TQ_ETLS = 17,       /* TLS handshake or certificate verification failed */
     TQ_EBUSY = 18,      /* 429 or 503 persisted after every retry */
     TQ_EVERIFY = 19,    /* a post-condition check failed (e.g. offboard left data) */
+    TQ_ESCHEMA = 20,    /* the collection on the server was made for another schema shape */
     TQ_STATUS_LAST      /* sentinel, not a status */
 } tq_status_t;
 
@@ -141,6 +142,8 @@ typedef struct tq_client_options {
     int tenant_jwt;            /* 1: mint a per-tenant HS256 JWT for data requests */
     long jwt_ttl_s;            /* default 300 */
     const char *ca_file;       /* NULL: system trust store; copied by tq_client_new */
+    int skip_schema_check;     /* default 0; 1: data calls skip the fingerprint comparison
+                                  (onboarding still compares); docs/migrations.md */
 } tq_client_options_t;
 
 /* Fills `options` with the defaults above. */
