@@ -590,6 +590,89 @@ tq_status_t tq_fingerprint_verify(tq_op_call_t *call, tq_detail_t *detail)
     return st;
 }
 
+/* ---- default placement changes ----------------------------------------------- */
+
+/* Whether the tenant has points in collection `name` of the other placement: for a
+ * per-tenant collection, that it exists; for the shared one, an exact count of the
+ * tenant's points when the collection exists. */
+static tq_status_t other_placement_holds(const tq_op_call_t *call, const char *name,
+                                         tq_placement_t other, int *holds, tq_detail_t *detail)
+{
+    tq_op_call_t probe = *call;
+    tq_response_t resp = {0};
+    cJSON *body = NULL;
+    tq_status_t st;
+    snprintf(probe.route.collection, sizeof probe.route.collection, "%s", name);
+    probe.route.placement = other;
+    int exists = 0;
+    *holds = 0;
+    st = tq_op_send(&probe, TQ_REQ_COLLECTION_EXISTS, "GET", "/exists", NULL, 1, &resp, detail);
+    if (st == TQ_OK)
+        st = tq_exists_parse(resp.body, resp.len, call->ctx->client->options.max_json_depth,
+                             &exists, detail);
+    tq_response_free(&resp);
+    if (st != TQ_OK || !exists)
+        return st;
+    if (other == TQ_PLACEMENT_COLLECTION) {
+        *holds = 1;
+    } else {
+        uint64_t n = 0;
+        body = cJSON_CreateObject();
+        cJSON *filter = body ? cJSON_AddObjectToObject(body, "filter") : NULL;
+        cJSON *must = filter ? cJSON_AddArrayToObject(filter, "must") : NULL;
+        cJSON *cond = tq_json_match_keyword(TQ_FIELD_TENANT, call->ctx->tenant);
+        int ok = must && cond && cJSON_AddItemToArray(must, cond);
+        if (!ok)
+            cJSON_Delete(cond); /* not attached */
+        if (!ok || !cJSON_AddBoolToObject(body, "exact", 1)) {
+            st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        } else {
+            st = tq_op_send(&probe, TQ_REQ_POINTS_COUNT, "POST", "/points/count", body, 1, &resp,
+                            detail);
+            if (st == TQ_ENOTFOUND)
+                st = TQ_OK;
+            else if (st == TQ_OK)
+                st = tq_count_parse(resp.body, resp.len,
+                                    call->ctx->client->options.max_json_depth, &n, detail);
+            *holds = n > 0;
+        }
+    }
+    cJSON_Delete(body);
+    tq_response_free(&resp);
+    return st;
+}
+
+tq_status_t tq_fingerprint_placement(tq_op_call_t *call, tq_detail_t *detail)
+{
+    const tq_raw_collection_t *c = call->collection;
+    if (call->ctx->placement >= 0 || call->route.placement == TQ_PLACEMENT_DEDICATED)
+        return TQ_OK; /* the registry chose the placement, or another endpoint is involved */
+    char base[TQ_COLLECTION_NAME_MAX + 1], other[2 * TQ_COLLECTION_NAME_MAX + 8];
+    size_t n = strlen(call->route.collection);
+    tq_placement_t where;
+    if (call->route.placement == TQ_PLACEMENT_SHARED) {
+        snprintf(other, sizeof other, "%s--%s", call->route.collection, call->ctx->tenant);
+        where = TQ_PLACEMENT_COLLECTION;
+    } else {
+        size_t t = strlen(call->ctx->tenant) + 2; /* strip "--<tenant>" */
+        snprintf(base, sizeof base, "%.*s", (int)(n > t ? n - t : 0), call->route.collection);
+        snprintf(other, sizeof other, "%s", base);
+        where = TQ_PLACEMENT_SHARED;
+    }
+    if (strlen(other) > TQ_COLLECTION_NAME_MAX)
+        return TQ_OK; /* no such collection can exist */
+    int holds = 0;
+    tq_status_t st = other_placement_holds(call, other, where, &holds, detail);
+    if (st != TQ_OK || !holds)
+        return st;
+    return tq_fail(detail, TQ_ESCHEMA, 0,
+                   "collection %s: the default placement is %s on the server (tenant \"%s\" has "
+                   "points in %s) but %s in schema %s; pin the tenant with \"placement\": \"%s\" "
+                   "in the registry, or move it with 'tenantq-admin migrate' (docs/migrations.md)",
+                   call->route.collection, tq_placement_name(where), call->ctx->tenant, other,
+                   tq_placement_name(call->route.placement), c->schema, tq_placement_name(where));
+}
+
 /* ---- renamed fields in filters --------------------------------------------------- */
 
 tq_status_t tq_rename_condition(const tq_raw_collection_t *c, const cJSON *cond, cJSON **out,

@@ -25,6 +25,11 @@ tq_status_t tq_fingerprint_onboard(tq_op_call_t *call, tq_detail_t *detail);
  * does not exist passes (the call itself then fails as before) and is not cached. */
 tq_status_t tq_fingerprint_verify(tq_op_call_t *call, tq_detail_t *detail);
 
+/* Onboarding a tenant whose placement comes from the schema's default (no registry
+ * override): TQ_ESCHEMA when the tenant's points live in the other placement's
+ * collection (a default placement changed between collection and shared). */
+tq_status_t tq_fingerprint_placement(tq_op_call_t *call, tq_detail_t *detail);
+
 /* Marks the call's collection verified (it was just created with the fingerprint). */
 void tq_fingerprint_note(tq_op_call_t *call);
 

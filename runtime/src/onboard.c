@@ -93,6 +93,8 @@ tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *c
     int present = 0;
     tq_status_t st = tq_op_begin(&call, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
     if (st == TQ_OK)
+        st = tq_fingerprint_placement(&call, detail);
+    if (st == TQ_OK)
         st = exists(&call, &present, detail);
     if (st != TQ_OK)
         goto cleanup;

@@ -135,25 +135,28 @@ static void collection_create_is_not_retried(void **state)
 {
     (void)state;
     env_t *e = open_env(0, 0, 0);
-    const fixture_step_t steps[] = {{200, exists_false, 0}, {503, "unavailable", 0}};
-    fixture_script(e->fx, steps, 2, NULL);
+    /* first: is acme (default placement shared) stored in the collection placement? */
+    const fixture_step_t steps[] = {
+        {200, exists_false, 0}, {200, exists_false, 0}, {503, "unavailable", 0}};
+    fixture_script(e->fx, steps, 3, NULL);
     tq_detail_t d;
     assert_int_equal(tq_raw_onboard(e->acme, &tq_test_notes, &d), TQ_EBUSY);
-    assert_int_equal(fixture_request_count(e->fx), 2);
-    assert_string_equal(fixture_request(e->fx, 1).method, "PUT");
-    assert_string_equal(fixture_request(e->fx, 1).url, "/collections/kb-notes");
+    assert_int_equal(fixture_request_count(e->fx), 3);
+    assert_string_equal(fixture_request(e->fx, 0).url, "/collections/kb-notes--acme/exists");
+    assert_string_equal(fixture_request(e->fx, 2).method, "PUT");
+    assert_string_equal(fixture_request(e->fx, 2).url, "/collections/kb-notes");
     /* the same failure on an idempotent index request is retried */
-    const fixture_step_t steps2[] = {{200, exists_true, 0}, {200, notes_info, 0},
-                                     {200, NULL, 0},        {503, "x", 0},
-                                     {200, NULL, 0}};
-    fixture_script(e->fx, steps2, 5, NULL);
+    const fixture_step_t steps2[] = {{200, exists_false, 0}, {200, exists_true, 0},
+                                     {200, notes_info, 0},   {200, NULL, 0},
+                                     {503, "x", 0},          {200, NULL, 0}};
+    fixture_script(e->fx, steps2, 6, NULL);
     assert_int_equal(tq_raw_onboard(e->acme, &tq_test_notes, &d), TQ_OK);
-    assert_string_equal(fixture_request(e->fx, 1).url, "/collections/kb-notes");
-    assert_string_equal(fixture_request(e->fx, 2).method, "PATCH");
-    assert_string_equal(fixture_request(e->fx, 3).url, "/collections/kb-notes/index?wait=true");
+    assert_string_equal(fixture_request(e->fx, 2).url, "/collections/kb-notes");
+    assert_string_equal(fixture_request(e->fx, 3).method, "PATCH");
     assert_string_equal(fixture_request(e->fx, 4).url, "/collections/kb-notes/index?wait=true");
-    /* exists, info, metadata, tq_tenant (twice), tq_key */
-    assert_int_equal(fixture_request_count(e->fx), 6);
+    assert_string_equal(fixture_request(e->fx, 5).url, "/collections/kb-notes/index?wait=true");
+    /* placement probe, exists, info, metadata, tq_tenant (twice), tq_key */
+    assert_int_equal(fixture_request_count(e->fx), 7);
     close_env(e);
 }
 
@@ -233,11 +236,15 @@ static void credentials_are_chosen_per_request(void **state)
     assert_int_equal(fixture_connections(e->fx) - before, 1);
 
     /* admin requests carry the API key and no token */
-    const fixture_step_t steps[] = {{200, exists_true, 0}, {200, docs_info, 0}};
-    fixture_script(e->fx, steps, 2, NULL);
+    const fixture_step_t steps[] = {
+        {200, exists_false, 0}, {200, exists_true, 0}, {200, docs_info, 0}};
+    fixture_script(e->fx, steps, 3, NULL);
     assert_int_equal(tq_raw_onboard(e->acme, &tq_test_docs, &d), TQ_OK);
     size_t count = fixture_request_count(e->fx);
-    assert_int_equal(count, 7); /* exists, info, metadata + tq_tenant, tq_key, team, year */
+    /* placement probe (does kb-docs exist?), exists, info, metadata, then tq_tenant,
+     * tq_key, team, year */
+    assert_int_equal(count, 8);
+    assert_string_equal(fixture_request(e->fx, 0).url, "/collections/kb-docs/exists");
     for (size_t i = 0; i < count; i++) {
         fixture_request_t r = fixture_request(e->fx, i);
         assert_string_equal(r.api_key, "fixture-key");
