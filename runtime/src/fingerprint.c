@@ -474,7 +474,7 @@ static tq_status_t fetch_and_compare(tq_op_call_t *call, int admin, int *found, 
     }
     if (st == TQ_OK)
         st = tq_json_parse_limited(resp.body, resp.len,
-                                   call->ctx->client->options.max_json_depth, &root, detail);
+                                   call->client->options.max_json_depth, &root, detail);
     if (st != TQ_OK)
         goto cleanup;
     const cJSON *result = cJSON_GetObjectItemCaseSensitive(root, "result");
@@ -545,7 +545,7 @@ void tq_fingerprint_note(tq_op_call_t *call)
 {
     char key[TQ_COLLECTION_NAME_MAX + 32];
     verified_key(call, key, sizeof key);
-    verified_add(&call->ctx->client->verified, key);
+    verified_add(&call->client->verified, key);
 }
 
 tq_status_t tq_fingerprint_onboard(tq_op_call_t *call, tq_detail_t *detail)
@@ -580,13 +580,13 @@ tq_status_t tq_fingerprint_verify(tq_op_call_t *call, tq_detail_t *detail)
 {
     char key[TQ_COLLECTION_NAME_MAX + 32];
     verified_key(call, key, sizeof key);
-    if (verified_has(&call->ctx->client->verified, key))
+    if (verified_has(&call->client->verified, key))
         return TQ_OK;
     int found = 0;
     verdict_t v;
     tq_status_t st = fetch_and_compare(call, 0, &found, &v, detail);
     if (st == TQ_OK && found)
-        verified_add(&call->ctx->client->verified, key);
+        verified_add(&call->client->verified, key);
     return st;
 }
 
@@ -608,7 +608,7 @@ static tq_status_t other_placement_holds(const tq_op_call_t *call, const char *n
     *holds = 0;
     st = tq_op_send(&probe, TQ_REQ_COLLECTION_EXISTS, "GET", "/exists", NULL, 1, &resp, detail);
     if (st == TQ_OK)
-        st = tq_exists_parse(resp.body, resp.len, call->ctx->client->options.max_json_depth,
+        st = tq_exists_parse(resp.body, resp.len, call->client->options.max_json_depth,
                              &exists, detail);
     tq_response_free(&resp);
     if (st != TQ_OK || !exists)
@@ -620,7 +620,7 @@ static tq_status_t other_placement_holds(const tq_op_call_t *call, const char *n
         body = cJSON_CreateObject();
         cJSON *filter = body ? cJSON_AddObjectToObject(body, "filter") : NULL;
         cJSON *must = filter ? cJSON_AddArrayToObject(filter, "must") : NULL;
-        cJSON *cond = tq_json_match_keyword(TQ_FIELD_TENANT, call->ctx->tenant);
+        cJSON *cond = tq_json_match_keyword(TQ_FIELD_TENANT, call->tenant->tenant);
         int ok = must && cond && cJSON_AddItemToArray(must, cond);
         if (!ok)
             cJSON_Delete(cond); /* not attached */
@@ -633,7 +633,7 @@ static tq_status_t other_placement_holds(const tq_op_call_t *call, const char *n
                 st = TQ_OK;
             else if (st == TQ_OK)
                 st = tq_count_parse(resp.body, resp.len,
-                                    call->ctx->client->options.max_json_depth, &n, detail);
+                                    call->client->options.max_json_depth, &n, detail);
             *holds = n > 0;
         }
     }
@@ -645,16 +645,16 @@ static tq_status_t other_placement_holds(const tq_op_call_t *call, const char *n
 tq_status_t tq_fingerprint_placement(tq_op_call_t *call, tq_detail_t *detail)
 {
     const tq_raw_collection_t *c = call->collection;
-    if (call->ctx->placement >= 0 || call->route.placement == TQ_PLACEMENT_DEDICATED)
+    if (call->tenant->placement >= 0 || call->route.placement == TQ_PLACEMENT_DEDICATED)
         return TQ_OK; /* the registry chose the placement, or another endpoint is involved */
     char base[TQ_COLLECTION_NAME_MAX + 1], other[2 * TQ_COLLECTION_NAME_MAX + 8];
     size_t n = strlen(call->route.collection);
     tq_placement_t where;
     if (call->route.placement == TQ_PLACEMENT_SHARED) {
-        snprintf(other, sizeof other, "%s--%s", call->route.collection, call->ctx->tenant);
+        snprintf(other, sizeof other, "%s--%s", call->route.collection, call->tenant->tenant);
         where = TQ_PLACEMENT_COLLECTION;
     } else {
-        size_t t = strlen(call->ctx->tenant) + 2; /* strip "--<tenant>" */
+        size_t t = strlen(call->tenant->tenant) + 2; /* strip "--<tenant>" */
         snprintf(base, sizeof base, "%.*s", (int)(n > t ? n - t : 0), call->route.collection);
         snprintf(other, sizeof other, "%s", base);
         where = TQ_PLACEMENT_SHARED;
@@ -669,7 +669,7 @@ tq_status_t tq_fingerprint_placement(tq_op_call_t *call, tq_detail_t *detail)
                    "collection %s: the default placement is %s on the server (tenant \"%s\" has "
                    "points in %s) but %s in schema %s; pin the tenant with \"placement\": \"%s\" "
                    "in the registry, or move it with 'tenantq-admin migrate' (docs/migrations.md)",
-                   call->route.collection, tq_placement_name(where), call->ctx->tenant, other,
+                   call->route.collection, tq_placement_name(where), call->tenant->tenant, other,
                    tq_placement_name(call->route.placement), c->schema, tq_placement_name(where));
 }
 

@@ -20,7 +20,8 @@ cJSON *tq_fingerprint_metadata(const tq_raw_collection_t *c);
  * collection verified for this client. */
 tq_status_t tq_fingerprint_onboard(tq_op_call_t *call, tq_detail_t *detail);
 
-/* Before the first data call on a physical collection: the same comparison with the
+/* Before the first request of the first data call on a physical collection (from
+ * tq_op_send, after the call's own argument checks): the same comparison with the
  * context's own credential, read-only, then cached in the client. A collection that
  * does not exist passes (the call itself then fails as before) and is not cached. */
 tq_status_t tq_fingerprint_verify(tq_op_call_t *call, tq_detail_t *detail);

@@ -241,6 +241,7 @@ static void new_field_written_and_filtered(void **state)
     memset(&p, 0, sizeof p);
     p.key = "k5";
     p.vector = v;
+    p.vector_len = EVO_CHUNKS_DIM;
     p.source = "web";
     p.title = "title 5";
     p.lang = "en";
@@ -291,6 +292,7 @@ static void renamed_field_filters(void **state)
     memset(&p, 0, sizeof p);
     p.key = "k5";
     p.vector = v;
+    p.vector_len = EVO_CHUNKS_DIM;
     p.severity = 7;
     p.has_severity = 1;
     expect_ok(evo_chunks_upsert(f->ctx[1], EVO_BOT, &p, 1, &d), &d, "upsert");
@@ -426,6 +428,7 @@ static void new_revision_beside_the_old(void **state)
     memset(&p, 0, sizeof p);
     p.key = "k1";
     p.vector = v;
+    p.vector_len = EVO_CHUNKS_DIM;
     p.priority = 1;
     p.has_priority = 1;
     p.title = "title 1";

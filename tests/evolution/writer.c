@@ -32,6 +32,7 @@ static int write_tenant(const tenant_ctx_t *ctx, const char *tenant)
     for (int i = 0; i < EVO_POINTS; i++) {
         points[i].key = evo_keys[i];
         points[i].vector = vectors[i];
+        points[i].vector_len = EVO_CHUNKS_DIM;
         points[i].source = sources[i];
         points[i].title = titles[i];
         points[i].priority = i + 1;
