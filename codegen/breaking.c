@@ -175,8 +175,8 @@ static void diff_new_fields(differ_t *d, const tq_schema_t *ns, const tq_schema_
             if (f->indexed)
                 add(d, GEN_ACTION, "indexed_field_added", f->pos, 0,
                     "indexed field '%s' (%s) added: existing collections lack its index; run "
-                    "'tenantq-admin reindex %s' (or %s_onboard_tenant for every tenant)",
-                    f->name, type, ns->name, ns->name);
+                    "'tenantq-admin reindex' (or %s_onboard_tenant for every tenant)",
+                    f->name, type, ns->name);
             else
                 add(d, GEN_SAFE, "field_added", f->pos, 0,
                     "field '%s' (%s) added: stored points read it as absent", f->name, type);
@@ -195,8 +195,8 @@ static void diff_new_fields(differ_t *d, const tq_schema_t *ns, const tq_schema_
         if (!before->indexed && f->indexed)
             add(d, GEN_ACTION, "index_added", f->pos, 0,
                 "field '%s' now indexed: existing collections lack the index; run "
-                "'tenantq-admin reindex %s' (or %s_onboard_tenant for every tenant)",
-                f->name, ns->name, ns->name);
+                "'tenantq-admin reindex' (or %s_onboard_tenant for every tenant)",
+                f->name, ns->name);
         if (before->indexed && !f->indexed)
             add(d, GEN_SAFE, "index_dropped", f->pos, 0,
                 "field '%s' no longer indexed: existing indexes stay on the server and cost "
@@ -217,8 +217,8 @@ static void diff_new_fields(differ_t *d, const tq_schema_t *ns, const tq_schema_
         if (before->was != NULL && f->was == NULL && strcmp(before->name, f->name) == 0)
             add(d, GEN_ACTION, "rename_dropped", f->pos, 0,
                 "field '%s' no longer declares 'was %s': points written before the rename are "
-                "no longer read through '%s'; run 'tenantq-admin rewrite %s' first",
-                f->name, before->was, before->was, ns->name);
+                "no longer read through '%s'; run 'tenantq-admin rewrite' first",
+                f->name, before->was, before->was);
     }
 }
 

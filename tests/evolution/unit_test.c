@@ -110,7 +110,7 @@ static void field_details(void **state)
                                "collection notes { vector v dim 2 distance Dot; ops get; }\n");
     expect_change(&ch, "field_made_required", GEN_ACTION);
     const gen_change_t *dropped = expect_change(&ch, "rename_dropped", GEN_ACTION);
-    assert_non_null(strstr(dropped->message, "'tenantq-admin rewrite kb'"));
+    assert_non_null(strstr(dropped->message, "run 'tenantq-admin rewrite' first"));
     expect_change(&ch, "filterable_changed", GEN_SAFE);
     expect_change(&ch, "field_added", GEN_SAFE);
     expect_change(&ch, "required_field_added", GEN_ACTION);
