@@ -283,13 +283,17 @@ static tq_status_t compare_vector(const tq_op_call_t *call, const cJSON *result,
     char property[128], server[160], schema[96];
     snprintf(property, sizeof property, "vector '%s'", c->vector_name);
     if (!cJSON_IsObject(v)) {
-        const char *other = vectors->child && vectors->child->string ? vectors->child->string
-                                                                      : NULL;
+        int unnamed = cJSON_GetObjectItemCaseSensitive(vectors, "size") != NULL;
+        const char *other = !unnamed && vectors->child && vectors->child->string
+                                ? vectors->child->string
+                                : NULL;
         char name[80];
         tq_text_sanitize(name, sizeof name, other ? other : "", other ? strlen(other) : 0);
-        snprintf(server, sizeof server, other ? "absent (the collection's vector is '%s')"
-                                              : "absent (the collection has an unnamed vector)",
-                 name);
+        if (other)
+            snprintf(server, sizeof server, "absent (the collection's vector is '%s')", name);
+        else
+            snprintf(server, sizeof server, "absent (%s)",
+                     unnamed ? "the collection has an unnamed vector" : "it has no dense vector");
         snprintf(schema, sizeof schema, "declared");
         return drift(call, property, server, schema, fix, detail);
     }

@@ -445,7 +445,7 @@ static void new_revision_beside_the_old(void **state)
 
 #ifdef EVO_CASE_ADOPT
 /* Collections made before fingerprints: adopted and stamped when the vector matches,
- * refused otherwise. */
+ * refused otherwise (here: another vector name). */
 static void collections_without_metadata(void **state)
 {
     fixture_t *f = *state;
@@ -457,17 +457,17 @@ static void collections_without_metadata(void **state)
                           body),
                      200);
     assert_int_equal(http(f, "PUT", "/collections/evo-chunks",
-                          "{\"vectors\":{\"embedding\":{\"size\":3,\"distance\":\"Cosine\"}}}",
+                          "{\"vectors\":{\"other\":{\"size\":4,\"distance\":\"Cosine\"}}}",
                           body),
                      200);
     expect_ok(evo_chunks_count(f->ctx[0], EVO_BOT, NULL, &n, &d), &d, "count");
     expect_ok(evo_onboard_tenant(f->ctx[0], &d), &d, "acme");
     expect_stamped(f, "evo-chunks--acme");
     expect_refusal(evo_chunks_count(f->ctx[1], EVO_BOT, NULL, &n, &d), &d,
-                   "collection evo-chunks: the dimension of vector 'embedding' is 3 on the server "
-                   "but 4 in schema evo",
+                   "collection evo-chunks: vector 'embedding' is absent (the collection's vector "
+                   "is 'other') on the server but declared in schema evo",
                    (const char *)NULL);
-    expect_refusal(evo_onboard_tenant(f->ctx[1], &d), &d, "is 3 on the server but 4",
+    expect_refusal(evo_onboard_tenant(f->ctx[1], &d), &d, "vector 'embedding' is absent",
                    (const char *)NULL);
     assert_int_equal(http(f, "GET", "/collections/evo-chunks", NULL, body), 200);
     assert_null(strstr(body, "tq_fingerprint"));

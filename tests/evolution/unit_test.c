@@ -173,6 +173,26 @@ static void renames_and_revisions(void **state)
     gen_changes_free(&ch);
 }
 
+static void vector_renamed(void **state)
+{
+    (void)state;
+    gen_changes_t ch = compare("schema kb version 2;\n"
+                               "collection chunks {\n"
+                               "    vector text_embedding dim 4 distance Cosine;\n"
+                               "    scope bot;\n"
+                               "    field source: keyword indexed;\n"
+                               "    field rank: integer was priority;\n"
+                               "    field tags: keyword[] filterable;\n"
+                               "    ops upsert, get, count;\n"
+                               "}\n"
+                               "collection notes { vector v dim 2 distance Dot; ops get; }\n");
+    const gen_change_t *c = expect_change(&ch, "vector_renamed", GEN_BREAKING);
+    assert_non_null(strstr(c->message, "vector 'embedding' renamed to 'text_embedding'"));
+    assert_int_equal(c->pos.line, 3);
+    assert_int_equal(ch.count, 1);
+    gen_changes_free(&ch);
+}
+
 static void fingerprint_text(void **state)
 {
     (void)state;
@@ -294,6 +314,7 @@ int main(void)
         cmocka_unit_test(collections_and_schema),
         cmocka_unit_test(field_details),
         cmocka_unit_test(renames_and_revisions),
+        cmocka_unit_test(vector_renamed),
         cmocka_unit_test(fingerprint_text),
         cmocka_unit_test(fingerprint_changes),
         cmocka_unit_test(runtime_agrees),
