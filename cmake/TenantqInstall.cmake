@@ -15,7 +15,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/tenantq
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 # Installed tools find libtenantq relative to themselves, wherever the prefix lands.
-foreach(tool tenantq-gen tenantq-check tenantq-devserver tenantq-probe)
+foreach(tool tenantq-gen tenantq-check tenantq-devserver tenantq-probe tenantq-admin)
   if(TARGET ${tool})
     set_target_properties(${tool} PROPERTIES
       INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
