@@ -40,10 +40,17 @@ int adm_journal_path(const char *registry, char *out, size_t cap)
     return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
+const char *adm_location_placement(const adm_location_t *l)
+{
+    return (int)l->placement == ADM_PLACEMENT_DEFAULT ? "default"
+                                                       : tq_placement_name(l->placement);
+}
+
 static cJSON *location_json(const adm_location_t *l)
 {
     cJSON *o = cJSON_CreateObject();
-    if (!o || !cJSON_AddStringToObject(o, "placement", tq_placement_name(l->placement)) ||
+    const char *name = adm_location_placement(l);
+    if (!o || !name || !cJSON_AddStringToObject(o, "placement", name) ||
         !cJSON_AddStringToObject(o, "endpoint", l->endpoint)) {
         cJSON_Delete(o);
         return NULL;
@@ -111,9 +118,13 @@ static int parse_location(const cJSON *o, const char *key, adm_location_t *out)
 {
     const cJSON *l = cJSON_GetObjectItemCaseSensitive(o, key);
     char placement[32];
-    if (!cJSON_IsObject(l) || copy_string(l, "placement", placement, sizeof placement) != 0 ||
-        tq_placement_parse(placement, &out->placement) != TQ_OK ||
-        copy_string(l, "endpoint", out->endpoint, sizeof out->endpoint) != 0 ||
+    if (!cJSON_IsObject(l) || copy_string(l, "placement", placement, sizeof placement) != 0)
+        return -1;
+    if (strcmp(placement, "default") == 0)
+        out->placement = (tq_placement_t)ADM_PLACEMENT_DEFAULT;
+    else if (tq_placement_parse(placement, &out->placement) != TQ_OK)
+        return -1;
+    if (copy_string(l, "endpoint", out->endpoint, sizeof out->endpoint) != 0 ||
         !out->endpoint[0])
         return -1;
     return 0;

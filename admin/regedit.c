@@ -206,9 +206,9 @@ tq_status_t adm_registry_sha(const char *path, char out[ADM_SHA256_HEX_LEN + 1],
     return st;
 }
 
-tq_status_t adm_registry_set(const char *path, const char *tenant, const adm_location_t *to,
-                             const char *expect_sha, char new_sha[ADM_SHA256_HEX_LEN + 1],
-                             tq_detail_t *detail)
+tq_status_t adm_registry_plan(const char *path, const char *tenant, const adm_location_t *to,
+                              const char *expect_sha, char **out, size_t *out_len,
+                              char new_sha[ADM_SHA256_HEX_LEN + 1], tq_detail_t *detail)
 {
     char *text = NULL, *edited = NULL;
     size_t len = 0, edited_len = 0;
@@ -235,14 +235,32 @@ tq_status_t adm_registry_set(const char *path, const char *tenant, const adm_loc
         st = tq_registry_parse(edited, edited_len, path, &check, detail);
     if (st != TQ_OK)
         goto cleanup;
-    if (new_sha && adm_sha256_hex(edited, edited_len, new_sha) != 0) {
+    if (adm_sha256_hex(edited, edited_len, new_sha) != 0) {
         st = tq_fail(detail, TQ_ECRYPTO, 0, "cannot hash the new %s", path);
         goto cleanup;
     }
-    st = adm_file_replace(path, edited, edited_len, detail);
+    *out = edited;
+    *out_len = edited_len;
+    edited = NULL;
 cleanup:
     tq_registry_free(check);
     free(edited);
     free(text);
+    return st;
+}
+
+tq_status_t adm_registry_set(const char *path, const char *tenant, const adm_location_t *to,
+                             const char *expect_sha, char new_sha[ADM_SHA256_HEX_LEN + 1],
+                             tq_detail_t *detail)
+{
+    char *edited = NULL;
+    size_t len = 0;
+    char sha[ADM_SHA256_HEX_LEN + 1];
+    tq_status_t st = adm_registry_plan(path, tenant, to, expect_sha, &edited, &len, sha, detail);
+    if (st == TQ_OK)
+        st = adm_file_replace(path, edited, len, detail);
+    if (st == TQ_OK && new_sha)
+        memcpy(new_sha, sha, sizeof sha);
+    free(edited);
     return st;
 }

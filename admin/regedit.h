@@ -7,11 +7,19 @@
 
 #include <tenantq/tenantq.h>
 
-/* Where a tenant lives: a placement and, for "dedicated", an endpoint name. */
+/* The placement of a tenant the registry gives no override: each schema collection's
+ * own default. */
+#define ADM_PLACEMENT_DEFAULT (-1)
+
+/* Where a tenant lives: a placement (or ADM_PLACEMENT_DEFAULT) and, for "dedicated",
+ * an endpoint name. */
 typedef struct adm_location {
     tq_placement_t placement;
     char endpoint[64]; /* "default" unless dedicated */
 } adm_location_t;
+
+/* "collection", "shared", "dedicated" or "default". */
+const char *adm_location_placement(const adm_location_t *l);
 
 /* Returns a malloc'd copy of the registry text `text` in which the value of
  * tenants.<tenant> is replaced by the object that `to` describes; every other byte
@@ -30,6 +38,13 @@ tq_status_t adm_registry_splice(const char *text, size_t len, const char *tenant
 tq_status_t adm_registry_set(const char *path, const char *tenant, const adm_location_t *to,
                              const char *expect_sha, char new_sha[ADM_SHA256_HEX_LEN + 1],
                              tq_detail_t *detail);
+
+/* The first half of adm_registry_set: reads and checks the file as that does, and
+ * returns the new text (malloc'd, *out) and its sha256 without writing anything, so
+ * the caller can journal the digest the switch will produce before making it. */
+tq_status_t adm_registry_plan(const char *path, const char *tenant, const adm_location_t *to,
+                              const char *expect_sha, char **out, size_t *out_len,
+                              char new_sha[ADM_SHA256_HEX_LEN + 1], tq_detail_t *detail);
 
 /* The sha256 of the registry file as it is now. */
 tq_status_t adm_registry_sha(const char *path, char out[ADM_SHA256_HEX_LEN + 1],
