@@ -42,8 +42,15 @@ expect_exit() {
     [ "$got" = "$want" ] || fail "exit $got, expected $want: $*"
 }
 
-# count URL COLLECTION [TENANT]: prints the raw point count, or "absent".
-count() { "$FIXTURE" rawcount "$@" || fail "rawcount $*"; }
+# count URL COLLECTION [TENANT]: prints the raw point count, or "absent". Retried,
+# because the fault scenario's servers refuse or drop a share of /points requests.
+count() {
+    tries=0
+    until "$FIXTURE" rawcount "$@" 2>/dev/null; do
+        tries=$((tries + 1))
+        [ $tries -ge 50 ] && fail "rawcount $*"
+    done
+}
 
 # expect_count WANT URL COLLECTION [TENANT]
 expect_count() {
