@@ -26,6 +26,9 @@ static const command_t commands[] = {
     {"offboard", "TENANT --report FILE.json",
      "erase the tenant's data everywhere it can be and write an erasure report",
      adm_cmd_offboard},
+    {"audit", "[--format text|json]",
+     "classify every collection on every endpoint; exit 0 only if all is managed",
+     adm_cmd_audit},
 };
 
 static void usage(FILE *f)

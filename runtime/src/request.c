@@ -33,7 +33,7 @@ tq_status_t tq_op_begin(tq_op_call_t *call, const tenant_ctx_t *ctx,
     return st;
 }
 
-static void escape_segment(const char *in, char *out, size_t cap)
+void tq_path_escape(const char *in, char *out, size_t cap)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t o = 0;
@@ -56,7 +56,7 @@ tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *m
 {
     char escaped[3 * TQ_COLLECTION_NAME_MAX + 1];
     char path[3 * TQ_COLLECTION_NAME_MAX + 128];
-    escape_segment(call->route.collection, escaped, sizeof escaped);
+    tq_path_escape(call->route.collection, escaped, sizeof escaped);
     snprintf(path, sizeof path, "/collections/%s%s", escaped, suffix);
     char *text = NULL;
     if (body && !(text = tq_json_print(body)))

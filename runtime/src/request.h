@@ -29,6 +29,10 @@ tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *m
                        const char *suffix, const cJSON *body, int admin, tq_response_t *out,
                        tq_detail_t *detail);
 
+/* Percent-escapes every byte of `in` outside [A-Za-z0-9_-] into out[cap] (truncating
+ * at a whole escape), for a path segment. */
+void tq_path_escape(const char *in, char *out, size_t cap);
+
 /* Records the call's latency and outcome (and a leak-guard trip for TQ_ELEAK); returns
  * `status`. On TQ_OK also clears `detail`. */
 tq_status_t tq_op_end(tq_op_call_t *call, tq_status_t status, tq_detail_t *detail);

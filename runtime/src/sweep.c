@@ -57,22 +57,46 @@ size_t tq_admin_endpoint_index(const tq_client_t *client, const char *name)
     return (size_t)-1;
 }
 
+tq_status_t tq_admin_request(tq_client_t *client, size_t slot, size_t endpoint,
+                             const char *collection, tq_request_kind_t kind, const char *method,
+                             const char *suffix, const cJSON *body, tq_response_t *out,
+                             tq_detail_t *detail)
+{
+    if (!client || !collection || endpoint >= client->endpoint_count ||
+        strlen(collection) > TQ_COLLECTION_NAME_MAX)
+        return tq_fail(detail, TQ_EINVAL, 0, "bad admin request");
+    char escaped[3 * TQ_COLLECTION_NAME_MAX + 1];
+    char path[3 * TQ_COLLECTION_NAME_MAX + 128];
+    tq_path_escape(collection, escaped, sizeof escaped);
+    snprintf(path, sizeof path, "/collections/%s%s", escaped, suffix);
+    char *text = NULL;
+    if (body && !(text = tq_json_print(body)))
+        return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    const tq_endpoint_t *ep = &client->endpoints[endpoint];
+    tq_request_t rq = {
+        .kind = kind,
+        .method = method,
+        .endpoint = ep,
+        .path = path,
+        .body = text,
+        .credential = ep->api_key ? TQ_CRED_API_KEY : TQ_CRED_NONE,
+        .secret = ep->api_key,
+        .tenant_slot = slot,
+        .op = TQ_OP_ADMIN,
+    };
+    tq_status_t st = tq_http_perform(client, &rq, out, detail);
+    cJSON_free(text);
+    return st;
+}
+
 tq_status_t tq_admin_send(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
                           tq_request_kind_t kind, const char *method, const char *suffix,
                           const cJSON *body, tq_response_t *out, tq_detail_t *detail)
 {
-    if (!ctx || !collection || endpoint >= ctx->client->endpoint_count ||
-        strlen(collection) > TQ_COLLECTION_NAME_MAX)
-        return tq_fail(detail, TQ_EINVAL, 0, "bad admin request");
-    tq_op_call_t call;
-    memset(&call, 0, sizeof call);
-    call.ctx = ctx;
-    call.endpoint = endpoint;
-    call.op = TQ_OP_ADMIN;
-    strcpy(call.route.collection, collection);
-    call.route.endpoint_name = ctx->client->endpoints[endpoint].name;
-    call.route.endpoint_url = ctx->client->endpoints[endpoint].url;
-    return tq_op_send(&call, kind, method, suffix, body, 1, out, detail);
+    if (!ctx)
+        return tq_fail(detail, TQ_EINVAL, 0, "NULL context");
+    return tq_admin_request(ctx->client, ctx->slot, endpoint, collection, kind, method, suffix,
+                            body, out, detail);
 }
 
 void tq_admin_names_free(char **names, size_t count)
@@ -163,8 +187,9 @@ static cJSON *tenant_body(const char *tenant)
     return body;
 }
 
-tq_status_t tq_admin_count(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
-                           const char *tenant, uint64_t *out, tq_detail_t *detail)
+tq_status_t tq_admin_client_count(tq_client_t *client, size_t slot, size_t endpoint,
+                                  const char *collection, const char *tenant, uint64_t *out,
+                                  tq_detail_t *detail)
 {
     tq_response_t resp = {0};
     cJSON *body = tenant_body(tenant);
@@ -172,14 +197,20 @@ tq_status_t tq_admin_count(const tenant_ctx_t *ctx, size_t endpoint, const char 
     if (!body || !cJSON_AddBoolToObject(body, "exact", 1))
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
     if (st == TQ_OK)
-        st = tq_admin_send(ctx, endpoint, collection, TQ_REQ_POINTS_COUNT, "POST",
-                           "/points/count", body, &resp, detail);
+        st = tq_admin_request(client, slot, endpoint, collection, TQ_REQ_POINTS_COUNT, "POST",
+                              "/points/count", body, &resp, detail);
     if (st == TQ_OK)
-        st = tq_count_parse(resp.body, resp.len, ctx->client->options.max_json_depth, out,
-                            detail);
+        st = tq_count_parse(resp.body, resp.len, client->options.max_json_depth, out, detail);
     cJSON_Delete(body);
     tq_response_free(&resp);
     return st;
+}
+
+tq_status_t tq_admin_count(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
+                           const char *tenant, uint64_t *out, tq_detail_t *detail)
+{
+    return tq_admin_client_count(ctx->client, ctx->slot, endpoint, collection, tenant, out,
+                                 detail);
 }
 
 tq_status_t tq_admin_delete_tenant_points(const tenant_ctx_t *ctx, size_t endpoint,

@@ -57,8 +57,15 @@ void tq_sweep_free(tq_sweep_t *sweep);
 
 /* ---- admin requests: the endpoint's API key, a collection named by the caller ---- */
 
-/* Sends METHOD /collections/<collection><suffix> to endpoint index `endpoint` with the
- * endpoint's API key, counted as an admin operation of the context's tenant. */
+/* Sends METHOD /collections/<collection, escaped><suffix> to endpoint index `endpoint`
+ * with the endpoint's API key, counted as an admin operation of statistics slot `slot`
+ * ((size_t)-1: none). */
+tq_status_t tq_admin_request(tq_client_t *client, size_t slot, size_t endpoint,
+                             const char *collection, tq_request_kind_t kind, const char *method,
+                             const char *suffix, const cJSON *body, tq_response_t *out,
+                             tq_detail_t *detail);
+
+/* tq_admin_request for the context's client and tenant. */
 tq_status_t tq_admin_send(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
                           tq_request_kind_t kind, const char *method, const char *suffix,
                           const cJSON *body, tq_response_t *out, tq_detail_t *detail);
@@ -73,6 +80,11 @@ void tq_admin_names_free(char **names, size_t count);
  * point). TQ_ENOTFOUND when the collection does not exist. */
 tq_status_t tq_admin_count(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
                            const char *tenant, uint64_t *out, tq_detail_t *detail);
+
+/* tq_admin_count without a context: statistics go to `slot` ((size_t)-1: none). */
+tq_status_t tq_admin_client_count(tq_client_t *client, size_t slot, size_t endpoint,
+                                  const char *collection, const char *tenant, uint64_t *out,
+                                  tq_detail_t *detail);
 
 /* Deletes every point whose tq_tenant is `tenant` (wait=true). TQ_ENOTFOUND when the
  * collection does not exist. */

@@ -9,6 +9,8 @@
  *                                               reloading the registry each time
  *   admin_fixture offboard REGISTRY TENANT      the generated adm_offboard_tenant
  *   admin_fixture rawcount URL COLLECTION [TENANT]   prints the count, or "absent"
+ *   admin_fixture rawput URL COLLECTION [TENANT]     creates a bare collection, or puts
+ *                                               one point with that tq_tenant into it
  *   admin_fixture report FILE                   checks an erasure report's seal and
  *                                               prints "found deleted remaining verified"
  * Exit 0 on success, 1 for missing, altered or leaked data, 3 when a request failed. */
@@ -179,22 +181,18 @@ static size_t collect(char *data, size_t size, size_t n, void *user)
     return size * n;
 }
 
-static int rawcount(const char *url, const char *collection, const char *tenant)
+/* One plain HTTP request; the answer goes to answer[8192]. Returns the HTTP status,
+ * or -1 when there was no answer. */
+static long raw(const char *method, const char *url, const char *body, char *answer)
 {
-    char full[1024], body[512], answer[8192] = "";
-    snprintf(full, sizeof full, "%s/collections/%s/points/count", url, collection);
-    if (tenant)
-        snprintf(body, sizeof body,
-                 "{\"exact\":true,\"filter\":{\"must\":[{\"key\":\"tq_tenant\",\"match\":"
-                 "{\"value\":\"%s\"}}]}}",
-                 tenant);
-    else
-        snprintf(body, sizeof body, "{\"exact\":true}");
     CURL *h = curl_easy_init();
     struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
     long code = 0;
-    curl_easy_setopt(h, CURLOPT_URL, full);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    answer[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    if (body)
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, answer);
@@ -203,9 +201,26 @@ static int rawcount(const char *url, const char *collection, const char *tenant)
     curl_slist_free_all(hdr);
     curl_easy_cleanup(h);
     if (rc != CURLE_OK) {
-        fprintf(stderr, "admin_fixture: %s: %s\n", full, curl_easy_strerror(rc));
-        return 1;
+        fprintf(stderr, "admin_fixture: %s: %s\n", url, curl_easy_strerror(rc));
+        return -1;
     }
+    return code;
+}
+
+static int rawcount(const char *url, const char *collection, const char *tenant)
+{
+    char full[1024], body[512], answer[8192];
+    snprintf(full, sizeof full, "%s/collections/%s/points/count", url, collection);
+    if (tenant)
+        snprintf(body, sizeof body,
+                 "{\"exact\":true,\"filter\":{\"must\":[{\"key\":\"tq_tenant\",\"match\":"
+                 "{\"value\":\"%s\"}}]}}",
+                 tenant);
+    else
+        snprintf(body, sizeof body, "{\"exact\":true}");
+    long code = raw("POST", full, body, answer);
+    if (code < 0)
+        return 1;
     if (code == 404) {
         printf("absent\n");
         return 0;
@@ -219,6 +234,27 @@ static int rawcount(const char *url, const char *collection, const char *tenant)
         fprintf(stderr, "admin_fixture: %s: HTTP %ld %s\n", full, code, answer);
     cJSON_Delete(root);
     return ok ? 0 : 1;
+}
+
+/* PUT URL/collections/NAME (a bare collection, vector "v" of 4 dims, no indexes) or,
+ * with a tenant, one point carrying that tq_tenant value into NAME. */
+static int rawput(const char *url, const char *name, const char *tenant)
+{
+    char full[1024], body[512], answer[8192];
+    if (tenant) {
+        snprintf(full, sizeof full, "%s/collections/%s/points?wait=true", url, name);
+        snprintf(body, sizeof body,
+                 "{\"points\":[{\"id\":1,\"vector\":{\"v\":[1,2,3,4]},\"payload\":"
+                 "{\"tq_tenant\":\"%s\"}}]}",
+                 tenant);
+    } else {
+        snprintf(full, sizeof full, "%s/collections/%s", url, name);
+        snprintf(body, sizeof body, "{\"vectors\":{\"v\":{\"size\":4,\"distance\":\"Dot\"}}}");
+    }
+    long code = raw("PUT", full, body, answer);
+    if (code != 200)
+        fprintf(stderr, "admin_fixture: PUT %s: HTTP %ld %s\n", full, code, answer);
+    return code == 200 ? 0 : 1;
 }
 
 /* Checks the seal the way docs/admin.md tells a reader to: sha256 over the compact
@@ -269,6 +305,8 @@ int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "report") == 0)
         return report(argv[2]);
+    if (argc >= 4 && strcmp(argv[1], "rawput") == 0)
+        return rawput(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
     if (argc >= 4 && strcmp(argv[1], "rawcount") == 0)
         return rawcount(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
     if (argc < 4) {

@@ -30,6 +30,18 @@ start_server() {
     eval "URL_$name=\$url"
 }
 
+# write_registry MEMBERS: the scenario's registry: endpoint "default" on server a,
+# "eu" on server b, and MEMBERS (one tenant a line) as the tenants object.
+write_registry() {
+    {
+        printf '{\n  "version": 1,\n'
+        printf '  "endpoints": {"default": {"url": "%s"}, "eu": {"url": "%s"}},\n' "$URL_a" "$URL_b"
+        printf '  "tenants": {\n'
+        printf '%s\n' "$1" | sed 's/^/    /'
+        printf '  }\n}\n'
+    } >"$WORK/registry.json"
+}
+
 # admin ARGS...: runs tenantq-admin on the scenario's schema and registry.
 admin() { "$ADMIN" --schema "$SRC/adm.tqs" --registry "$WORK/registry.json" "$@"; }
 

@@ -8,13 +8,8 @@ ADMIN=$1 FIXTURE=$2 DEVSERVER=$3 SRC=$4
 
 start_server a --fault-rate 0.4 --fault-drop 0.05 --fault-seed 7
 start_server b --fault-rate 0.4 --fault-drop 0.05 --fault-seed 11
-cat >"$WORK/registry.json" <<JSON
-{
-  "version": 1,
-  "endpoints": {"default": {"url": "$URL_a"}, "eu": {"url": "$URL_b"}},
-  "tenants": {"initech": {"placement": "collection"}, "acme": {"placement": "shared"}}
-}
-JSON
+write_registry '"initech": {"placement": "collection"},
+"acme": {"placement": "shared"}'
 N=600
 # fixture ARGS...: the application side, retried while requests fail (exit 3); wrong
 # data (exit 1) fails the scenario at once.

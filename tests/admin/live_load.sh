@@ -11,13 +11,8 @@ ADMIN=$1 FIXTURE=$2 DEVSERVER=$3 SRC=$4 PROBE=$5
 
 start_server a
 start_server b
-cat >"$WORK/registry.json" <<JSON
-{
-  "version": 1,
-  "endpoints": {"default": {"url": "$URL_a"}, "eu": {"url": "$URL_b"}},
-  "tenants": {"initech": {"placement": "collection"}, "acme": {"placement": "shared"}}
-}
-JSON
+write_registry '"initech": {"placement": "collection"},
+"acme": {"placement": "shared"}'
 N=1000
 admin onboard initech acme >/dev/null || fail "onboard"
 "$FIXTURE" seed "$WORK/registry.json" initech $N || fail "seed"

@@ -6,20 +6,9 @@ ADMIN=$1 FIXTURE=$2 DEVSERVER=$3 SRC=$4
 
 start_server a
 start_server b
-cat >"$WORK/registry.json" <<JSON
-{
-  "version": 1,
-  "endpoints": {
-    "default": {"url": "$URL_a"},
-    "eu": {"url": "$URL_b"}
-  },
-  "tenants": {
-    "acme": {"placement": "shared"},
-    "initech": {"placement": "collection"},
-    "globex": {"placement": "collection"}
-  }
-}
-JSON
+write_registry '"acme": {"placement": "shared"},
+"initech": {"placement": "collection"},
+"globex": {"placement": "collection"}'
 N=600
 admin onboard acme initech globex >/dev/null || fail "onboard"
 "$FIXTURE" seed "$WORK/registry.json" initech $N || fail "seed initech"

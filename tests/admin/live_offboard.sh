@@ -10,40 +10,32 @@ ADMIN=$1 FIXTURE=$2 DEVSERVER=$3 SRC=$4
 
 start_server a
 start_server b
-write_registry() {
-    cat >"$WORK/registry.json" <<JSON
-{
-  "version": 1,
-  "endpoints": {"default": {"url": "$URL_a"}, "eu": {"url": "$URL_b"}},
-  "tenants": {
-    "initech": {"placement": "$1"},
-    "acme": {"placement": "shared"},
-    "globex": {"placement": "collection"}
-  }
-}
-JSON
+placed_at() {
+    write_registry "\"initech\": {\"placement\": \"$1\"},
+\"acme\": {\"placement\": \"shared\"},
+\"globex\": {\"placement\": \"collection\"}"
 }
 
 step "generated offboard: seven points stranded in the old collection are erased"
-write_registry collection
+placed_at collection
 admin onboard initech acme globex >/dev/null || fail "onboard"
 "$FIXTURE" seed "$WORK/registry.json" initech 7 || fail "seed initech"
 "$FIXTURE" seed "$WORK/registry.json" acme 5 || fail "seed acme"
 "$FIXTURE" seed "$WORK/registry.json" globex 4 || fail "seed globex"
 expect_count 7 "$URL_a" adm-docs--initech
 # The "one line" change the design doc used to suggest: data stays behind.
-write_registry shared
+placed_at shared
 admin onboard initech >/dev/null || fail "onboard in shared"
 "$FIXTURE" seed "$WORK/registry.json" initech 2 || fail "seed initech in shared"
 expect_count 7 "$URL_a" adm-docs--initech
 expect_count 2 "$URL_a" adm-docs initech
 # A copy on the second endpoint too (a dedicated placement it once had).
-write_registry dedicated
+placed_at dedicated
 sed -i 's/"initech": {"placement": "dedicated"}/"initech": {"placement": "dedicated", "endpoint": "eu"}/' "$WORK/registry.json"
 admin onboard initech >/dev/null || fail "onboard dedicated"
 "$FIXTURE" seed "$WORK/registry.json" initech 3 || fail "seed initech dedicated"
 expect_count 3 "$URL_b" adm-docs--initech
-write_registry shared
+placed_at shared
 expect_exit 0 "$FIXTURE" offboard "$WORK/registry.json" initech
 expect_count absent "$URL_a" adm-docs--initech
 expect_count absent "$URL_a" adm-notes--initech
@@ -54,10 +46,10 @@ expect_count 5 "$URL_a" adm-docs acme
 "$FIXTURE" check "$WORK/registry.json" globex 4 || fail "globex damaged"
 
 step "tenantq-admin offboard: the same scenario, with an erasure report"
-write_registry collection
+placed_at collection
 admin onboard initech >/dev/null || fail "onboard"
 "$FIXTURE" seed "$WORK/registry.json" initech 7 || fail "seed"
-write_registry shared
+placed_at shared
 admin onboard initech >/dev/null || fail "onboard shared"
 "$FIXTURE" seed "$WORK/registry.json" initech 2 || fail "seed shared"
 expect_exit 0 admin offboard initech --report "$WORK/report.json"
