@@ -13,6 +13,7 @@
  * tenant owns, and tenants whose placement is elsewhere, are flagged. The exit status
  * is 0 only when everything is managed, matching and unflagged. Audit only reads. */
 #include "commands.h"
+#include "inspect.h"
 
 #include "client.h"
 #include "detail.h"
@@ -56,62 +57,6 @@ static int routes_here(const adm_env_t *env, const char *tenant, const tq_raw_co
                strcmp(route.endpoint_name, env->client->endpoints[e].name) == 0;
     tq_ctx_free(ctx);
     return here;
-}
-
-/* Compares the collection's vector parameters and payload indexes with the schema;
- * appends one line per difference to `drift`. */
-static tq_status_t check_drift(audit_t *a, size_t e, const char *name,
-                               const tq_raw_collection_t *c, cJSON *drift, tq_detail_t *detail)
-{
-    static const char *const distances[] = {"Cosine", "Dot", "Euclid", "Manhattan"};
-    static const char *const types[] = {"keyword", "text", "integer", "float",
-                                        "bool",    "datetime", "uuid"};
-    tq_response_t resp = {0};
-    cJSON *root = NULL;
-    tq_status_t st = tq_admin_request(a->env->client, (size_t)-1, e, name,
-                                      TQ_REQ_COLLECTION_EXISTS, "GET", "", NULL, &resp, detail);
-    if (st == TQ_OK)
-        st = tq_json_parse_limited(resp.body, resp.len, 64, &root, detail);
-    tq_response_free(&resp);
-    if (st != TQ_OK)
-        return st;
-    char line[256];
-    const cJSON *result = cJSON_GetObjectItemCaseSensitive(root, "result");
-    const cJSON *params = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(result, "config"), "params");
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(params, "vectors"), c->vector_name);
-    const cJSON *size = cJSON_GetObjectItemCaseSensitive(v, "size");
-    const cJSON *dist = cJSON_GetObjectItemCaseSensitive(v, "distance");
-    if (!cJSON_IsNumber(size) || (uint32_t)size->valuedouble != c->dim ||
-        !cJSON_IsString(dist) || strcmp(dist->valuestring, distances[c->distance]) != 0) {
-        snprintf(line, sizeof line, "vector \"%s\": the schema says %u %s", c->vector_name,
-                 c->dim, distances[c->distance]);
-        cJSON_AddItemToArray(drift, cJSON_CreateString(line));
-    }
-    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(result, "payload_schema");
-    struct {
-        const char *field;
-        const char *type;
-    } want[2 + 8 + 64];
-    size_t n = 0;
-    want[n].field = TQ_FIELD_TENANT, want[n++].type = "keyword";
-    want[n].field = TQ_FIELD_KEY, want[n++].type = "keyword";
-    for (size_t i = 0; i < c->scope_count && n < 10; i++)
-        want[n].field = c->scope_fields[i], want[n++].type = "keyword";
-    for (size_t i = 0; i < c->index_count && n < sizeof want / sizeof *want; i++)
-        want[n].field = c->indexes[i].field, want[n++].type = types[c->indexes[i].type];
-    for (size_t i = 0; i < n; i++) {
-        const cJSON *idx = cJSON_GetObjectItemCaseSensitive(schema, want[i].field);
-        const cJSON *dt = cJSON_GetObjectItemCaseSensitive(idx, "data_type");
-        if (!cJSON_IsString(dt) || strcmp(dt->valuestring, want[i].type) != 0) {
-            snprintf(line, sizeof line, "payload index \"%s\" (%s) is %s", want[i].field,
-                     want[i].type, idx ? "of another type" : "missing");
-            cJSON_AddItemToArray(drift, cJSON_CreateString(line));
-        }
-    }
-    cJSON_Delete(root);
-    return TQ_OK;
 }
 
 /* Counts a shared collection's points per tq_tenant (a scroll of that field only). */
@@ -228,7 +173,7 @@ static tq_status_t audit_collection(audit_t *a, size_t e, const char *name, cJSO
             int registered = tq_registry_find(env->registry, owner) != NULL;
             int here = registered && routes_here(env, owner, col, e, name);
             cJSON *drift = cJSON_CreateArray();
-            if (here && (st = check_drift(a, e, name, col, drift, detail)) != TQ_OK) {
+            if (here && (st = adm_collection_drift(a->env->client, e, name, col, drift, NULL, detail)) != TQ_OK) {
                 cJSON_Delete(drift);
                 return st;
             }
@@ -261,7 +206,7 @@ static tq_status_t audit_collection(audit_t *a, size_t e, const char *name, cJSO
         for (size_t i = 0; i < env->registry->tenant_count; i++)
             any_here |= routes_here(env, env->registry->tenants[i].id, col, e, name);
         if (any_here)
-            st = check_drift(a, e, name, col, drift, detail);
+            st = adm_collection_drift(a->env->client, e, name, col, drift, NULL, detail);
         char line[256];
         for (size_t i = 0; st == TQ_OK && i < tn; i++) {
             add_count(tenants, tc[i].tenant, tc[i].points);

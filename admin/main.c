@@ -23,6 +23,8 @@ static const command_t commands[] = {
      adm_cmd_onboard},
     {"migrate", "TENANT --to PLACEMENT [--endpoint NAME]",
      "copy, verify, switch the registry, delete the source (resumable)", adm_cmd_migrate},
+    {"reindex", "[TENANT...]",
+     "create payload indexes the schema declares but a collection lacks", adm_cmd_reindex},
     {"offboard", "TENANT --report FILE.json",
      "erase the tenant's data everywhere it can be and write an erasure report",
      adm_cmd_offboard},

@@ -57,4 +57,22 @@ expect_exit 0 admin offboard initech --report "$WORK/r.json"
 grep -q "stranded" "$WORK/last.out" && fail "offboard output"
 expect_exit 1 admin audit
 grep -q "adm-docs--initech" "$WORK/last.out" && fail "the stranded collection is still listed"
+step "reindex creates an index declared after onboarding; audit is then clean for it"
+sed 's/field n: integer indexed;/field n: integer;/' "$SRC/adm.tqs" >"$WORK/adm_v0.tqs"
+registry shared ', "bare": {"placement": "collection"}, "newco": {"placement": "collection"}'
+"$ADMIN" --schema "$WORK/adm_v0.tqs" --registry "$WORK/registry.json" onboard newco >/dev/null ||
+    fail "onboard with the older schema"
+expect_exit 1 admin audit
+grep -q 'drifted   adm-docs--newco' "$WORK/last.out" || fail "newco drifted"
+grep -q 'drift: payload index "n" (integer) is missing' "$WORK/last.out" || fail "newco drift line"
+expect_exit 0 admin reindex newco
+grep -q 'reindex newco: adm-docs--newco: created index "n" (integer)$' "$WORK/last.out" ||
+    fail "reindex line"
+expect_exit 0 admin reindex newco
+grep -q 'reindex: 0 indexes created' "$WORK/last.out" || fail "reindex is idempotent"
+expect_exit 1 admin audit
+grep -q 'managed   adm-docs--newco' "$WORK/last.out" || fail "newco managed after reindex"
+expect_exit 1 admin reindex bare
+grep -q 'cannot fix by indexing: vector' "$WORK/last.out" || fail "vector drift reported"
+expect_exit 1 admin reindex nobody
 echo "PASS"
