@@ -248,9 +248,10 @@ int adm_cmd_offboard(adm_env_t *env, int argc, char **argv)
                 deleted += sweeps[s].places[i].deleted;
         }
         fprintf(env->out,
-                "offboarded %s: %llu points deleted from %zu places on %zu endpoints; verified "
-                "0 remain; report %s\n",
-                tenant, (unsigned long long)deleted, places, env->client->endpoint_count,
+                "offboarded %s: %llu points deleted from %zu place%s on %zu endpoint%s; "
+                "verified 0 remain; report %s\n",
+                tenant, (unsigned long long)deleted, places, places == 1 ? "" : "s",
+                env->client->endpoint_count, env->client->endpoint_count == 1 ? "" : "s",
                 report_path);
         rc = ADM_EXIT_OK;
     } else if (wst == TQ_OK) {
