@@ -173,7 +173,9 @@ static tq_status_t audit_collection(audit_t *a, size_t e, const char *name, cJSO
             int registered = tq_registry_find(env->registry, owner) != NULL;
             int here = registered && routes_here(env, owner, col, e, name);
             cJSON *drift = cJSON_CreateArray();
-            if (here && (st = adm_collection_drift(a->env->client, e, name, col, drift, NULL, detail)) != TQ_OK) {
+            if (here)
+                st = adm_collection_drift(a->env->client, e, name, col, drift, NULL, detail);
+            if (st != TQ_OK) {
                 cJSON_Delete(drift);
                 return st;
             }

@@ -44,6 +44,7 @@ typedef struct side {
     tq_registry_t *registry;
     tq_client_t *client;
     tenant_ctx_t *ctx;
+    size_t slot; /* the tenant's statistics slot in `client` */
 } side_t;
 
 typedef struct place {
@@ -123,6 +124,9 @@ static tq_status_t side_open(side_t *s, const tq_registry_t *reg, const char *te
         st = tq_client_new(s->registry, NULL, &s->client, detail);
     if (st == TQ_OK)
         st = tq_ctx_new(s->client, tenant, &s->ctx, detail);
+    tq_client_t *client = NULL;
+    if (st == TQ_OK)
+        st = tq_admin_ctx(s->ctx, &client, &s->slot, detail);
     return st;
 }
 
@@ -149,9 +153,10 @@ static tq_status_t place_of(const side_t *s, const tq_raw_collection_t *c, place
 static tq_status_t tenant_points(const side_t *s, const place_t *p, uint64_t *out,
                                  tq_detail_t *detail)
 {
-    const char *filter = p->route.placement == TQ_PLACEMENT_SHARED ? s->ctx->tenant : NULL;
-    tq_status_t st = tq_admin_count(s->ctx, p->endpoint, p->route.collection, filter, out,
-                                    detail);
+    const char *tenant = tq_ctx_tenant(s->ctx);
+    const char *filter = p->route.placement == TQ_PLACEMENT_SHARED ? tenant : NULL;
+    tq_status_t st = tq_admin_client_count(s->client, s->slot, p->endpoint, p->route.collection,
+                                           filter, out, detail);
     if (st == TQ_ENOTFOUND) {
         *out = 0;
         tq_detail_ok(detail);
@@ -173,7 +178,7 @@ static tq_status_t scroll_page(const side_t *s, const place_t *p, size_t limit,
     cJSON *body = cJSON_CreateObject();
     cJSON *filter = body ? cJSON_AddObjectToObject(body, "filter") : NULL;
     cJSON *must = filter ? cJSON_AddArrayToObject(filter, "must") : NULL;
-    cJSON *cond = tq_json_match_keyword(TQ_FIELD_TENANT, s->ctx->tenant);
+    cJSON *cond = tq_json_match_keyword(TQ_FIELD_TENANT, tq_ctx_tenant(s->ctx));
     tq_status_t st = TQ_OK;
     if (must && cond && cJSON_AddItemToArray(must, cond))
         cond = NULL; /* now owned by the body */
@@ -188,8 +193,9 @@ static tq_status_t scroll_page(const side_t *s, const place_t *p, size_t limit,
     cJSON_Delete(cond);
     cJSON_Delete(off);
     if (st == TQ_OK)
-        st = tq_admin_send(s->ctx, p->endpoint, p->route.collection, TQ_REQ_POINTS_SCROLL,
-                           "POST", "/points/scroll", body, &resp, detail);
+        st = tq_admin_request(s->client, s->slot, p->endpoint, p->route.collection,
+                              TQ_REQ_POINTS_SCROLL, "POST", "/points/scroll", body, &resp,
+                              detail);
     cJSON_Delete(body);
     if (st == TQ_OK)
         st = tq_json_parse_limited(resp.body, resp.len, 64, root, detail);
@@ -208,11 +214,11 @@ static tq_status_t scroll_page(const side_t *s, const place_t *p, size_t limit,
     {
         const cJSON *payload = cJSON_GetObjectItemCaseSensitive(pt, "payload");
         const cJSON *owner = cJSON_GetObjectItemCaseSensitive(payload, TQ_FIELD_TENANT);
-        if (!cJSON_IsString(owner) || strcmp(owner->valuestring, s->ctx->tenant) != 0)
+        if (!cJSON_IsString(owner) || strcmp(owner->valuestring, tq_ctx_tenant(s->ctx)) != 0)
             return tq_fail(detail, TQ_ELEAK, 0,
                            "%s on endpoint \"%s\": a point that is not tenant \"%s\"'s came "
                            "back from a tenant-filtered scroll; nothing is copied",
-                           p->route.collection, p->route.endpoint_name, s->ctx->tenant);
+                           p->route.collection, p->route.endpoint_name, tq_ctx_tenant(s->ctx));
         if (!cJSON_GetObjectItemCaseSensitive(pt, "id") ||
             !cJSON_GetObjectItemCaseSensitive(pt, "vector"))
             return tq_fail(detail, TQ_EPROTO, 0, "%s: a point without id or vector",
@@ -247,8 +253,9 @@ static tq_status_t upsert_page(const side_t *s, const place_t *p, cJSON *points,
     if (!list)
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
     else
-        st = tq_admin_send(s->ctx, p->endpoint, p->route.collection, TQ_REQ_POINTS_UPSERT,
-                           "PUT", "/points?wait=true", body, &resp, detail);
+        st = tq_admin_request(s->client, s->slot, p->endpoint, p->route.collection,
+                              TQ_REQ_POINTS_UPSERT, "PUT", "/points?wait=true", body, &resp,
+                              detail);
     cJSON_Delete(body);
     tq_response_free(&resp);
     return st;
@@ -526,7 +533,7 @@ static tq_status_t step_verify(migration_t *m, tq_detail_t *detail)
         /* An own target collection must hold nothing but the tenant's points. */
         uint64_t all = 0;
         if (st == TQ_OK && m->dst_places[c].route.placement != TQ_PLACEMENT_SHARED) {
-            st = tq_admin_count(m->dst.ctx, m->dst_places[c].endpoint,
+            st = tq_admin_client_count(m->dst.client, m->dst.slot, m->dst_places[c].endpoint,
                                 m->dst_places[c].route.collection, NULL, &all, detail);
             if (st == TQ_OK && all != b.count)
                 st = tq_fail(detail, TQ_EVERIFY, 0, "verify: %s holds %llu points, %zu of "
@@ -569,10 +576,10 @@ static tq_status_t erase_side(migration_t *m, const side_t *s, const place_t *pl
             continue;
         const place_t *p = &places[c];
         tq_status_t st = p->route.placement == TQ_PLACEMENT_SHARED
-                             ? tq_admin_delete_tenant_points(s->ctx, p->endpoint,
+                             ? tq_admin_delete_tenant_points(s->client, s->slot, p->endpoint,
                                                              p->route.collection,
-                                                             s->ctx->tenant, detail)
-                             : tq_admin_drop_collection(s->ctx, p->endpoint,
+                                                             tq_ctx_tenant(s->ctx), detail)
+                             : tq_admin_drop_collection(s->client, s->slot, p->endpoint,
                                                         p->route.collection, detail);
         if (st != TQ_OK && st != TQ_ENOTFOUND)
             return st;
@@ -593,14 +600,15 @@ static tq_status_t verify_empty(migration_t *m, const side_t *s, const place_t *
         int present = 0;
         tq_status_t st = tenant_points(s, p, &left, detail);
         if (st == TQ_OK && p->route.placement != TQ_PLACEMENT_SHARED)
-            st = tq_admin_exists(s->ctx, p->endpoint, p->route.collection, &present, detail);
+            st = tq_admin_exists(s->client, s->slot, p->endpoint, p->route.collection, &present,
+                                 detail);
         if (st != TQ_OK)
             return st;
         if (left || present)
             return tq_fail(detail, TQ_EVERIFY, 0,
                            "%s on endpoint \"%s\" still holds %llu of tenant \"%s\"'s points",
                            p->route.collection, p->route.endpoint_name,
-                           (unsigned long long)left, s->ctx->tenant);
+                           (unsigned long long)left, tq_ctx_tenant(s->ctx));
     }
     return TQ_OK;
 }

@@ -219,7 +219,7 @@ int adm_cmd_offboard(adm_env_t *env, int argc, char **argv)
     size_t done = 0;
     for (; sweeps && done < env->collection_count; done++) {
         tq_detail_t one;
-        tq_status_t st = tq_sweep_run(ctx, &env->collections[done], 1, &sweeps[done], &one);
+        tq_status_t st = tq_sweep_tenant(ctx, &env->collections[done], 1, &sweeps[done], &one);
         if (st != TQ_OK && status == TQ_OK) {
             status = st;
             d = one;

@@ -49,7 +49,7 @@ static tq_status_t exists(tq_op_call_t *call, int *out, tq_detail_t *detail)
     tq_status_t st =
         tq_op_send(call, TQ_REQ_COLLECTION_EXISTS, "GET", "/exists", NULL, 1, &resp, detail);
     if (st == TQ_OK)
-        st = tq_exists_parse(resp.body, resp.len, call->ctx->client->options.max_json_depth, out,
+        st = tq_exists_parse(resp.body, resp.len, call->client->options.max_json_depth, out,
                              detail);
     tq_response_free(&resp);
     return st;
@@ -88,7 +88,7 @@ tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *c
     tq_response_t resp = {0};
     cJSON *body = NULL;
     int present = 0;
-    tq_status_t st = tq_op_begin(&call, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
     if (st == TQ_OK)
         st = exists(&call, &present, detail);
     if (st != TQ_OK)
@@ -127,9 +127,9 @@ tq_status_t tq_raw_offboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *
 {
     tq_op_call_t call;
     tq_sweep_t sweep = {0};
-    tq_status_t st = tq_op_begin(&call, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
     if (st == TQ_OK)
-        st = tq_sweep_run(ctx, collection, 1, &sweep, detail);
+        st = tq_sweep_run(call.client, call.tenant, collection, 1, &sweep, detail);
     tq_sweep_free(&sweep);
     return tq_op_end(&call, st, detail);
 }

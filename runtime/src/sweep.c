@@ -86,17 +86,16 @@ tq_status_t tq_admin_request(tq_client_t *client, size_t slot, size_t endpoint,
     };
     tq_status_t st = tq_http_perform(client, &rq, out, detail);
     cJSON_free(text);
+    if (st == TQ_OK && (kind == TQ_REQ_POINTS_UPSERT || kind == TQ_REQ_POINTS_DELETE)) {
+        /* A wait=true write counts only when the server says it completed. */
+        tq_op_call_t call;
+        memset(&call, 0, sizeof call);
+        call.client = client;
+        call.op = kind == TQ_REQ_POINTS_UPSERT ? TQ_OP_UPSERT : TQ_OP_DELETE;
+        snprintf(call.route.collection, sizeof call.route.collection, "%s", collection);
+        st = tq_write_ack_check(&call, out, detail);
+    }
     return st;
-}
-
-tq_status_t tq_admin_send(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
-                          tq_request_kind_t kind, const char *method, const char *suffix,
-                          const cJSON *body, tq_response_t *out, tq_detail_t *detail)
-{
-    if (!ctx)
-        return tq_fail(detail, TQ_EINVAL, 0, "NULL context");
-    return tq_admin_request(ctx->client, ctx->slot, endpoint, collection, kind, method, suffix,
-                            body, out, detail);
 }
 
 void tq_admin_names_free(char **names, size_t count)
@@ -206,14 +205,7 @@ tq_status_t tq_admin_client_count(tq_client_t *client, size_t slot, size_t endpo
     return st;
 }
 
-tq_status_t tq_admin_count(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
-                           const char *tenant, uint64_t *out, tq_detail_t *detail)
-{
-    return tq_admin_client_count(ctx->client, ctx->slot, endpoint, collection, tenant, out,
-                                 detail);
-}
-
-tq_status_t tq_admin_delete_tenant_points(const tenant_ctx_t *ctx, size_t endpoint,
+tq_status_t tq_admin_delete_tenant_points(tq_client_t *client, size_t slot, size_t endpoint,
                                           const char *collection, const char *tenant,
                                           tq_detail_t *detail)
 {
@@ -221,34 +213,35 @@ tq_status_t tq_admin_delete_tenant_points(const tenant_ctx_t *ctx, size_t endpoi
         return tq_fail(detail, TQ_EINVAL, 0, "a tenant filter is required");
     tq_response_t resp = {0};
     cJSON *body = tenant_body(tenant);
-    tq_status_t st = body ? tq_admin_send(ctx, endpoint, collection, TQ_REQ_POINTS_DELETE,
-                                          "POST", "/points/delete?wait=true", body, &resp,
-                                          detail)
+    tq_status_t st = body ? tq_admin_request(client, slot, endpoint, collection,
+                                             TQ_REQ_POINTS_DELETE, "POST",
+                                             "/points/delete?wait=true", body, &resp, detail)
                           : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
     cJSON_Delete(body);
     tq_response_free(&resp);
     return st;
 }
 
-tq_status_t tq_admin_exists(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
-                            int *out, tq_detail_t *detail)
+tq_status_t tq_admin_exists(tq_client_t *client, size_t slot, size_t endpoint,
+                            const char *collection, int *out, tq_detail_t *detail)
 {
     tq_response_t resp = {0};
-    tq_status_t st = tq_admin_send(ctx, endpoint, collection, TQ_REQ_COLLECTION_EXISTS, "GET",
-                                   "/exists", NULL, &resp, detail);
+    tq_status_t st = tq_admin_request(client, slot, endpoint, collection,
+                                      TQ_REQ_COLLECTION_EXISTS, "GET", "/exists", NULL, &resp,
+                                      detail);
     if (st == TQ_OK)
-        st = tq_exists_parse(resp.body, resp.len, ctx->client->options.max_json_depth, out,
-                             detail);
+        st = tq_exists_parse(resp.body, resp.len, client->options.max_json_depth, out, detail);
     tq_response_free(&resp);
     return st;
 }
 
-tq_status_t tq_admin_drop_collection(const tenant_ctx_t *ctx, size_t endpoint,
+tq_status_t tq_admin_drop_collection(tq_client_t *client, size_t slot, size_t endpoint,
                                      const char *collection, tq_detail_t *detail)
 {
     tq_response_t resp = {0};
-    tq_status_t st = tq_admin_send(ctx, endpoint, collection, TQ_REQ_COLLECTION_DELETE,
-                                   "DELETE", "?timeout=60", NULL, &resp, detail);
+    tq_status_t st = tq_admin_request(client, slot, endpoint, collection,
+                                      TQ_REQ_COLLECTION_DELETE, "DELETE", "?timeout=60", NULL,
+                                      &resp, detail);
     tq_response_free(&resp);
     return st == TQ_ENOTFOUND ? TQ_OK : st;
 }
@@ -270,11 +263,13 @@ static tq_sweep_place_t *add_place(tq_sweep_t *s, const char *endpoint, const ch
 }
 
 /* Counts, and with `erase` deletes and counts again, in one matched collection. */
-static tq_status_t sweep_place(const tenant_ctx_t *ctx, size_t endpoint, tq_sweep_place_t *p,
-                               int erase, tq_detail_t *detail)
+static tq_status_t sweep_place(tq_client_t *client, const tq_tenant_entry_t *t,
+                               size_t endpoint, tq_sweep_place_t *p, int erase,
+                               tq_detail_t *detail)
 {
-    const char *filter = p->kind == TQ_SWEEP_OWN ? NULL : ctx->tenant;
-    tq_status_t st = tq_admin_count(ctx, endpoint, p->collection, filter, &p->found, detail);
+    const char *filter = p->kind == TQ_SWEEP_OWN ? NULL : t->tenant;
+    tq_status_t st = tq_admin_client_count(client, t->slot, endpoint, p->collection, filter,
+                                           &p->found, detail);
     if (st == TQ_ENOTFOUND) /* deleted since the listing */
         return TQ_OK;
     p->remaining = p->found;
@@ -282,15 +277,16 @@ static tq_status_t sweep_place(const tenant_ctx_t *ctx, size_t endpoint, tq_swee
         return st;
     if (p->kind == TQ_SWEEP_OWN) {
         int present = 1;
-        st = tq_admin_drop_collection(ctx, endpoint, p->collection, detail);
+        st = tq_admin_drop_collection(client, t->slot, endpoint, p->collection, detail);
         if (st == TQ_OK)
-            st = tq_admin_exists(ctx, endpoint, p->collection, &present, detail);
+            st = tq_admin_exists(client, t->slot, endpoint, p->collection, &present, detail);
         if (st != TQ_OK)
             return st;
         if (!present) {
             p->remaining = 0;
         } else {
-            st = tq_admin_count(ctx, endpoint, p->collection, NULL, &p->remaining, detail);
+            st = tq_admin_client_count(client, t->slot, endpoint, p->collection, NULL,
+                                       &p->remaining, detail);
             if (st == TQ_OK)
                 st = tq_fail(detail, TQ_EVERIFY, 0,
                              "offboard: collection %s on endpoint \"%s\" still exists after "
@@ -299,11 +295,11 @@ static tq_status_t sweep_place(const tenant_ctx_t *ctx, size_t endpoint, tq_swee
         }
     } else {
         if (p->found > 0)
-            st = tq_admin_delete_tenant_points(ctx, endpoint, p->collection, ctx->tenant,
-                                               detail);
+            st = tq_admin_delete_tenant_points(client, t->slot, endpoint, p->collection,
+                                               t->tenant, detail);
         if (st == TQ_OK)
-            st = tq_admin_count(ctx, endpoint, p->collection, ctx->tenant, &p->remaining,
-                                detail);
+            st = tq_admin_client_count(client, t->slot, endpoint, p->collection, t->tenant,
+                                       &p->remaining, detail);
         if (st == TQ_ENOTFOUND) {
             st = TQ_OK;
             p->remaining = 0;
@@ -316,19 +312,19 @@ static tq_status_t sweep_place(const tenant_ctx_t *ctx, size_t endpoint, tq_swee
         st = tq_fail(detail, TQ_EVERIFY, 0,
                      "offboard: %llu points of tenant \"%s\" remain in %s on endpoint \"%s\" "
                      "after the delete",
-                     (unsigned long long)p->remaining, ctx->tenant, p->collection, p->endpoint);
+                     (unsigned long long)p->remaining, t->tenant, p->collection, p->endpoint);
     return st;
 }
 
-tq_status_t tq_sweep_run(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
-                         int erase, tq_sweep_t *out, tq_detail_t *detail)
+tq_status_t tq_sweep_run(tq_client_t *client, const tq_tenant_entry_t *tenant,
+                         const tq_raw_collection_t *collection, int erase, tq_sweep_t *out,
+                         tq_detail_t *detail)
 {
     tq_status_t st = tq_collection_check(collection, detail);
     if (st != TQ_OK)
         return st;
     char logical[TQ_COLLECTION_NAME_MAX + 1];
     tq_logical_name(collection, logical);
-    tq_client_t *client = ctx->client;
     tq_status_t verify = TQ_OK;
     tq_detail_t first_verify;
     memset(&first_verify, 0, sizeof first_verify);
@@ -349,7 +345,7 @@ tq_status_t tq_sweep_run(const tenant_ctx_t *ctx, const tq_raw_collection_t *col
         out->endpoints_checked++;
         out->collections_listed += n;
         for (size_t i = 0; st == TQ_OK && i < n; i++) {
-            tq_sweep_kind_t kind = tq_sweep_classify(names[i], logical, ctx->tenant);
+            tq_sweep_kind_t kind = tq_sweep_classify(names[i], logical, tenant->tenant);
             if (kind == TQ_SWEEP_NONE)
                 continue;
             tq_sweep_place_t *p = add_place(out, client->endpoints[e].name, names[i], kind);
@@ -357,7 +353,7 @@ tq_status_t tq_sweep_run(const tenant_ctx_t *ctx, const tq_raw_collection_t *col
                 st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
                 break;
             }
-            st = sweep_place(ctx, e, p, erase, detail);
+            st = sweep_place(client, tenant, e, p, erase, detail);
             if (st == TQ_EVERIFY) {
                 /* Keep erasing elsewhere; report the first place that kept data. */
                 if (verify == TQ_OK && detail)
@@ -376,6 +372,28 @@ tq_status_t tq_sweep_run(const tenant_ctx_t *ctx, const tq_raw_collection_t *col
         return verify;
     }
     tq_detail_ok(detail);
+    return TQ_OK;
+}
+
+tq_status_t tq_sweep_tenant(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
+                            int erase, tq_sweep_t *out, tq_detail_t *detail)
+{
+    const tq_tenant_entry_t *entry = NULL;
+    tq_status_t st = tq_ctx_resolve(ctx, "tq_sweep_tenant", &entry, detail);
+    if (st != TQ_OK)
+        return st;
+    return tq_sweep_run(ctx->client, entry, collection, erase, out, detail);
+}
+
+tq_status_t tq_admin_ctx(const tenant_ctx_t *ctx, tq_client_t **client, size_t *slot,
+                         tq_detail_t *detail)
+{
+    const tq_tenant_entry_t *entry = NULL;
+    tq_status_t st = tq_ctx_resolve(ctx, "tq_admin_ctx", &entry, detail);
+    if (st != TQ_OK)
+        return st;
+    *client = ctx->client;
+    *slot = entry->slot;
     return TQ_OK;
 }
 

@@ -44,14 +44,23 @@ typedef struct tq_sweep {
 } tq_sweep_t;
 
 /* Lists every collection on every endpoint of the client's registry and, for each
- * that tq_sweep_classify ties to the context's tenant and `collection`, counts the
- * tenant's points; with `erase`, deletes them (an own collection whole, a shared one
- * by the tenant filter) and counts again. Places are appended to `out` (zeroed by the
- * caller, freed with tq_sweep_free), also when the call fails part way. With `erase`,
- * TQ_EVERIFY when any point remains. An endpoint that cannot be listed fails the
- * sweep: a place that was not checked is never reported as clean. */
-tq_status_t tq_sweep_run(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
-                         int erase, tq_sweep_t *out, tq_detail_t *detail);
+ * that tq_sweep_classify ties to `tenant` (a resolved entry) and `collection`, counts
+ * the tenant's points; with `erase`, deletes them (an own collection whole, a shared
+ * one by the tenant filter) and counts again. Places are appended to `out` (zeroed by
+ * the caller, freed with tq_sweep_free), also when the call fails part way. With
+ * `erase`, TQ_EVERIFY when any point remains. An endpoint that cannot be listed fails
+ * the sweep: a place that was not checked is never reported as clean. */
+tq_status_t tq_sweep_run(tq_client_t *client, const tq_tenant_entry_t *tenant,
+                         const tq_raw_collection_t *collection, int erase, tq_sweep_t *out,
+                         tq_detail_t *detail);
+
+/* tq_sweep_run for a context (checked with tq_ctx_resolve). */
+tq_status_t tq_sweep_tenant(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
+                            int erase, tq_sweep_t *out, tq_detail_t *detail);
+
+/* The client and statistics slot of a live context, for the admin requests below. */
+tq_status_t tq_admin_ctx(const tenant_ctx_t *ctx, tq_client_t **client, size_t *slot,
+                         tq_detail_t *detail);
 
 void tq_sweep_free(tq_sweep_t *sweep);
 
@@ -59,16 +68,12 @@ void tq_sweep_free(tq_sweep_t *sweep);
 
 /* Sends METHOD /collections/<collection, escaped><suffix> to endpoint index `endpoint`
  * with the endpoint's API key, counted as an admin operation of statistics slot `slot`
- * ((size_t)-1: none). */
+ * ((size_t)-1: none). Upserts and point deletes must come back "completed"
+ * (tq_write_ack_check). */
 tq_status_t tq_admin_request(tq_client_t *client, size_t slot, size_t endpoint,
                              const char *collection, tq_request_kind_t kind, const char *method,
                              const char *suffix, const cJSON *body, tq_response_t *out,
                              tq_detail_t *detail);
-
-/* tq_admin_request for the context's client and tenant. */
-tq_status_t tq_admin_send(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
-                          tq_request_kind_t kind, const char *method, const char *suffix,
-                          const cJSON *body, tq_response_t *out, tq_detail_t *detail);
 
 /* The names of every collection on endpoint index `endpoint` (GET /collections).
  * *names is a tq_malloc'd array of tq_malloc'd strings; free with tq_admin_names_free. */
@@ -78,27 +83,23 @@ void tq_admin_names_free(char **names, size_t count);
 
 /* Exact count of the points in `collection` whose tq_tenant is `tenant` (NULL: every
  * point). TQ_ENOTFOUND when the collection does not exist. */
-tq_status_t tq_admin_count(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
-                           const char *tenant, uint64_t *out, tq_detail_t *detail);
-
-/* tq_admin_count without a context: statistics go to `slot` ((size_t)-1: none). */
 tq_status_t tq_admin_client_count(tq_client_t *client, size_t slot, size_t endpoint,
                                   const char *collection, const char *tenant, uint64_t *out,
                                   tq_detail_t *detail);
 
-/* Deletes every point whose tq_tenant is `tenant` (wait=true). TQ_ENOTFOUND when the
- * collection does not exist. */
-tq_status_t tq_admin_delete_tenant_points(const tenant_ctx_t *ctx, size_t endpoint,
+/* Deletes every point whose tq_tenant is `tenant` (wait=true, checked completed).
+ * TQ_ENOTFOUND when the collection does not exist. */
+tq_status_t tq_admin_delete_tenant_points(tq_client_t *client, size_t slot, size_t endpoint,
                                           const char *collection, const char *tenant,
                                           tq_detail_t *detail);
 
 /* Deletes the collection; an absent one is TQ_OK. */
-tq_status_t tq_admin_drop_collection(const tenant_ctx_t *ctx, size_t endpoint,
+tq_status_t tq_admin_drop_collection(tq_client_t *client, size_t slot, size_t endpoint,
                                      const char *collection, tq_detail_t *detail);
 
 /* Whether the collection exists, into *out. */
-tq_status_t tq_admin_exists(const tenant_ctx_t *ctx, size_t endpoint, const char *collection,
-                            int *out, tq_detail_t *detail);
+tq_status_t tq_admin_exists(tq_client_t *client, size_t slot, size_t endpoint,
+                            const char *collection, int *out, tq_detail_t *detail);
 
 /* The endpoint index of `name` in the client, or (size_t)-1. */
 size_t tq_admin_endpoint_index(const tq_client_t *client, const char *name);

@@ -85,6 +85,7 @@ static int seed(const tenant_ctx_t *ctx, const char *tenant, size_t n)
             memset(&pts[j], 0, sizeof pts[j]);
             pts[j].key = keys[j];
             pts[j].vector = vecs[j];
+            pts[j].vector_len = ADM_DOCS_DIM;
             pts[j].title = titles[j];
             pts[j].n = (int64_t)i;
             pts[j].has_n = 1;
@@ -102,6 +103,7 @@ static int seed(const tenant_ctx_t *ctx, const char *tenant, size_t n)
             nv[j][k] = (float)(j + k + 1);
         notes[j].key = nkeys[j];
         notes[j].vector = nv[j];
+        notes[j].vector_len = ADM_NOTES_DIM;
         notes[j].body = tenant;
     }
     tq_status_t st = adm_notes_upsert(ctx, notes, NOTES, &d);

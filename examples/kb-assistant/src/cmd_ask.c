@@ -84,8 +84,8 @@ int kb_cmd_ask(kb_app_t *app, int argc, char **argv) {
     kb_chunks_records_t results;
     tq_detail_t detail = {0};
     double started = kb_now_us();
-    tq_status_t status = kb_chunks_search(ctx, bot, vector, source ? &filter : NULL, limit,
-                                          NULL, &results, &detail);
+    tq_status_t status = kb_chunks_search(ctx, bot, vector, KB_CHUNKS_DIM,
+                                          source ? &filter : NULL, limit, NULL, &results, &detail);
     double elapsed_ms = (kb_now_us() - started) / 1000.0;
     tq_ctx_free(ctx);
     if (status != TQ_OK) {
