@@ -25,7 +25,7 @@ static const command_t commands[] = {
      "copy, verify, switch the registry, delete the source (resumable)", adm_cmd_migrate},
     {"reindex", "[TENANT...]",
      "create payload indexes the schema declares but a collection lacks", adm_cmd_reindex},
-    {"offboard", "TENANT --report FILE.json",
+    {"offboard", "TENANT --report FILE.json [--unregistered]",
      "erase the tenant's data everywhere it can be and write an erasure report",
      adm_cmd_offboard},
     {"audit", "[--format text|json]",

@@ -24,6 +24,7 @@
 #include "json.h"
 #include "progress.h"
 #include "registry.h"
+#include "side.h"
 #include "sweep.h"
 
 #include <cjson/cJSON.h>
@@ -38,14 +39,6 @@
 #define MIGRATE_BATCH_DEFAULT 256
 #define MIGRATE_BATCH_MAX 4096
 #define VECTOR_TOLERANCE 1e-6
-
-/* Where one schema collection's points are on one side of the migration. */
-typedef struct side {
-    tq_registry_t *registry;
-    tq_client_t *client;
-    tenant_ctx_t *ctx;
-    size_t slot; /* the tenant's statistics slot in `client` */
-} side_t;
 
 typedef struct place {
     size_t endpoint;
@@ -78,65 +71,6 @@ static void crash_point(const char *point)
 }
 
 /* ---- the two sides --------------------------------------------------------------- */
-
-/* A registry text with the real endpoints and only `tenant`, placed at `loc`. */
-static char *side_registry_text(const tq_registry_t *reg, const char *tenant,
-                                const adm_location_t *loc)
-{
-    cJSON *root = cJSON_CreateObject();
-    cJSON *eps = root ? cJSON_AddObjectToObject(root, "endpoints") : NULL;
-    cJSON *tenants = NULL, *t = NULL;
-    char *text = NULL;
-    int ok = root && eps && cJSON_AddNumberToObject(root, "version", 1);
-    for (size_t i = 0; ok && i < reg->endpoint_count; i++) {
-        const tq_registry_endpoint_t *e = &reg->endpoints[i];
-        if (!e->url)
-            continue; /* the implicit default: TENANTQ_QDRANT_URL, as for the application */
-        cJSON *o = cJSON_AddObjectToObject(eps, e->name);
-        ok = o && cJSON_AddStringToObject(o, "url", e->url) &&
-             (!e->api_key_env || cJSON_AddStringToObject(o, "api_key_env", e->api_key_env));
-    }
-    if (ok)
-        tenants = cJSON_AddObjectToObject(root, "tenants");
-    if (tenants)
-        t = cJSON_AddObjectToObject(tenants, tenant);
-    ok = ok && t;
-    if (ok && (int)loc->placement != ADM_PLACEMENT_DEFAULT)
-        ok = cJSON_AddStringToObject(t, "placement", tq_placement_name(loc->placement)) &&
-             (loc->placement != TQ_PLACEMENT_DEDICATED ||
-              cJSON_AddStringToObject(t, "endpoint", loc->endpoint));
-    if (ok)
-        text = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return text;
-}
-
-static tq_status_t side_open(side_t *s, const tq_registry_t *reg, const char *tenant,
-                             const adm_location_t *loc, tq_detail_t *detail)
-{
-    char *text = side_registry_text(reg, tenant, loc);
-    if (!text)
-        return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-    tq_status_t st = tq_registry_parse(text, strlen(text), "(migration side)", &s->registry,
-                                       detail);
-    cJSON_free(text);
-    if (st == TQ_OK)
-        st = tq_client_new(s->registry, NULL, &s->client, detail);
-    if (st == TQ_OK)
-        st = tq_ctx_new(s->client, tenant, &s->ctx, detail);
-    tq_client_t *client = NULL;
-    if (st == TQ_OK)
-        st = tq_admin_ctx(s->ctx, &client, &s->slot, detail);
-    return st;
-}
-
-static void side_close(side_t *s)
-{
-    tq_ctx_free(s->ctx);
-    tq_client_free(s->client);
-    tq_registry_free(s->registry);
-    memset(s, 0, sizeof *s);
-}
 
 static tq_status_t place_of(const side_t *s, const tq_raw_collection_t *c, place_t *out,
                             tq_detail_t *detail)
@@ -674,9 +608,9 @@ static tq_status_t open_sides(migration_t *m, tq_detail_t *detail)
     m->same = calloc(n, sizeof *m->same);
     if (!m->src_places || !m->dst_places || !m->same)
         return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-    tq_status_t st = side_open(&m->src, env->registry, m->j.tenant, &m->j.from, detail);
+    tq_status_t st = adm_side_open(&m->src, env->registry, m->j.tenant, &m->j.from, detail);
     if (st == TQ_OK)
-        st = side_open(&m->dst, env->registry, m->j.tenant, &m->j.to, detail);
+        st = adm_side_open(&m->dst, env->registry, m->j.tenant, &m->j.to, detail);
     for (size_t c = 0; st == TQ_OK && c < env->collection_count; c++) {
         st = place_of(&m->src, &env->collections[c], &m->src_places[c], detail);
         if (st == TQ_OK)
@@ -692,8 +626,8 @@ static tq_status_t open_sides(migration_t *m, tq_detail_t *detail)
 
 static void migration_close(migration_t *m)
 {
-    side_close(&m->src);
-    side_close(&m->dst);
+    adm_side_close(&m->src);
+    adm_side_close(&m->dst);
     free(m->src_places);
     free(m->dst_places);
     free(m->same);

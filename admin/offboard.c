@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "journal.h"
 #include "registry.h"
+#include "side.h"
 #include "client.h"
 #include "sweep.h"
 
@@ -68,7 +69,8 @@ static int add_count(cJSON *obj, const char *key, uint64_t v)
 }
 
 /* Builds the report body (everything but the seal). NULL when out of memory. */
-static cJSON *report_body(const adm_env_t *env, const char *tenant, const char *time,
+static cJSON *report_body(const adm_env_t *env, const char *tenant, int registered,
+                          const char *time,
                           const tq_sweep_t *sweeps, size_t sweep_count, tq_status_t status,
                           const tq_detail_t *detail)
 {
@@ -77,6 +79,7 @@ static cJSON *report_body(const adm_env_t *env, const char *tenant, const char *
     int ok = r && cJSON_AddStringToObject(r, "report", "tenantq erasure report") &&
              cJSON_AddNumberToObject(r, "format", 1) &&
              cJSON_AddStringToObject(r, "tenant", tenant) &&
+             cJSON_AddBoolToObject(r, "registered", registered) &&
              cJSON_AddStringToObject(r, "time", time) &&
              cJSON_AddStringToObject(r, "tenantq_version", TQ_VERSION_STRING) &&
              cJSON_AddStringToObject(r, "registry", env->registry_path);
@@ -187,14 +190,17 @@ static int migration_pending(adm_env_t *env, const char *tenant)
 int adm_cmd_offboard(adm_env_t *env, int argc, char **argv)
 {
     const char *tenant = NULL, *report_path = NULL;
+    int unregistered = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--report") == 0 && i + 1 < argc)
             report_path = argv[++i];
+        else if (strcmp(argv[i], "--unregistered") == 0)
+            unregistered = 1;
         else if (argv[i][0] != '-' && !tenant)
             tenant = argv[i];
         else {
             fprintf(env->err, "tenantq-admin: usage: offboard TENANT --report FILE.json "
-                              "(unexpected \"%s\")\n", argv[i]);
+                              "[--unregistered] (unexpected \"%s\")\n", argv[i]);
             return ADM_EXIT_USAGE;
         }
     }
@@ -202,11 +208,49 @@ int adm_cmd_offboard(adm_env_t *env, int argc, char **argv)
         fprintf(env->err, "tenantq-admin: usage: offboard TENANT --report FILE.json\n");
         return ADM_EXIT_USAGE;
     }
-    tenant_ctx_t *ctx = adm_tenant(env, tenant);
-    if (!ctx)
+    /* A tenant the registry no longer lists may still have data (audit calls it
+     * orphaned): its context then comes from a registry copy over the same endpoints. */
+    tq_detail_t d;
+    memset(&d, 0, sizeof d);
+    tq_status_t idst = tq_tenant_id_validate(tenant, &d);
+    if (idst != TQ_OK) {
+        adm_fail(env, "offboard", idst, &d);
         return ADM_EXIT_FAIL;
-    if (migration_pending(env, tenant)) {
-        tq_ctx_free(ctx);
+    }
+    int registered = tq_registry_find(env->registry, tenant) != NULL;
+    if (registered == unregistered) {
+        /* A typo must not produce a report that "verifies" an absent tenant's erasure. */
+        fprintf(env->err,
+                registered ? "tenantq-admin: error: tenant \"%s\" is in the registry; drop "
+                             "--unregistered\n"
+                           : "tenantq-admin: error: tenant \"%s\" is not in the registry; "
+                             "to erase what a tenant no longer listed left behind (audit: "
+                             "orphaned), add --unregistered\n",
+                tenant);
+        return ADM_EXIT_FAIL;
+    }
+    side_t side;
+    memset(&side, 0, sizeof side);
+    tenant_ctx_t *ctx = NULL;
+    if (registered) {
+        ctx = adm_tenant(env, tenant);
+    } else {
+        adm_location_t anywhere;
+        memset(&anywhere, 0, sizeof anywhere);
+        anywhere.placement = (tq_placement_t)ADM_PLACEMENT_DEFAULT;
+        snprintf(anywhere.endpoint, sizeof anywhere.endpoint, "default");
+        tq_status_t sst = adm_side_open(&side, env->registry, tenant, &anywhere, &d);
+        if (sst != TQ_OK)
+            adm_fail(env, "offboard", sst, &d);
+        else
+            ctx = side.ctx;
+        fprintf(env->err, "tenantq-admin: tenant \"%s\" is not in the registry; erasing "
+                          "what it left on the registry's endpoints\n", tenant);
+    }
+    if (!ctx || migration_pending(env, tenant)) {
+        if (registered)
+            tq_ctx_free(ctx);
+        adm_side_close(&side);
         return ADM_EXIT_FAIL;
     }
     char time[32];
@@ -214,8 +258,6 @@ int adm_cmd_offboard(adm_env_t *env, int argc, char **argv)
     tq_sweep_t *sweeps = calloc(env->collection_count ? env->collection_count : 1,
                                 sizeof *sweeps);
     tq_status_t status = sweeps ? TQ_OK : TQ_ENOMEM;
-    tq_detail_t d;
-    memset(&d, 0, sizeof d);
     size_t done = 0;
     for (; sweeps && done < env->collection_count; done++) {
         tq_detail_t one;
@@ -231,7 +273,8 @@ int adm_cmd_offboard(adm_env_t *env, int argc, char **argv)
         }
     }
     int rc = ADM_EXIT_FAIL;
-    cJSON *report = sweeps ? report_body(env, tenant, time, sweeps, done, status, &d) : NULL;
+    cJSON *report =
+        sweeps ? report_body(env, tenant, registered, time, sweeps, done, status, &d) : NULL;
     tq_detail_t wd;
     tq_status_t wst = report ? write_report(report, report_path, &wd)
                              : tq_fail(&wd, TQ_ENOMEM, 0, "out of memory");
@@ -262,6 +305,8 @@ int adm_cmd_offboard(adm_env_t *env, int argc, char **argv)
     for (size_t s = 0; sweeps && s < env->collection_count; s++)
         tq_sweep_free(&sweeps[s]);
     free(sweeps);
-    tq_ctx_free(ctx);
+    if (registered)
+        tq_ctx_free(ctx);
+    adm_side_close(&side);
     return rc;
 }

@@ -83,7 +83,21 @@ case "$got" in *unverified) ;; *) fail "report3 must be unverified: $got" ;; esa
 
 step "bad input: unknown tenant (1), usage (2)"
 expect_exit 1 admin offboard nobody --report "$WORK/r.json"
-grep -q 'tenant "nobody"' "$WORK/last.err" || fail "unknown tenant message"
+grep -q 'tenant "nobody" is not in the registry' "$WORK/last.err" || fail "unknown tenant message"
+[ -e "$WORK/r.json" ] && fail "a report was written for an unknown tenant"
+expect_exit 1 admin offboard acme --unregistered --report "$WORK/r.json"
+expect_exit 1 admin offboard Bad_Id --unregistered --report "$WORK/r.json"
 expect_exit 2 admin offboard initech
 expect_exit 2 admin frobnicate
+step "a tenant removed from the registry: --unregistered erases what it left"
+sed -i "s|http://127.0.0.1:9|$URL_b|" "$WORK/registry.json"
+admin onboard globex >/dev/null && "$FIXTURE" seed "$WORK/registry.json" globex 4 >/dev/null || fail "seed globex"
+sed -i '/"globex"/d; s/"acme": {"placement": "shared"},/"acme": {"placement": "shared"}/' "$WORK/registry.json"
+expect_count 4 "$URL_a" adm-docs--globex
+expect_exit 0 admin offboard globex --unregistered --report "$WORK/report4.json"
+grep -q "not in the registry" "$WORK/last.err" || fail "unregistered notice"
+got=$("$FIXTURE" report "$WORK/report4.json") || fail "report4 seal"
+[ "$got" = "7 7 0 verified" ] || fail "report4 totals: $got"
+grep -q '"registered":	false' "$WORK/report4.json" || fail "report4 registered flag"
+expect_count absent "$URL_a" adm-docs--globex
 echo "PASS"
