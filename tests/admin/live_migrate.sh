@@ -55,6 +55,15 @@ done
 # The rest of the registry is byte-identical to what it was.
 grep -q '"acme": {"placement": "shared"},' "$WORK/registry.json" || fail "other lines changed"
 
+step "on a terminal the progress is a redrawn bar (script(1) provides the terminal)"
+script -qec "$ADMIN --schema $SRC/adm.tqs --registry $WORK/registry.json migrate initech --to shared --batch 64" \
+    /dev/null >"$WORK/tty.out" 2>&1 || fail "migrate on a terminal: $(cat "$WORK/tty.out")"
+grep -q "copy \[##############################\] 100% $((N + 3))/$((N + 3))" "$WORK/tty.out" ||
+    fail "no progress bar: $(cat "$WORK/tty.out")"
+grep -q "^copy: [0-9]*/" "$WORK/tty.out" && fail "plain progress lines on a terminal"
+expect_exit 0 admin migrate initech --to collection
+"$FIXTURE" check "$WORK/registry.json" initech $N || fail "initech after the terminal run"
+
 step "already there: nothing to do"
 expect_exit 0 admin migrate initech --to collection
 grep -q "nothing to do" "$WORK/last.out" || fail "nothing-to-do message"
