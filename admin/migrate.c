@@ -229,6 +229,8 @@ static tq_status_t step_copy(migration_t *m, tq_detail_t *detail)
             cJSON_Delete(offset);
             offset = st == TQ_OK && next ? cJSON_Duplicate(next, 1) : NULL;
             cJSON_Delete(root);
+            if (st == TQ_OK && next && !offset)
+                st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
             if (st != TQ_OK)
                 return st;
             done += n;
@@ -295,55 +297,52 @@ static void canonicalise(cJSON *item)
     item->child = sorted;
 }
 
-/* The vector values of a point in a fixed order (named vectors by name). */
-static int flatten_vector(const cJSON *v, float **out, size_t *dim)
+/* Appends every number under `item` (depth first, members in the order given) to
+ * *vals; 0, or -1 when out of memory or for a value that is not a number. */
+static int collect_numbers(const cJSON *item, float **vals, size_t *n, size_t *cap, int depth)
 {
-    size_t n = 0;
-    const cJSON *arrays[16];
-    size_t na = 0;
-    if (cJSON_IsArray(v)) {
-        arrays[na++] = v;
-    } else if (cJSON_IsObject(v)) {
-        cJSON *copy = cJSON_Duplicate(v, 1);
-        if (!copy)
-            return -1;
-        canonicalise(copy);
-        const cJSON *c;
-        int ok = 1;
-        cJSON_ArrayForEach(c, copy)
-        {
-            if (!cJSON_IsArray(c) || na == 16)
-                ok = 0;
-            else
-                n += (size_t)cJSON_GetArraySize(c);
+    if (depth > 8)
+        return -1;
+    if (cJSON_IsNumber(item)) {
+        if (*n == *cap) {
+            size_t grown_cap = *cap ? *cap * 2 : 64;
+            float *grown = realloc(*vals, grown_cap * sizeof *grown);
+            if (!grown)
+                return -1;
+            *vals = grown;
+            *cap = grown_cap;
         }
-        float *vals = ok ? malloc((n ? n : 1) * sizeof *vals) : NULL;
-        size_t k = 0;
-        cJSON_ArrayForEach(c, copy)
-        {
-            const cJSON *x;
-            cJSON_ArrayForEach(x, c)
-            {
-                if (vals)
-                    vals[k++] = (float)x->valuedouble;
-            }
-        }
-        cJSON_Delete(copy);
-        if (!vals)
-            return -1;
-        *out = vals;
-        *dim = n;
+        (*vals)[(*n)++] = (float)item->valuedouble;
         return 0;
     }
-    if (na == 0)
+    if (!cJSON_IsArray(item) && !cJSON_IsObject(item))
         return -1;
-    n = (size_t)cJSON_GetArraySize(arrays[0]);
-    float *vals = malloc((n ? n : 1) * sizeof *vals);
-    if (!vals)
+    const cJSON *c;
+    cJSON_ArrayForEach(c, item)
+    {
+        if (collect_numbers(c, vals, n, cap, depth + 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The values of a point's vectors in a fixed order: named vectors sorted by name,
+ * dense arrays and sparse {indices, values} alike. 0, or -1 when out of memory or
+ * malformed. *out is malloc'd. */
+static int flatten_vector(const cJSON *v, float **out, size_t *dim)
+{
+    cJSON *copy = cJSON_Duplicate(v, 1);
+    float *vals = NULL;
+    size_t n = 0, cap = 0;
+    if (!copy)
         return -1;
-    size_t k = 0;
-    const cJSON *x;
-    cJSON_ArrayForEach(x, arrays[0]) vals[k++] = (float)x->valuedouble;
+    canonicalise(copy);
+    int rc = collect_numbers(copy, &vals, &n, &cap, 0);
+    cJSON_Delete(copy);
+    if (rc != 0) {
+        free(vals);
+        return -1;
+    }
     *out = vals;
     *dim = n;
     return 0;
@@ -396,8 +395,8 @@ static tq_status_t collect_digests(const side_t *s, const place_t *p, size_t bat
             }
             set->count++;
         }
-        if (st == TQ_OK && next)
-            offset = cJSON_Duplicate(next, 1);
+        if (st == TQ_OK && next && !(offset = cJSON_Duplicate(next, 1)))
+            st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         cJSON_Delete(root);
         if (st != TQ_OK)
             return st;
