@@ -14,7 +14,7 @@
 static const char *const GENERATED_LOCALS[] = {
     "batch", "conditions", "count", "ctx", "cursor", "detail", "filter", "i", "keys",
     "limit", "out", "point", "points", "raw_filter", "result", "score_threshold",
-    "scope_values", "status", "vector", "with_vector"};
+    "scope_values", "status", "vector", "vector_len", "with_vector"};
 
 typedef struct checker {
     const tq_schema_t *schema;
