@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages tenantq needs to build and test, if any are missing.
+# Installs the Debian packages tenantq needs to build and test, if any are missing;
+# `install-deps.sh bench` adds what `make bench` uses to profile (linux-perf).
 # Idempotent and quiet when everything is present. Needs root (or sudo) only when
 # something must be installed; otherwise says what to install and exits 1.
 set -euo pipefail
@@ -11,6 +12,9 @@ packages=(
   help2man dpkg-dev
   valgrind ca-certificates
 )
+if [ "${1:-}" = bench ]; then
+  packages+=(linux-perf)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
