@@ -36,18 +36,16 @@ void gen_dim_macro(char *dst, size_t size, const tq_schema_t *s, const tq_schema
 
 int gen_returns_records(const tq_schema_collection_t *c) {
     return tq_schema_has_op(c, TQ_SCHEMA_OP_GET) || tq_schema_has_op(c, TQ_SCHEMA_OP_SEARCH) ||
-           tq_schema_has_op(c, TQ_SCHEMA_OP_SCROLL);
+           tq_schema_has_op(c, TQ_SCHEMA_OP_SCROLL) || gen_has_retrieval_op(c);
 }
 
 int gen_op_takes_filter(const tq_schema_collection_t *c, tq_schema_op_t op) {
     if (tq_schema_filterable_count(c) == 0) return 0;
     return op == TQ_SCHEMA_OP_DELETE_WHERE || op == TQ_SCHEMA_OP_SEARCH ||
-           op == TQ_SCHEMA_OP_COUNT || op == TQ_SCHEMA_OP_SCROLL;
+           op == TQ_SCHEMA_OP_COUNT || op == TQ_SCHEMA_OP_SCROLL || gen_is_retrieval_op(op);
 }
 
-static void add_param(gen_params_t *params, const char *fmt, ...) GEN_PRINTF(2, 3);
-
-static void add_param(gen_params_t *params, const char *fmt, ...) {
+void gen_add_param(gen_params_t *params, const char *fmt, ...) {
     va_list args;
     if (params->count == GEN_MAX_PARAMS) return;
     va_start(args, fmt);
@@ -61,47 +59,48 @@ void gen_op_params(const tq_schema_t *s, const tq_schema_collection_t *c, tq_sch
     const char *sn = s->name, *cn = c->name;
     size_t i;
     params->count = 0;
-    add_param(params, "const tenant_ctx_t *ctx");
-    for (i = 0; i < c->scope_count; i++) add_param(params, "const char *%s", c->scopes[i].name);
+    gen_add_param(params, "const tenant_ctx_t *ctx");
+    for (i = 0; i < c->scope_count; i++) gen_add_param(params, "const char *%s", c->scopes[i].name);
     switch (op) {
     case TQ_SCHEMA_OP_UPSERT:
-        add_param(params, "const %s_%s_point_t *points", sn, cn);
-        add_param(params, "size_t count");
+        gen_add_param(params, "const %s_%s_point_t *points", sn, cn);
+        gen_add_param(params, "size_t count");
         break;
     case TQ_SCHEMA_OP_GET:
-        add_param(params, "const char *const *keys");
-        add_param(params, "size_t count");
-        add_param(params, "int with_vector");
-        add_param(params, "%s_%s_records_t *out", sn, cn);
+        gen_add_param(params, "const char *const *keys");
+        gen_add_param(params, "size_t count");
+        gen_add_param(params, "int with_vector");
+        gen_add_param(params, "%s_%s_records_t *out", sn, cn);
         break;
     case TQ_SCHEMA_OP_DELETE:
-        add_param(params, "const char *const *keys");
-        add_param(params, "size_t count");
+        gen_add_param(params, "const char *const *keys");
+        gen_add_param(params, "size_t count");
         break;
     case TQ_SCHEMA_OP_DELETE_WHERE:
-        add_param(params, "const %s_%s_filter_t *filter", sn, cn);
+        gen_add_param(params, "const %s_%s_filter_t *filter", sn, cn);
         break;
     case TQ_SCHEMA_OP_SEARCH:
-        add_param(params, "const float *vector");
-        if (gen_op_takes_filter(c, op)) add_param(params, "const %s_%s_filter_t *filter", sn, cn);
-        add_param(params, "uint32_t limit");
-        add_param(params, "const double *score_threshold");
-        add_param(params, "%s_%s_records_t *out", sn, cn);
+        gen_add_param(params, "const float *vector");
+        if (gen_op_takes_filter(c, op)) gen_add_param(params, "const %s_%s_filter_t *filter", sn, cn);
+        gen_add_param(params, "uint32_t limit");
+        gen_add_param(params, "const double *score_threshold");
+        gen_add_param(params, "%s_%s_records_t *out", sn, cn);
         break;
     case TQ_SCHEMA_OP_COUNT:
-        if (gen_op_takes_filter(c, op)) add_param(params, "const %s_%s_filter_t *filter", sn, cn);
-        add_param(params, "uint64_t *out");
+        if (gen_op_takes_filter(c, op)) gen_add_param(params, "const %s_%s_filter_t *filter", sn, cn);
+        gen_add_param(params, "uint64_t *out");
         break;
     case TQ_SCHEMA_OP_SCROLL:
-        if (gen_op_takes_filter(c, op)) add_param(params, "const %s_%s_filter_t *filter", sn, cn);
-        add_param(params, "uint32_t limit");
-        add_param(params, "const char *cursor");
-        add_param(params, "%s_%s_records_t *out", sn, cn);
+        if (gen_op_takes_filter(c, op)) gen_add_param(params, "const %s_%s_filter_t *filter", sn, cn);
+        gen_add_param(params, "uint32_t limit");
+        gen_add_param(params, "const char *cursor");
+        gen_add_param(params, "%s_%s_records_t *out", sn, cn);
         break;
     default:
+        gen_retrieval_params(s, c, op, params);
         break;
     }
-    add_param(params, "tq_detail_t *detail");
+    gen_add_param(params, "tq_detail_t *detail");
 }
 
 void emit_signature(gen_buf_t *out, const char *lead, const char *name,

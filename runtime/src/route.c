@@ -7,6 +7,7 @@
 #include "ctx.h"
 
 #include "detail.h"
+#include "retrieve.h"
 #include "text.h"
 #include "uuid.h"
 
@@ -57,7 +58,7 @@ tq_status_t tq_collection_check(const tq_raw_collection_t *c, tq_detail_t *detai
             return tq_fail(detail, TQ_EINVAL, 0, "collection %s.%s: bad index declaration",
                            c->schema, c->name);
     }
-    return TQ_OK;
+    return tq_retrieval_descriptor_check(c, detail);
 }
 
 tq_status_t tq_scope_check(const tq_raw_collection_t *c, const char *const *values,
