@@ -102,6 +102,119 @@ static int parse_space(ds_ctx_t *c, const cJSON *params, const char *name, ds_ve
     return 0;
 }
 
+/* Parses CreateCollection.sparse_vectors: name -> SparseVectorParams {index, modifier}. */
+static int parse_sparse(ds_ctx_t *c, ds_collection_t *col, const cJSON *node)
+{
+    if (!node || cJSON_IsNull(node))
+        return 0;
+    if (!cJSON_IsObject(node)) {
+        ds_fail(c, 400, "Format error in JSON body: sparse_vectors: invalid type: expected a map");
+        return -1;
+    }
+    for (const cJSON *v = node->child; v; v = v->next) {
+        if (col->n_sparse >= DS_MAX_VECTOR_SPACES) {
+            ds_fail(c, 400, "Bad request: at most %d sparse vectors are supported",
+                    DS_MAX_VECTOR_SPACES);
+            return -1;
+        }
+        if (!cJSON_IsObject(v)) {
+            ds_fail(c, 400,
+                    "Format error in JSON body: sparse_vectors.%.100s: invalid type: expected "
+                    "struct SparseVectorParams",
+                    v->string);
+            return -1;
+        }
+        const cJSON *mod = cJSON_GetObjectItemCaseSensitive(v, "modifier");
+        if (mod && !cJSON_IsNull(mod) &&
+            (!cJSON_IsString(mod) || (strcmp(mod->valuestring, "none") != 0 &&
+                                      strcmp(mod->valuestring, "idf") != 0))) {
+            ds_fail(c, 400,
+                    "Format error in JSON body: sparse_vectors.%.100s.modifier: unknown variant "
+                    "`%.50s`, expected `none` or `idf`",
+                    v->string, cJSON_IsString(mod) ? mod->valuestring : "?");
+            return -1;
+        }
+        const cJSON *idx = cJSON_GetObjectItemCaseSensitive(v, "index");
+        if (idx && !cJSON_IsNull(idx) && !cJSON_IsObject(idx)) {
+            ds_fail(c, 400,
+                    "Format error in JSON body: sparse_vectors.%.100s.index: invalid type: "
+                    "expected struct SparseIndexParams",
+                    v->string);
+            return -1;
+        }
+        ds_sparse_space_t *sp = &col->sparse[col->n_sparse++];
+        sp->name = strdup(v->string);
+        sp->idf = cJSON_IsString(mod) && strcmp(mod->valuestring, "idf") == 0;
+        sp->extra = cJSON_CreateObject();
+        if (!sp->name || !sp->extra) {
+            ds_fail(c, 500, "Service internal error: out of memory");
+            return -1;
+        }
+        for (const cJSON *k = v->child; k; k = k->next)
+            if (!cJSON_IsNull(k))
+                cJSON_AddItemToObject(sp->extra, k->string, cJSON_Duplicate(k, 1));
+    }
+    return 0;
+}
+
+/* Reads a metadata value (a JSON object, Qdrant's Payload); *out is NULL when absent
+ * or null. 0 or -1 (response set). */
+static int read_metadata(ds_ctx_t *c, const cJSON *body, const cJSON **out)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(body, "metadata");
+    *out = NULL;
+    if (!m || cJSON_IsNull(m))
+        return 0;
+    if (!cJSON_IsObject(m)) {
+        ds_fail(c, 400, "Format error in JSON body: metadata: invalid type: expected a map");
+        return -1;
+    }
+    *out = m;
+    return 0;
+}
+
+/* Removes `key` as serde_json's Map::remove does with preserve_order (swap_remove):
+ * the last member takes the removed member's place. */
+static void swap_remove(cJSON *obj, const char *key)
+{
+    cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!item)
+        return;
+    cJSON *last = obj->child->prev; /* cJSON keeps the last child in child->prev */
+    if (last == item) {
+        cJSON_Delete(cJSON_DetachItemViaPointer(obj, item));
+        return;
+    }
+    cJSON_DetachItemViaPointer(obj, last);
+    cJSON_ReplaceItemViaPointer(obj, item, last);
+}
+
+/* Qdrant's update_metadata (lib/collection/src/collection/collection_ops.rs): with no
+ * metadata yet the given object is stored as is (nulls included); otherwise it is
+ * merged key by key (utils.rs merge_map): null removes the key, any other value
+ * replaces it in place or is appended. 0 or -1 on OOM. */
+static int merge_metadata(ds_collection_t *col, const cJSON *given)
+{
+    if (!col->metadata) {
+        col->metadata = cJSON_Duplicate(given, 1);
+        return col->metadata ? 0 : -1;
+    }
+    for (const cJSON *k = given->child; k; k = k->next) {
+        if (cJSON_IsNull(k)) {
+            swap_remove(col->metadata, k->string);
+            continue;
+        }
+        cJSON *dup = cJSON_Duplicate(k, 1);
+        if (!dup)
+            return -1;
+        if (cJSON_GetObjectItemCaseSensitive(col->metadata, k->string))
+            cJSON_ReplaceItemInObjectCaseSensitive(col->metadata, k->string, dup);
+        else
+            cJSON_AddItemToObject(col->metadata, k->string, dup);
+    }
+    return 0;
+}
+
 /* Overlays the given object on defaults (both JSON text), for config reporting. */
 static cJSON *merged(const char *defaults, const cJSON *given)
 {
@@ -169,6 +282,22 @@ cJSON *ds_h_create_collection(ds_ctx_t *c, const char *name)
             }
         }
     }
+    if (parse_sparse(c, col, cJSON_GetObjectItemCaseSensitive(body, "sparse_vectors")) != 0)
+        goto fail;
+    for (size_t i = 0; i < col->n_sparse; i++) {
+        if (ds_collection_space(col, col->sparse[i].name) >= 0) {
+            ds_fail(c, 400, "Wrong input: Vector name `%.200s` is used by both a dense and a "
+                            "sparse vector", col->sparse[i].name);
+            goto fail;
+        }
+    }
+    const cJSON *meta;
+    if (read_metadata(c, body, &meta) != 0)
+        goto fail;
+    if (meta && !(col->metadata = cJSON_Duplicate(meta, 1))) {
+        ds_fail(c, 500, "Service internal error: out of memory");
+        goto fail;
+    }
     const cJSON *sm = cJSON_GetObjectItemCaseSensitive(body, "sharding_method");
     if (sm && !cJSON_IsNull(sm)) {
         if (!cJSON_IsString(sm) ||
@@ -227,6 +356,14 @@ fail:
     return NULL;
 }
 
+static cJSON *sparse_config(const ds_collection_t *col)
+{
+    cJSON *all = cJSON_CreateObject();
+    for (size_t i = 0; all && i < col->n_sparse; i++)
+        cJSON_AddItemToObject(all, col->sparse[i].name, cJSON_Duplicate(col->sparse[i].extra, 1));
+    return all;
+}
+
 static cJSON *vectors_config(const ds_collection_t *col)
 {
     cJSON *all = col->named || col->n_spaces == 0 ? cJSON_CreateObject() : NULL;
@@ -267,6 +404,8 @@ cJSON *ds_h_get_collection(ds_ctx_t *c, const char *name)
     cJSON_AddItemToObject(params, "vectors", vectors_config(col));
     if (col->custom_sharding)
         cJSON_AddStringToObject(params, "sharding_method", "custom");
+    if (col->n_sparse)
+        cJSON_AddItemToObject(params, "sparse_vectors", sparse_config(col));
     cJSON_AddItemToObject(cfg, "params", params);
     cJSON_AddItemToObject(cfg, "hnsw_config", cJSON_Duplicate(col->hnsw_config, 1));
     cJSON_AddItemToObject(cfg, "optimizer_config", cJSON_Duplicate(col->optimizer_config, 1));
@@ -274,6 +413,8 @@ cJSON *ds_h_get_collection(ds_ctx_t *c, const char *name)
     cJSON_AddItemToObject(cfg, "quantization_config",
                           col->quantization_config ? cJSON_Duplicate(col->quantization_config, 1)
                                                    : cJSON_CreateNull());
+    if (col->metadata)
+        cJSON_AddItemToObject(cfg, "metadata", cJSON_Duplicate(col->metadata, 1));
     cJSON_AddItemToObject(r, "config", cfg);
     cJSON_AddItemToObject(r, "payload_schema", ds_payload_schema(col));
     return r;
@@ -292,6 +433,33 @@ cJSON *ds_h_update_collection(ds_ctx_t *c, const char *name)
     const cJSON *body = c->body ? ds_need_object(c) : NULL;
     if (c->body && !body)
         return NULL;
+    const cJSON *meta;
+    if (read_metadata(c, body, &meta) != 0)
+        return NULL;
+    const cJSON *sv = cJSON_GetObjectItemCaseSensitive(body, "sparse_vectors");
+    if (sv && !cJSON_IsNull(sv) && !cJSON_IsObject(sv))
+        return ds_fail(c, 400,
+                       "Format error in JSON body: sparse_vectors: invalid type: expected a map");
+    for (const cJSON *v = cJSON_IsObject(sv) ? sv->child : NULL; v; v = v->next)
+        if (ds_collection_sparse(col, v->string) < 0)
+            return ds_fail(c, 400, "Wrong input: Not existing vector name error: %.200s",
+                           v->string);
+    /* Everything is validated above; only now is the collection changed. */
+    for (const cJSON *v = cJSON_IsObject(sv) ? sv->child : NULL; v; v = v->next) {
+        ds_sparse_space_t *sp = &col->sparse[ds_collection_sparse(col, v->string)];
+        const cJSON *mod = cJSON_GetObjectItemCaseSensitive(v, "modifier");
+        if (cJSON_IsString(mod) && (strcmp(mod->valuestring, "idf") == 0 ||
+                                    strcmp(mod->valuestring, "none") == 0)) {
+            sp->idf = strcmp(mod->valuestring, "idf") == 0;
+            cJSON *dup = cJSON_Duplicate(mod, 1);
+            if (dup && cJSON_GetObjectItemCaseSensitive(sp->extra, "modifier"))
+                cJSON_ReplaceItemInObjectCaseSensitive(sp->extra, "modifier", dup);
+            else if (dup)
+                cJSON_AddItemToObject(sp->extra, "modifier", dup);
+        }
+    }
+    if (meta && merge_metadata(col, meta) != 0)
+        return ds_fail(c, 500, "Service internal error: out of memory");
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(body, "hnsw_config");
     if (cJSON_IsObject(h)) {
         for (const cJSON *k = h->child; k; k = k->next) {
@@ -343,6 +511,10 @@ cJSON *ds_collection_create_body(const ds_collection_t *col)
         return NULL;
     if (col->n_spaces)
         cJSON_AddItemToObject(b, "vectors", vectors_config(col));
+    if (col->n_sparse)
+        cJSON_AddItemToObject(b, "sparse_vectors", sparse_config(col));
+    if (col->metadata)
+        cJSON_AddItemToObject(b, "metadata", cJSON_Duplicate(col->metadata, 1));
     if (col->custom_sharding)
         cJSON_AddStringToObject(b, "sharding_method", "custom");
     cJSON_AddItemToObject(b, "hnsw_config", cJSON_Duplicate(col->hnsw_config, 1));

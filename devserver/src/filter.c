@@ -11,6 +11,7 @@
 
 #include "path.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -438,9 +439,130 @@ static int contains_word(const char *hay, const char *word, size_t wl)
     return 0;
 }
 
-static int match_one(const cond_t *c, const cJSON *v)
+/* ---- full-text matching with a text index ---- */
+
+#define MAX_TOKENS 512
+#define MAX_TOKEN_BYTES 128
+
+/* How a `text` payload index tokenizes (TextIndexParams; Qdrant's defaults: word
+ * tokenizer, lowercase, no length limits). */
+typedef struct tokenizer {
+    int whitespace; /* split on whitespace only */
+    int prefix;     /* a document token matches a query token it starts with */
+    int lowercase;
+    uint64_t min_len, max_len; /* in characters; max 0 = none */
+} tokenizer_t;
+
+typedef struct tokens {
+    char text[MAX_TOKENS][MAX_TOKEN_BYTES];
+    size_t n;
+} tokens_t;
+
+static int word_byte(unsigned char ch, int whitespace)
+{
+    if (whitespace)
+        return !(ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v');
+    /* Qdrant's word tokenizer splits on characters that are not alphanumeric; every
+     * non-ASCII character is kept as part of a word here. */
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           ch >= 0x80;
+}
+
+static void tokenize(const tokenizer_t *tk, const char *s, tokens_t *out)
+{
+    out->n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && out->n < MAX_TOKENS) {
+        while (*p && !word_byte(*p, tk->whitespace))
+            p++;
+        const unsigned char *start = p;
+        size_t chars = 0;
+        while (*p && word_byte(*p, tk->whitespace)) {
+            chars += (*p & 0xC0) != 0x80;
+            p++;
+        }
+        size_t len = (size_t)(p - start);
+        if (len == 0 || len >= MAX_TOKEN_BYTES || chars < tk->min_len ||
+            (tk->max_len && chars > tk->max_len))
+            continue;
+        char *t = out->text[out->n++];
+        for (size_t i = 0; i < len; i++)
+            t[i] = tk->lowercase && start[i] < 0x80 ? (char)tolower(start[i]) : (char)start[i];
+        t[len] = '\0';
+    }
+}
+
+static int token_eq(const tokenizer_t *tk, const char *doc, const char *query)
+{
+    return tk->prefix ? strncmp(doc, query, strlen(query)) == 0 : strcmp(doc, query) == 0;
+}
+
+static int has_token(const tokenizer_t *tk, const tokens_t *doc, const char *query)
+{
+    for (size_t i = 0; i < doc->n; i++)
+        if (token_eq(tk, doc->text[i], query))
+            return 1;
+    return 0;
+}
+
+/* The tokenizer of a `text` index on `key`, or 0 when there is none (then Qdrant
+ * matches `text` as a substring). */
+static int text_index(const ds_collection_t *col, const char *key, tokenizer_t *tk)
+{
+    const ds_index_t *idx = col ? ds_collection_index(col, key) : NULL;
+    if (!idx || strcmp(idx->type, "text") != 0)
+        return 0;
+    memset(tk, 0, sizeof *tk);
+    tk->lowercase = 1;
+    const cJSON *pr = idx->params;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(pr, "tokenizer");
+    const cJSON *lc = cJSON_GetObjectItemCaseSensitive(pr, "lowercase");
+    if (cJSON_IsString(t)) {
+        tk->whitespace = strcmp(t->valuestring, "whitespace") == 0;
+        tk->prefix = strcmp(t->valuestring, "prefix") == 0;
+    }
+    if (cJSON_IsBool(lc))
+        tk->lowercase = cJSON_IsTrue(lc);
+    ds_json_u64(cJSON_GetObjectItemCaseSensitive(pr, "min_token_len"), &tk->min_len);
+    ds_json_u64(cJSON_GetObjectItemCaseSensitive(pr, "max_token_len"), &tk->max_len);
+    return 1;
+}
+
+/* text (every query token), text_any (some token) or phrase (the tokens in a row). */
+static int text_match(const tokenizer_t *tk, mkind_t kind, const char *doc_text, const char *query)
+{
+    static _Thread_local tokens_t doc, q;
+    tokenize(tk, doc_text, &doc);
+    tokenize(tk, query, &q);
+    if (kind == M_TEXT_ANY) {
+        for (size_t i = 0; i < q.n; i++)
+            if (has_token(tk, &doc, q.text[i]))
+                return 1;
+        return 0;
+    }
+    if (kind == M_PHRASE) {
+        for (size_t start = 0; start + q.n <= doc.n; start++) {
+            size_t i = 0;
+            while (i < q.n && token_eq(tk, doc.text[start + i], q.text[i]))
+                i++;
+            if (i == q.n)
+                return 1;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < q.n; i++)
+        if (!has_token(tk, &doc, q.text[i]))
+            return 0;
+    return 1;
+}
+
+static int match_one(const cond_t *c, const cJSON *v, const ds_collection_t *col)
 {
     const cJSON *m = c->mval;
+    tokenizer_t tk;
+    if ((c->match == M_TEXT || c->match == M_TEXT_ANY || c->match == M_PHRASE) &&
+        text_index(col, c->key, &tk))
+        return cJSON_IsString(v) && text_match(&tk, c->match, v->valuestring, m->valuestring);
     switch (c->match) {
     case M_VALUE: {
         if (cJSON_IsString(m))
@@ -482,14 +604,14 @@ static int bounds_ok(const bound4_t *b, double x)
            (!b->has[2] || x < b->v[2]) && (!b->has[3] || x <= b->v[3]);
 }
 
-static int field_eval(const cond_t *c, const cJSON *payload)
+static int field_eval(const cond_t *c, const cJSON *payload, const ds_collection_t *col)
 {
     const cJSON *vals[DS_PATH_MAX_VALUES];
     size_t n = ds_path_values(payload, c->key, vals, DS_PATH_MAX_VALUES);
     if (c->match != M_NONE) {
         int ok = 0;
         for (size_t i = 0; i < n && !ok; i++)
-            ok = match_one(c, vals[i]);
+            ok = match_one(c, vals[i], col);
         if (!ok)
             return 0;
     }
@@ -529,7 +651,7 @@ static int field_eval(const cond_t *c, const cJSON *payload)
 static int cond_eval(const cond_t *c, const target_t *t)
 {
     switch (c->kind) {
-    case C_FIELD: return field_eval(c, t->payload);
+    case C_FIELD: return field_eval(c, t->payload, t->point ? t->col : NULL);
     case C_HAS_ID:
         if (!t->point)
             return 0;
@@ -544,13 +666,17 @@ static int cond_eval(const cond_t *c, const target_t *t)
         fc.match = M_NONE;
         fc.is_empty = c->kind == C_IS_EMPTY ? 1 : -1;
         fc.is_null = c->kind == C_IS_NULL ? 1 : -1;
-        return field_eval(&fc, t->payload);
+        return field_eval(&fc, t->payload, NULL);
     }
     case C_HAS_VECTOR: {
         if (!t->point)
             return 0;
         int s = ds_collection_space(t->col, c->key);
-        return s >= 0 && (t->point->vec_mask >> s) & 1u;
+        if (s < 0) {
+            s = ds_collection_sparse(t->col, c->key);
+            return s >= 0 && (t->point->sparse_mask >> s) & 1u;
+        }
+        return (t->point->vec_mask >> s) & 1u;
     }
     case C_NESTED: {
         const cJSON *vals[DS_PATH_MAX_VALUES];
@@ -609,6 +735,42 @@ int ds_filter_match_skip(const ds_filter_t *f, const ds_collection_t *col, const
         return 1;
     target_t t = {col, p, p->payload};
     return filter_eval_skip(f, &t, known);
+}
+
+/* 1 if the filter has clauses other than `must`. */
+static int has_rest(const ds_filter_t *f)
+{
+    return f->should.present || f->must_not.present || f->min_should.present;
+}
+
+ds_filter_t *ds_filter_and(ds_arena_t *arena, const ds_filter_t *a, const ds_filter_t *b)
+{
+    if (!a || !b)
+        return (ds_filter_t *)(a ? a : b);
+    size_t n = a->must.n + b->must.n + (size_t)has_rest(a) + (size_t)has_rest(b);
+    ds_filter_t *f = ds_arena_alloc(arena, sizeof *f);
+    cond_t *c = ds_arena_alloc(arena, (n ? n : 1) * sizeof *c);
+    if (!f || !c)
+        return NULL;
+    size_t k = 0;
+    const ds_filter_t *parts[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        /* The must conditions move up unchanged (so a tenant condition stays where
+         * ds_filter_tenant_value finds it); the other clauses stay together. */
+        for (size_t j = 0; j < parts[i]->must.n; j++)
+            c[k++] = parts[i]->must.c[j];
+        if (has_rest(parts[i])) {
+            ds_filter_t *rest = ds_arena_alloc(arena, sizeof *rest);
+            if (!rest)
+                return NULL;
+            *rest = *parts[i];
+            rest->must = (clause_t){0, NULL, 0};
+            c[k] = (cond_t){.kind = C_FILTER, .sub = rest};
+            k++;
+        }
+    }
+    f->must = (clause_t){1, c, k};
+    return f;
 }
 
 int ds_filter_only(const ds_filter_t *f, const void *known)

@@ -25,6 +25,9 @@ const char *ds_filter_tenant_value(const ds_filter_t *f, const char *field, cons
  * ds_filter_tenant_value, or NULL) as already true. */
 int ds_filter_match_skip(const ds_filter_t *f, const ds_collection_t *col, const ds_point_t *p,
                          const void *known);
+/* A filter matching what both match (either may be NULL: the other is returned),
+ * built in arena memory; NULL only when both are NULL or on arena exhaustion. */
+ds_filter_t *ds_filter_and(ds_arena_t *arena, const ds_filter_t *a, const ds_filter_t *b);
 /* 1 if `known` is the filter's only condition (so a point satisfying it matches). */
 int ds_filter_only(const ds_filter_t *f, const void *known);
 /* Parses an RFC 3339 date/time (also "YYYY-MM-DD[ HH:MM:SS]") to Unix seconds. 1 on

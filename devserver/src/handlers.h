@@ -36,6 +36,7 @@ cJSON *ds_h_count(ds_ctx_t *c, const char *name);
 /* search.c */
 cJSON *ds_h_query(ds_ctx_t *c, const char *name);
 cJSON *ds_h_query_batch(ds_ctx_t *c, const char *name);
+cJSON *ds_h_query_groups(ds_ctx_t *c, const char *name);
 cJSON *ds_h_search(ds_ctx_t *c, const char *name);
 cJSON *ds_h_search_batch(ds_ctx_t *c, const char *name);
 

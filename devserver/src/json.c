@@ -519,6 +519,9 @@ static pack_t child_mode(pack_t parent, int parent_is_object, const char *key)
     if (parent == PACK_NONE)
         return PACK_NONE;
     if (parent_is_object) {
+        /* Sparse vector indices are u32 term ids: never round them through f32. */
+        if (strcmp(key, "indices") == 0)
+            return PACK_KEYS;
         if (parent == PACK_VEC)
             return PACK_VEC_MEMBER;
         if (parent == PACK_VECS)

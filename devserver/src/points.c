@@ -9,6 +9,9 @@
 
 #include "path.h"
 #include "records.h"
+#include "sparse.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,8 @@ typedef struct pending {
     const cJSON *payload;
     uint64_t mask;
     float *vecs; /* sum of dims */
+    uint64_t smask;  /* sparse spaces given */
+    ds_svec_t *svec; /* n_sparse entries (arena) */
 } pending_t;
 
 typedef struct upsert {
@@ -37,8 +42,44 @@ static int space_or_fail(ds_ctx_t *c, const ds_collection_t *col, const char *na
     return s;
 }
 
+/* Reads the sparse vector `v` of sparse space `s` into p; `where` names it. */
+static int read_sparse(ds_ctx_t *c, upsert_t *u, pending_t *p, int s, const cJSON *v,
+                       const char *where)
+{
+    if (!ds_sparse_like(v)) {
+        ds_fail(c, 400, "Wrong input: Conversion between sparse and regular vectors failed");
+        return -1;
+    }
+    if (ds_sparse_parse(c, v, where, &p->svec[s]) != 0)
+        return -1;
+    p->smask |= 1ull << s;
+    (void)u;
+    return 0;
+}
+
+/* Reads one named vector: dense into its space, sparse into its sparse space. */
+static int read_named(ds_ctx_t *c, upsert_t *u, pending_t *p, const char *name, const cJSON *e,
+                      const char *where)
+{
+    int sp = ds_collection_sparse(u->col, name);
+    if (sp >= 0)
+        return read_sparse(c, u, p, sp, e, where);
+    int s = space_or_fail(c, u->col, name);
+    if (s < 0)
+        return -1;
+    if (cJSON_IsObject(e)) {
+        ds_fail(c, 400, "Wrong input: Conversion between sparse and regular vectors failed");
+        return -1;
+    }
+    if (ds_read_vector(c, &u->col->spaces[s], e, p->vecs + u->offsets[s]) != 0)
+        return -1;
+    p->mask |= 1ull << s;
+    return 0;
+}
+
 /* Reads one VectorStruct (bare array or name -> array map) into p. */
-static int read_vector_struct(ds_ctx_t *c, upsert_t *u, pending_t *p, const cJSON *v)
+static int read_vector_struct(ds_ctx_t *c, upsert_t *u, pending_t *p, const cJSON *v,
+                              size_t point)
 {
     if (cJSON_IsArray(v)) {
         if (v->child && cJSON_IsArray(v->child))
@@ -55,19 +96,11 @@ static int read_vector_struct(ds_ctx_t *c, upsert_t *u, pending_t *p, const cJSO
         return 0;
     }
     if (cJSON_IsObject(v)) {
-        for (const cJSON *e = v->child; e; e = e->next) {
-            int s = space_or_fail(c, u->col, e->string);
-            if (s < 0)
+        char where[64];
+        snprintf(where, sizeof where, "points[%zu].vector.?", point);
+        for (const cJSON *e = v->child; e; e = e->next)
+            if (read_named(c, u, p, e->string, e, where) != 0)
                 return -1;
-            if (cJSON_IsObject(e))
-                return ds_fail(c, 400,
-                               "Bad request: sparse vectors are not supported by "
-                               "tenantq-devserver"),
-                       -1;
-            if (ds_read_vector(c, &u->col->spaces[s], e, p->vecs + u->offsets[s]) != 0)
-                return -1;
-            p->mask |= 1ull << s;
-        }
         return 0;
     }
     ds_fail(c, 400,
@@ -108,8 +141,14 @@ static int prepare(ds_ctx_t *c, upsert_t *u, size_t n)
         ds_fail(c, 500, "Service internal error: out of memory");
         return -1;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         u->pts[i].vecs = u->buf + i * u->stride;
+        if (u->col->n_sparse &&
+            !(u->pts[i].svec = ds_arena_alloc(c->arena, u->col->n_sparse * sizeof(ds_svec_t)))) {
+            ds_fail(c, 400, "Bad request: request too large");
+            return -1;
+        }
+    }
     u->n = n;
     return 0;
 }
@@ -153,7 +192,7 @@ static int parse_list(ds_ctx_t *c, upsert_t *u, const cJSON *points)
             ds_fail(c, 400, "Format error in JSON body: points[%zu]: missing field `vector`", i);
             return -1;
         }
-        if (read_vector_struct(c, u, &u->pts[i], v) != 0 ||
+        if (read_vector_struct(c, u, &u->pts[i], v, i) != 0 ||
             read_payload(c, cJSON_GetObjectItemCaseSensitive(p, "payload"), &u->pts[i].payload) !=
                 0)
             return -1;
@@ -210,6 +249,16 @@ static int parse_batch(ds_ctx_t *c, upsert_t *u, const cJSON *batch)
             return -1;
     if (cJSON_IsObject(vectors)) {
         for (const cJSON *e = vectors->child; e; e = e->next) {
+            int sp = ds_collection_sparse(u->col, e->string);
+            if (sp >= 0) {
+                if (batch_list(c, u, e, "vectors") != 0)
+                    return -1;
+                i = 0;
+                for (const cJSON *v = e->child; v; v = v->next, i++)
+                    if (read_sparse(c, u, &u->pts[i], sp, v, "batch.?") != 0)
+                        return -1;
+                continue;
+            }
             int s = space_or_fail(c, u->col, e->string);
             if (s < 0 || batch_vectors(c, u, s, e) != 0)
                 return -1;
@@ -259,6 +308,7 @@ static int apply_upsert(ds_ctx_t *c, upsert_t *u, const ds_shard_sel_t *sel, con
                         const ds_filter_t *update_filter, uint64_t op)
 {
     const float *vecs[DS_MAX_VECTOR_SPACES];
+    const ds_svec_t *svecs[DS_MAX_VECTOR_SPACES];
     for (size_t i = 0; i < u->n; i++) {
         pending_t *p = &u->pts[i];
         for (size_t t = 0; t < sel->n; t++) {
@@ -273,8 +323,10 @@ static int apply_upsert(ds_ctx_t *c, upsert_t *u, const ds_shard_sel_t *sel, con
                 continue;
             for (size_t s = 0; s < u->col->n_spaces; s++)
                 vecs[s] = (p->mask >> s) & 1u ? p->vecs + u->offsets[s] : NULL;
+            for (size_t s = 0; s < u->col->n_sparse; s++)
+                svecs[s] = (p->smask >> s) & 1u ? &p->svec[s] : NULL;
             cJSON *payload = p->payload ? cJSON_Duplicate(p->payload, 1) : cJSON_CreateObject();
-            if (!payload || ds_shard_upsert(u->col, sh, &p->id, vecs, payload, op) != 0) {
+            if (!payload || ds_shard_upsert(u->col, sh, &p->id, vecs, svecs, payload, op) != 0) {
                 ds_fail(c, 500, "Service internal error: out of memory");
                 return -1;
             }

@@ -265,12 +265,34 @@ static cJSON *select_vectors(const ds_collection_t *col, const ds_shard_t *shard
                              const ds_with_t *w)
 {
     const ds_point_t *p = &shard->points[slot];
-    if (!col->named) {
+    if (!col->named && !p->sparse_mask) {
         if (!(p->vec_mask & 1u))
             return cJSON_CreateObject();
         return ds_float_array(ds_shard_vector(col, shard, 0, slot), col->spaces[0].dim);
     }
     cJSON *obj = cJSON_CreateObject();
+    for (size_t i = 0; obj && i < col->n_sparse; i++) {
+        if (!((p->sparse_mask >> i) & 1u) || !wants_vector(w, col->sparse[i].name))
+            continue;
+        const ds_svec_t *sv = &shard->svecs[i][slot];
+        cJSON *o = cJSON_CreateObject();
+        cJSON *ind = o ? cJSON_AddArrayToObject(o, "indices") : NULL;
+        for (uint32_t k = 0; ind && k < sv->n; k++) {
+            cJSON *num = cJSON_CreateNumber((double)sv->idx[k]);
+            if (!num)
+                ind = NULL;
+            else
+                cJSON_AddItemToArray(ind, num);
+        }
+        cJSON *vals = ind ? ds_float_array(sv->val, sv->n) : NULL;
+        if (!vals) {
+            cJSON_Delete(o);
+            cJSON_Delete(obj);
+            return NULL;
+        }
+        cJSON_AddItemToObject(o, "values", vals);
+        cJSON_AddItemToObject(obj, col->sparse[i].name, o);
+    }
     for (size_t i = 0; obj && i < col->n_spaces; i++) {
         if (!((p->vec_mask >> i) & 1u) || !wants_vector(w, col->spaces[i].name))
             continue;

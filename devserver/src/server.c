@@ -78,6 +78,8 @@ static const route_t routes[] = {
      NULL},
     {"POST", "collections/*/points/query/batch", DS_NEED_READ, LOCK_READ, 1, 0, 1, NULL,
      ds_h_query_batch, NULL},
+    {"POST", "collections/*/points/query/groups", DS_NEED_READ, LOCK_READ, 1, 0, 1, NULL,
+     ds_h_query_groups, NULL},
     {"POST", "collections/*/points/search", DS_NEED_READ, LOCK_READ, 1, 0, 1, NULL, ds_h_search,
      NULL},
     {"POST", "collections/*/points/search/batch", DS_NEED_READ, LOCK_READ, 1, 0, 1, NULL,

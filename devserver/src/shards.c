@@ -143,7 +143,10 @@ cJSON *ds_h_cluster_update(ds_ctx_t *c, const char *name)
             vecs[s] = (p->vec_mask >> s) & 1u ? ds_shard_vector(col, src, s, slot) : NULL;
         cJSON *payload = cJSON_Duplicate(p->payload, 1);
         ds_point_id_t id = p->id;
-        if (!payload || ds_shard_upsert(col, dst, &id, vecs, payload, p->version) != 0)
+        const ds_svec_t *svecs[DS_MAX_VECTOR_SPACES];
+        for (size_t s = 0; s < col->n_sparse; s++)
+            svecs[s] = (p->sparse_mask >> s) & 1u ? &src->svecs[s][slot] : NULL;
+        if (!payload || ds_shard_upsert(col, dst, &id, vecs, svecs, payload, p->version) != 0)
             return ds_fail(c, 500, "Service internal error: out of memory");
     }
     dst->partial = 0;

@@ -47,6 +47,17 @@ static cJSON *shard_json(const ds_collection_t *col, const ds_shard_t *sh)
                 goto fail;
             cJSON_AddItemToObject(vec, col->spaces[s].name, arr);
         }
+        for (size_t s = 0; vec && s < col->n_sparse; s++) {
+            if (!((p->sparse_mask >> s) & 1u))
+                continue;
+            const ds_svec_t *sv = &sh->svecs[s][i];
+            cJSON *so = cJSON_AddObjectToObject(vec, col->sparse[s].name);
+            cJSON *ind = cJSON_AddArrayToObject(so, "indices");
+            for (uint32_t k = 0; ind && k < sv->n; k++)
+                cJSON_AddItemToArray(ind, cJSON_CreateNumber((double)sv->idx[k]));
+            if (!ind || !cJSON_AddItemToObject(so, "values", ds_float_array(sv->val, sv->n)))
+                goto fail;
+        }
         cJSON_AddItemToObject(pj, "payload", cJSON_Duplicate(p->payload, 1));
     }
     return o;
@@ -180,6 +191,30 @@ static int replay(ds_store_t *store, ds_arena_t *arena, cJSON *body,
     return rc;
 }
 
+/* Reads a saved sparse vector (sorted, as saved) into malloc'd arrays. 0 or -1. */
+static int load_sparse(const cJSON *v, ds_svec_t *out)
+{
+    const cJSON *ind = cJSON_GetObjectItemCaseSensitive(v, "indices");
+    const cJSON *vals = cJSON_GetObjectItemCaseSensitive(v, "values");
+    if (!cJSON_IsArray(ind) || !cJSON_IsArray(vals))
+        return -1;
+    size_t n = (size_t)cJSON_GetArraySize(ind);
+    out->idx = malloc((n ? n : 1) * (sizeof *out->idx + sizeof *out->val));
+    if (!out->idx)
+        return -1;
+    out->val = (float *)(out->idx + n);
+    out->n = (uint32_t)n;
+    size_t k = 0;
+    for (const cJSON *e = ind->child; e; e = e->next, k++) {
+        uint64_t u;
+        if (!ds_json_u64(e, &u) || u > UINT32_MAX || (k && u <= out->idx[k - 1]))
+            return -1;
+        out->idx[k] = (uint32_t)u;
+    }
+    int non_number;
+    return ds_json_floats(vals, out->val, n, &non_number) == n && !non_number ? 0 : -1;
+}
+
 static int load_points(ds_collection_t *col, ds_shard_t *sh, const cJSON *points, char *err,
                        size_t errlen)
 {
@@ -202,18 +237,38 @@ static int load_points(ds_collection_t *col, ds_shard_t *sh, const cJSON *points
         for (size_t s = 0; s < col->n_spaces; s++)
             vecs[s] = NULL;
         const cJSON *vec = cJSON_GetObjectItemCaseSensitive(p, "vector");
+        ds_svec_t sv[DS_MAX_VECTOR_SPACES];
+        const ds_svec_t *svecs[DS_MAX_VECTOR_SPACES] = {0};
+        int sparse_ok = 1;
         for (const cJSON *v = vec ? vec->child : NULL; v; v = v->next) {
-            int s = ds_collection_space(col, v->string), non_number;
-            if (s < 0 || !cJSON_IsArray(v) ||
-                ds_json_floats(v, buf + offs[s], col->spaces[s].dim, &non_number) !=
-                    col->spaces[s].dim ||
-                non_number)
-                goto bad;
-            vecs[s] = buf + offs[s];
+            int sp = ds_collection_sparse(col, v->string);
+            if (sp < 0 || svecs[sp])
+                continue;
+            sv[sp].idx = NULL;
+            svecs[sp] = &sv[sp];
+            sparse_ok &= load_sparse(v, &sv[sp]) == 0;
         }
-        const cJSON *pl = cJSON_GetObjectItemCaseSensitive(p, "payload");
-        cJSON *payload = cJSON_IsObject(pl) ? cJSON_Duplicate(pl, 1) : cJSON_CreateObject();
-        if (!payload || ds_shard_upsert(col, sh, &id, vecs, payload, version) != 0)
+        int ok = sparse_ok;
+        for (const cJSON *v = vec ? vec->child : NULL; v && ok; v = v->next) {
+            if (ds_collection_sparse(col, v->string) >= 0)
+                continue;
+            int s = ds_collection_space(col, v->string), non_number = 0;
+            ok = s >= 0 && cJSON_IsArray(v) &&
+                 ds_json_floats(v, buf + offs[s], col->spaces[s].dim, &non_number) ==
+                     col->spaces[s].dim &&
+                 !non_number;
+            if (ok)
+                vecs[s] = buf + offs[s];
+        }
+        if (ok) {
+            const cJSON *pl = cJSON_GetObjectItemCaseSensitive(p, "payload");
+            cJSON *payload = cJSON_IsObject(pl) ? cJSON_Duplicate(pl, 1) : cJSON_CreateObject();
+            ok = payload && ds_shard_upsert(col, sh, &id, vecs, svecs, payload, version) == 0;
+        }
+        for (size_t s = 0; s < col->n_sparse; s++)
+            if (svecs[s])
+                free(sv[s].idx);
+        if (!ok)
             goto bad;
     }
     rc = 0;

@@ -306,6 +306,13 @@ static int shard_reserve(const ds_collection_t *col, ds_shard_t *shard, size_t n
             return -1;
         shard->qmeta[i] = meta;
     }
+    for (size_t i = 0; i < col->n_sparse; i++) {
+        ds_svec_t *sv = realloc(shard->svecs[i], cap * sizeof *sv);
+        if (!sv)
+            return -1;
+        memset(sv + shard->cap_slots, 0, (cap - shard->cap_slots) * sizeof *sv);
+        shard->svecs[i] = sv;
+    }
     shard->cap_slots = cap;
     return 0;
 }
@@ -318,11 +325,33 @@ static void point_unlink(ds_collection_t *col, ds_shard_t *shard, size_t slot)
     cJSON_Delete(p->payload);
     p->payload = NULL;
     p->live = 0;
-    (void)col;
+    for (size_t i = 0; i < col->n_sparse; i++) {
+        free(shard->svecs[i][slot].idx);
+        shard->svecs[i][slot] = (ds_svec_t){0, NULL, NULL};
+    }
+    p->sparse_mask = 0;
+}
+
+/* Copies `src` into the slot's sparse entry (one allocation for both arrays). */
+static int svec_store(ds_svec_t *dst, const ds_svec_t *src)
+{
+    size_t n = src->n;
+    void *mem = malloc(n ? n * (sizeof *src->idx + sizeof *src->val) : 1);
+    if (!mem)
+        return -1;
+    dst->n = src->n;
+    dst->idx = mem;
+    dst->val = (float *)(dst->idx + n);
+    if (n) {
+        memcpy(dst->idx, src->idx, n * sizeof *src->idx);
+        memcpy(dst->val, src->val, n * sizeof *src->val);
+    }
+    return 0;
 }
 
 int ds_shard_upsert(ds_collection_t *col, ds_shard_t *shard, const ds_point_id_t *id,
-                    const float *const *vecs, cJSON *payload, uint64_t version)
+                    const float *const *vecs, const ds_svec_t *const *svecs, cJSON *payload,
+                    uint64_t version)
 {
     size_t *entry = idmap_find(shard, id);
     size_t slot;
@@ -358,6 +387,7 @@ int ds_shard_upsert(ds_collection_t *col, ds_shard_t *shard, const ds_point_id_t
     p->payload = payload;
     p->version = version;
     p->vec_mask = 0;
+    p->sparse_mask = 0;
     p->live = 1;
     for (size_t i = 0; i < col->n_spaces; i++) {
         size_t dim = col->spaces[i].dim;
@@ -371,6 +401,13 @@ int ds_shard_upsert(ds_collection_t *col, ds_shard_t *shard, const ds_point_id_t
         }
         if (codes)
             ds_quant_encode(dst, dim, codes, &shard->qmeta[i][slot]);
+    }
+    for (size_t i = 0; svecs && i < col->n_sparse; i++) {
+        if (!svecs[i])
+            continue;
+        if (svec_store(&shard->svecs[i][slot], svecs[i]) != 0)
+            return -1;
+        p->sparse_mask |= 1ull << i;
     }
     for (size_t i = 0; i < shard->n_tenants; i++)
         if (tenant_apply(&shard->tenants[i], payload, (uint32_t)slot, 1) != 0)
@@ -404,6 +441,11 @@ static void shard_free(const ds_collection_t *col, ds_shard_t *shard)
     for (size_t i = 0; i < shard->n_slots; i++)
         if (shard->points[i].live)
             cJSON_Delete(shard->points[i].payload);
+    for (size_t i = 0; col && i < col->n_sparse; i++) {
+        for (size_t k = 0; shard->svecs[i] && k < shard->n_slots; k++)
+            free(shard->svecs[i][k].idx);
+        free(shard->svecs[i]);
+    }
     for (size_t i = 0; i < DS_MAX_VECTOR_SPACES; i++) {
         free(shard->vectors[i]);
         free(shard->codes[i]);
@@ -417,7 +459,6 @@ static void shard_free(const ds_collection_t *col, ds_shard_t *shard)
     free(shard->idmap);
     cJSON_Delete(shard->key);
     free(shard);
-    (void)col;
 }
 
 ds_shard_t *ds_collection_add_shard(ds_collection_t *col, const cJSON *key)
@@ -489,6 +530,14 @@ int ds_collection_space(const ds_collection_t *col, const char *name)
     return -1;
 }
 
+int ds_collection_sparse(const ds_collection_t *col, const char *name)
+{
+    for (size_t i = 0; i < col->n_sparse; i++)
+        if (strcmp(col->sparse[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
 const ds_index_t *ds_collection_index(const ds_collection_t *col, const char *field)
 {
     for (size_t i = 0; i < col->n_indexes; i++)
@@ -508,6 +557,11 @@ void ds_collection_free(ds_collection_t *col)
         free(col->spaces[i].name);
         cJSON_Delete(col->spaces[i].extra);
     }
+    for (size_t i = 0; i < col->n_sparse; i++) {
+        free(col->sparse[i].name);
+        cJSON_Delete(col->sparse[i].extra);
+    }
+    cJSON_Delete(col->metadata);
     for (size_t i = 0; i < col->n_indexes; i++) {
         free(col->indexes[i].field);
         free(col->indexes[i].type);

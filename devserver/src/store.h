@@ -19,6 +19,21 @@ typedef struct ds_vec_space {
     cJSON *extra; /* other VectorParams fields as given (hnsw_config, on_disk...) */
 } ds_vec_space_t;
 
+/* A sparse vector space (`sparse_vectors` in CreateCollection). */
+typedef struct ds_sparse_space {
+    char *name;
+    int idf;      /* modifier: "idf" */
+    cJSON *extra; /* SparseVectorParams as given (index, modifier), for reporting */
+} ds_sparse_space_t;
+
+/* One stored sparse vector: `n` entries sorted by index, strictly increasing.
+ * `idx` and `val` share one allocation owned by the shard (idx first). */
+typedef struct ds_svec {
+    uint32_t n;
+    uint32_t *idx;
+    float *val;
+} ds_svec_t;
+
 typedef struct ds_index {
     char *field;
     char *type;    /* keyword, integer, float, bool, text, uuid, datetime, geo */
@@ -56,7 +71,8 @@ typedef struct ds_point {
     ds_point_id_t id;
     cJSON *payload; /* owned, never NULL for a live point */
     uint64_t version;
-    uint64_t vec_mask; /* bit i: vector space i present */
+    uint64_t vec_mask;    /* bit i: vector space i present */
+    uint64_t sparse_mask; /* bit i: sparse space i present */
     int live;
 } ds_point_t;
 
@@ -69,6 +85,7 @@ typedef struct ds_shard {
     /* int8 codes (cap_slots * dim) and metadata of Cosine and Dot spaces, else NULL */
     int8_t *codes[DS_MAX_VECTOR_SPACES];
     ds_qmeta_t *qmeta[DS_MAX_VECTOR_SPACES];
+    ds_svec_t *svecs[DS_MAX_VECTOR_SPACES]; /* cap_slots per sparse space */
     uint32_t *free_slots;
     size_t n_free;
     size_t *idmap; /* open addressing over slots */
@@ -82,6 +99,9 @@ typedef struct ds_collection {
     ds_vec_space_t spaces[DS_MAX_VECTOR_SPACES];
     size_t n_spaces;
     int named; /* vectors given as a map */
+    ds_sparse_space_t sparse[DS_MAX_VECTOR_SPACES];
+    size_t n_sparse;
+    cJSON *metadata; /* CollectionConfig.metadata, NULL when never set */
     int custom_sharding;
     cJSON *params_extra; /* shard_number, replication_factor, ... as reported */
     cJSON *hnsw_config;
@@ -110,6 +130,8 @@ void ds_store_clear(ds_store_t *store);
 void ds_collection_free(ds_collection_t *col);
 /* Index of the vector space with that name, or -1. */
 int ds_collection_space(const ds_collection_t *col, const char *name);
+/* Index of the sparse vector space with that name, or -1. */
+int ds_collection_sparse(const ds_collection_t *col, const char *name);
 const ds_index_t *ds_collection_index(const ds_collection_t *col, const char *field);
 /* Adds a shard with `key` (copied; NULL for auto). NULL on OOM. */
 ds_shard_t *ds_collection_add_shard(ds_collection_t *col, const cJSON *key);
@@ -122,9 +144,12 @@ int ds_collection_reindex(ds_collection_t *col);
 /* Slot of a live point with that id, or -1. */
 long ds_shard_lookup(const ds_shard_t *shard, const ds_point_id_t *id);
 /* Inserts or replaces a point. `vecs[i]` is the (already normalised) vector of space i
- * or NULL; `payload` is taken over (freed on failure too). 0 on success, -1 on OOM. */
+ * or NULL; `svecs[i]` (svecs itself may be NULL) the sparse vector of sparse space i,
+ * sorted by index, or NULL; both are copied. `payload` is taken over (freed on failure
+ * too). 0 on success, -1 on OOM. */
 int ds_shard_upsert(ds_collection_t *col, ds_shard_t *shard, const ds_point_id_t *id,
-                    const float *const *vecs, cJSON *payload, uint64_t version);
+                    const float *const *vecs, const ds_svec_t *const *svecs, cJSON *payload,
+                    uint64_t version);
 /* Deletes by id; 1 if it existed. */
 int ds_shard_delete(ds_collection_t *col, ds_shard_t *shard, const ds_point_id_t *id);
 /* The tenant list for `field` holding `value`, or NULL when the field is not an

@@ -1,5 +1,6 @@
 /* dt_main.c: entry point of devserver_cases; argv[1] names the case group to run
- * (core, points, filter, filter_indexed, filter_indexed_first, query, auth, shards).
+ * (core, points, filter, filter_indexed, filter_indexed_first, query, auth, shards,
+ * hybrid).
  * It must never run a group it was not asked for, so each ctest entry reports one. */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -8,7 +9,8 @@
 #include "dt_table.h"
 
 static const dt_group_t *const groups[] = {&dt_group_core,  &dt_group_points, &dt_group_filter,
-                                           &dt_group_query, &dt_group_auth,   &dt_group_shards};
+                                           &dt_group_query, &dt_group_auth,   &dt_group_shards,
+                                           &dt_group_hybrid};
 
 /* Runs group `name`; returns its failure count, or -1 when no group has that name. */
 static int run_named(const char *name) {

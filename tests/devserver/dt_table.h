@@ -29,5 +29,6 @@ extern const dt_group_t dt_group_filter;
 extern const dt_group_t dt_group_query;
 extern const dt_group_t dt_group_auth;
 extern const dt_group_t dt_group_shards;
+extern const dt_group_t dt_group_hybrid;
 
 #endif
