@@ -34,9 +34,14 @@ void emit_manifest(gen_buf_t *out, const gen_input_t *in, const gen_file_t *file
 #define GEN_NAME_MAX (4 * TQ_SCHEMA_NAME_MAX + 32)
 #define GEN_MAX_PARAMS (TQ_SCHEMA_MAX_SCOPES + 12)
 
+/* The TQ_ABI_VERSION generated headers require. */
+#define GEN_ABI_VERSION 2
+
 typedef struct gen_params {
     size_t count;
     char text[GEN_MAX_PARAMS][GEN_NAME_MAX];
+    unsigned char nonnull[GEN_MAX_PARAMS]; /* 1: a pointer the caller must not pass NULL */
+    size_t vector;                         /* 1-based index of `vector`, 0 when absent */
 } gen_params_t;
 
 /* "kb_chunks_search" */
@@ -53,6 +58,10 @@ void gen_dim_macro(char *dst, size_t size, const tq_schema_t *s, const tq_schema
 void gen_op_params(const tq_schema_t *s, const tq_schema_collection_t *c, tq_schema_op_t op,
                    gen_params_t *params);
 
+/* Prints ` TQ_NONNULL(...)` for the parameters marked nonnull and, when there is a
+ * vector parameter, ` TQ_READS_FLOATS(vector, i, vector_len, i + 1)`. */
+void emit_param_attributes(gen_buf_t *out, const gen_params_t *params);
+
 /* Prints `lead name(` and the parameters one per line, aligned, then `end`. */
 void emit_signature(gen_buf_t *out, const char *lead, const char *name,
                     const gen_params_t *params, const char *end);
@@ -62,8 +71,9 @@ void emit_signature(gen_buf_t *out, const char *lead, const char *name,
  * Arguments must not contain ", " themselves. */
 void emit_call(gen_buf_t *out, const char *indent, const char *head, const char *args);
 
-/* Appends one printf-formatted parameter (ignored beyond GEN_MAX_PARAMS). */
-void gen_add_param(gen_params_t *params, const char *fmt, ...) GEN_PRINTF(2, 3);
+/* Appends one parameter (ignored beyond GEN_MAX_PARAMS); `nonnull` marks a pointer
+ * the caller must not pass NULL. */
+void gen_add_param(gen_params_t *params, const char *text, int nonnull);
 
 /* ---- hybrid retrieval: text_search, hybrid, search_groups (emit_retrieval.c) ---- */
 

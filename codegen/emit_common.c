@@ -45,13 +45,26 @@ int gen_op_takes_filter(const tq_schema_collection_t *c, tq_schema_op_t op) {
            op == TQ_SCHEMA_OP_COUNT || op == TQ_SCHEMA_OP_SCROLL || gen_is_retrieval_op(op);
 }
 
-void gen_add_param(gen_params_t *params, const char *fmt, ...) {
+static void add_param(gen_params_t *params, const char *fmt, ...) GEN_PRINTF(2, 3);
+
+static void add_param(gen_params_t *params, const char *fmt, ...) {
     va_list args;
     if (params->count == GEN_MAX_PARAMS) return;
     va_start(args, fmt);
     vsnprintf(params->text[params->count], GEN_NAME_MAX, fmt, args);
     va_end(args);
+    params->nonnull[params->count] = 0;
     params->count++;
+}
+
+/* Marks the parameter added last as one that must not be NULL. */
+static void required(gen_params_t *params) {
+    if (params->count > 0) params->nonnull[params->count - 1] = 1;
+}
+
+void gen_add_param(gen_params_t *params, const char *text, int nonnull) {
+    add_param(params, "%s", text);
+    if (nonnull) required(params);
 }
 
 void gen_op_params(const tq_schema_t *s, const tq_schema_collection_t *c, tq_schema_op_t op,
@@ -59,48 +72,77 @@ void gen_op_params(const tq_schema_t *s, const tq_schema_collection_t *c, tq_sch
     const char *sn = s->name, *cn = c->name;
     size_t i;
     params->count = 0;
-    gen_add_param(params, "const tenant_ctx_t *ctx");
-    for (i = 0; i < c->scope_count; i++) gen_add_param(params, "const char *%s", c->scopes[i].name);
+    params->vector = 0;
+    add_param(params, "const tenant_ctx_t *ctx");
+    required(params);
+    for (i = 0; i < c->scope_count; i++) {
+        add_param(params, "const char *%s", c->scopes[i].name);
+        required(params);
+    }
     switch (op) {
     case TQ_SCHEMA_OP_UPSERT:
-        gen_add_param(params, "const %s_%s_point_t *points", sn, cn);
-        gen_add_param(params, "size_t count");
+        add_param(params, "const %s_%s_point_t *points", sn, cn);
+        add_param(params, "size_t count");
         break;
     case TQ_SCHEMA_OP_GET:
-        gen_add_param(params, "const char *const *keys");
-        gen_add_param(params, "size_t count");
-        gen_add_param(params, "int with_vector");
-        gen_add_param(params, "%s_%s_records_t *out", sn, cn);
+        add_param(params, "const char *const *keys");
+        required(params);
+        add_param(params, "size_t count");
+        add_param(params, "int with_vector");
+        add_param(params, "%s_%s_records_t *out", sn, cn);
+        required(params);
         break;
     case TQ_SCHEMA_OP_DELETE:
-        gen_add_param(params, "const char *const *keys");
-        gen_add_param(params, "size_t count");
+        add_param(params, "const char *const *keys");
+        required(params);
+        add_param(params, "size_t count");
         break;
     case TQ_SCHEMA_OP_DELETE_WHERE:
-        gen_add_param(params, "const %s_%s_filter_t *filter", sn, cn);
+        add_param(params, "const %s_%s_filter_t *filter", sn, cn);
+        required(params);
         break;
     case TQ_SCHEMA_OP_SEARCH:
-        gen_add_param(params, "const float *vector");
-        if (gen_op_takes_filter(c, op)) gen_add_param(params, "const %s_%s_filter_t *filter", sn, cn);
-        gen_add_param(params, "uint32_t limit");
-        gen_add_param(params, "const double *score_threshold");
-        gen_add_param(params, "%s_%s_records_t *out", sn, cn);
+        add_param(params, "const float *vector");
+        required(params);
+        params->vector = params->count;
+        add_param(params, "size_t vector_len");
+        if (gen_op_takes_filter(c, op)) add_param(params, "const %s_%s_filter_t *filter", sn, cn);
+        add_param(params, "uint32_t limit");
+        add_param(params, "const double *score_threshold");
+        add_param(params, "%s_%s_records_t *out", sn, cn);
+        required(params);
         break;
     case TQ_SCHEMA_OP_COUNT:
-        if (gen_op_takes_filter(c, op)) gen_add_param(params, "const %s_%s_filter_t *filter", sn, cn);
-        gen_add_param(params, "uint64_t *out");
+        if (gen_op_takes_filter(c, op)) add_param(params, "const %s_%s_filter_t *filter", sn, cn);
+        add_param(params, "uint64_t *out");
+        required(params);
         break;
     case TQ_SCHEMA_OP_SCROLL:
-        if (gen_op_takes_filter(c, op)) gen_add_param(params, "const %s_%s_filter_t *filter", sn, cn);
-        gen_add_param(params, "uint32_t limit");
-        gen_add_param(params, "const char *cursor");
-        gen_add_param(params, "%s_%s_records_t *out", sn, cn);
+        if (gen_op_takes_filter(c, op)) add_param(params, "const %s_%s_filter_t *filter", sn, cn);
+        add_param(params, "uint32_t limit");
+        add_param(params, "const char *cursor");
+        add_param(params, "%s_%s_records_t *out", sn, cn);
+        required(params);
         break;
     default:
         gen_retrieval_params(s, c, op, params);
         break;
     }
-    gen_add_param(params, "tq_detail_t *detail");
+    add_param(params, "tq_detail_t *detail");
+}
+
+void emit_param_attributes(gen_buf_t *out, const gen_params_t *params) {
+    size_t i;
+    const char *sep = " TQ_NONNULL(";
+    for (i = 0; i < params->count; i++) {
+        if (!params->nonnull[i]) continue;
+        gen_printf(out, "%s%zu", sep, i + 1);
+        sep = ", ";
+    }
+    if (sep[0] == ',') gen_put(out, ")");
+    if (params->vector > 0)
+        gen_printf(out, "\n    TQ_READS_FLOATS(vector, %zu, vector_len, %zu)", params->vector,
+                   params->vector + 1);
 }
 
 void emit_signature(gen_buf_t *out, const char *lead, const char *name,

@@ -106,7 +106,8 @@ static void emit_types(gen_buf_t *out, const tq_schema_t *s, const tq_schema_col
                  " * absent, and so are numbers and booleans whose has_<field> is 0. */\n");
     gen_printf(out, "typedef struct %s_%s_point {\n", sn, cn);
     gen_put(out, "    const char *key; /* the application's key, unique within the tenant and scope */\n");
-    gen_printf(out, "    const float *vector; /* %s floats */\n", dim_macro);
+    gen_put(out, "    const float *vector;\n");
+    gen_printf(out, "    size_t vector_len; /* the floats `vector` holds; must equal %s */\n", dim_macro);
     for (i = 0; i < c->field_count; i++) emit_value_members(out, &c->fields[i], 0);
     gen_printf(out, "} %s_%s_point_t;\n\n", sn, cn);
 
@@ -151,7 +152,10 @@ static const char *op_comment(tq_schema_op_t op) {
                " * (TQ_EINVAL otherwise: this never empties a whole scope by accident).";
     case TQ_SCHEMA_OP_SEARCH:
         return "The `limit` points nearest to `vector` that match `filter` (NULL: all), best\n"
-               " * first; `score_threshold` may be NULL. On success *out must be freed.";
+               " * first; `score_threshold` may be NULL. `vector_len` is the number of floats\n"
+               " * `vector` holds: anything but the collection's DIM is TQ_EINVAL, and an array\n"
+               " * the compiler sees to be shorter is a compile-time error. On success *out\n"
+               " * must be freed.";
     case TQ_SCHEMA_OP_COUNT:
         return "Exact number of points matching `filter` (NULL: all).";
     case TQ_SCHEMA_OP_SCROLL:
@@ -178,7 +182,9 @@ static void emit_functions(gen_buf_t *out, const tq_schema_t *s, const tq_schema
         gen_op_name(name, sizeof name, s, c, (tq_schema_op_t)op);
         gen_op_params(s, c, (tq_schema_op_t)op, &params);
         gen_printf(out, "/* %s */\n", op_comment((tq_schema_op_t)op));
-        emit_signature(out, "TQ_NODISCARD tq_status_t ", name, &params, ";\n\n");
+        emit_signature(out, "TQ_NODISCARD tq_status_t ", name, &params, "");
+        emit_param_attributes(out, &params);
+        gen_put(out, ";\n\n");
     }
 }
 
@@ -209,9 +215,9 @@ void emit_header(gen_buf_t *out, const gen_input_t *in) {
                  " * conditions and point ids are derived inside the runtime from the context. */\n");
     gen_printf(out, "#ifndef %s_TQ_H\n#define %s_TQ_H\n\n", up, up);
     gen_put(out, "#include <tenantq/tenantq.h>\n\n");
-    gen_put(out, "#if TQ_ABI_VERSION != 1\n");
-    gen_printf(out, "#error \"%s.tq.h was generated for tenantq ABI version 1; regenerate it with "
-                    "this runtime's tenantq-gen\"\n", s->name);
+    gen_printf(out, "#if TQ_ABI_VERSION != %d\n", GEN_ABI_VERSION);
+    gen_printf(out, "#error \"%s.tq.h was generated for tenantq ABI version %d; regenerate it with "
+                    "this runtime's tenantq-gen\"\n", s->name, GEN_ABI_VERSION);
     gen_put(out, "#endif\n\n");
     gen_put(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     gen_printf(out, "#define %s_SCHEMA_VERSION %llu\n\n", up, (unsigned long long)s->version);
@@ -230,11 +236,13 @@ void emit_header(gen_buf_t *out, const gen_input_t *in) {
 
     gen_put(out, "/* Creates the tenant's collections and payload indexes in their placement.\n"
                  " * Idempotent. */\n");
-    gen_printf(out, "TQ_NODISCARD tq_status_t %s_onboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail);\n\n",
+    gen_printf(out, "TQ_NODISCARD tq_status_t %s_onboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail)\n"
+                    "    TQ_NONNULL(1);\n\n",
                s->name);
     gen_put(out, "/* Deletes all of the tenant's data in every collection, then verifies that nothing\n"
                  " * remains (TQ_EVERIFY otherwise). Idempotent. */\n");
-    gen_printf(out, "TQ_NODISCARD tq_status_t %s_offboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail);\n\n",
+    gen_printf(out, "TQ_NODISCARD tq_status_t %s_offboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail)\n"
+                    "    TQ_NONNULL(1);\n\n",
                s->name);
     gen_put(out, "#ifdef __cplusplus\n}\n#endif\n\n");
     gen_printf(out, "#endif /* %s_TQ_H */\n", up);

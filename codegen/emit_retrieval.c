@@ -33,14 +33,24 @@ static int takes_text(const tq_schema_collection_t *c, tq_schema_op_t op) {
 
 void gen_retrieval_params(const tq_schema_t *s, const tq_schema_collection_t *c,
                           tq_schema_op_t op, gen_params_t *params) {
+    char text[GEN_NAME_MAX];
+    /* search_groups takes a vector, a text or both: neither is nonnull there. */
+    int both = op == TQ_SCHEMA_OP_HYBRID;
     if (!gen_is_retrieval_op(op)) return;
-    if (takes_vector(op)) gen_add_param(params, "const float *vector");
-    if (takes_text(c, op)) gen_add_param(params, "const char *text");
-    if (gen_op_takes_filter(c, op))
-        gen_add_param(params, "const %s_%s_filter_t *filter", s->name, c->name);
-    gen_add_param(params, "uint32_t limit");
-    gen_add_param(params, "const double *score_threshold");
-    gen_add_param(params, "%s_%s_records_t *out", s->name, c->name);
+    if (takes_vector(op)) {
+        gen_add_param(params, "const float *vector", both);
+        params->vector = params->count;
+        gen_add_param(params, "size_t vector_len", 0);
+    }
+    if (takes_text(c, op)) gen_add_param(params, "const char *text", both || op == TQ_SCHEMA_OP_TEXT_SEARCH);
+    if (gen_op_takes_filter(c, op)) {
+        snprintf(text, sizeof text, "const %s_%s_filter_t *filter", s->name, c->name);
+        gen_add_param(params, text, 0);
+    }
+    gen_add_param(params, "uint32_t limit", 0);
+    gen_add_param(params, "const double *score_threshold", 0);
+    snprintf(text, sizeof text, "%s_%s_records_t *out", s->name, c->name);
+    gen_add_param(params, text, 1);
 }
 
 const char *gen_retrieval_comment(tq_schema_op_t op) {
@@ -65,16 +75,14 @@ const char *gen_retrieval_comment(tq_schema_op_t op) {
 void gen_retrieval_args(char *dst, size_t size, const tq_schema_t *s,
                         const tq_schema_collection_t *c, tq_schema_op_t op, const char *scopes,
                         const char *filter_arg) {
-    char dim_macro[GEN_NAME_MAX];
     const char *mode = op == TQ_SCHEMA_OP_TEXT_SEARCH ? "TQ_RETRIEVE_TEXT"
                        : op == TQ_SCHEMA_OP_HYBRID    ? "TQ_RETRIEVE_HYBRID"
                                                       : "TQ_RETRIEVE_GROUPS";
-    gen_dim_macro(dim_macro, sizeof dim_macro, s, c);
     snprintf(dst, size,
              "ctx, &%s_%s_collection, %s, %s, %s, %s, %s, %s, limit, score_threshold, &result, "
              "detail",
              s->name, c->name, scopes, mode, takes_vector(op) ? "vector" : "NULL",
-             takes_vector(op) ? dim_macro : "0", takes_text(c, op) ? "text" : "NULL",
+             takes_vector(op) ? "vector_len" : "0", takes_text(c, op) ? "text" : "NULL",
              filter_arg);
 }
 

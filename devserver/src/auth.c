@@ -3,7 +3,8 @@
  *
  * The api-key header wins over Authorization: Bearer. Keys compare in constant time.
  * A JWT is accepted only with alg HS256, signed with the api key; `exp` allows 30 s of
- * leeway. Messages match Qdrant's (401 and JWT failures as plain text, RBAC denials as
+ * leeway. Token parts must be canonical base64url and hold no duplicate JSON member
+ * (Qdrant's base64 and serde refuse both: 401). Messages match Qdrant's (401 and JWT failures as plain text, RBAC denials as
  * "Forbidden: ..."). This file never looks at collections' existence: access is
  * decided before any lookup so a token cannot probe names.
  */
@@ -77,9 +78,27 @@ long ds_base64url_decode(const char *in, size_t len, unsigned char *out)
             out[o++] = (unsigned char)((acc >> bits) & 0xFF);
         }
     }
-    if (bits >= 6)
+    /* Canonical only: a lone sextet, or leftover bits that are not zero, means the text
+     * is not what encoding the decoded bytes gives (Qdrant's base64 engine refuses it). */
+    if (bits >= 6 || (acc & ((1u << bits) - 1u)) != 0)
         return -1;
     return o;
+}
+
+/* 1 when some object in `item`'s tree has two members of the same name. serde, which
+ * Qdrant decodes tokens with, refuses a duplicate field; cJSON would keep the first. */
+static int has_duplicate_member(const cJSON *item)
+{
+    for (const cJSON *a = item ? item->child : NULL; a; a = a->next) {
+        if (cJSON_IsObject(item)) {
+            for (const cJSON *b = a->next; b; b = b->next)
+                if (strcmp(a->string, b->string) == 0)
+                    return 1;
+        }
+        if (has_duplicate_member(a))
+            return 1;
+    }
+    return 0;
 }
 
 static cJSON *decode_part(const char *s, size_t len)
@@ -176,11 +195,15 @@ static int check_jwt(const ds_config_t *cfg, const char *token, ds_access_t *out
         goto done;
     header = decode_part(token, (size_t)(d1 - token));
     const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header, "alg");
-    if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "HS256") != 0)
+    if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "HS256") != 0 ||
+        has_duplicate_member(header))
         goto done;
     size_t signed_len = (size_t)(d2 - token);
     const char *sig = d2 + 1;
     size_t sig_len = tlen - signed_len - 1;
+    unsigned char sig_bytes[64];
+    if (sig_len > 86 || ds_base64url_decode(sig, sig_len, sig_bytes) < 0)
+        goto done; /* not canonical base64url: malformed, not merely a wrong signature */
     if (!signature_ok(token, signed_len, sig, sig_len, cfg->api_key)) {
         status = 403;
         snprintf(msg, len, "InvalidSignature");
@@ -192,6 +215,8 @@ static int check_jwt(const ds_config_t *cfg, const char *token, ds_access_t *out
         snprintf(msg, len, "InvalidToken");
         goto done;
     }
+    if (has_duplicate_member(claims))
+        goto done; /* claims that do not deserialise: 401 */
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
     if (exp) {
         if (!cJSON_IsNumber(exp)) {

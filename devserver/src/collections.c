@@ -440,16 +440,25 @@ cJSON *ds_h_update_collection(ds_ctx_t *c, const char *name)
     if (sv && !cJSON_IsNull(sv) && !cJSON_IsObject(sv))
         return ds_fail(c, 400,
                        "Format error in JSON body: sparse_vectors: invalid type: expected a map");
-    for (const cJSON *v = cJSON_IsObject(sv) ? sv->child : NULL; v; v = v->next)
+    for (const cJSON *v = cJSON_IsObject(sv) ? sv->child : NULL; v; v = v->next) {
+        const cJSON *mod = cJSON_GetObjectItemCaseSensitive(v, "modifier");
+        if (!cJSON_IsObject(v) ||
+            (mod && !cJSON_IsNull(mod) &&
+             (!cJSON_IsString(mod) || (strcmp(mod->valuestring, "idf") != 0 &&
+                                       strcmp(mod->valuestring, "none") != 0))))
+            return ds_fail(c, 400,
+                           "Format error in JSON body: sparse_vectors.%.100s: expected struct "
+                           "SparseVectorParams with modifier `none` or `idf`",
+                           v->string);
         if (ds_collection_sparse(col, v->string) < 0)
             return ds_fail(c, 400, "Wrong input: Not existing vector name error: %.200s",
                            v->string);
+    }
     /* Everything is validated above; only now is the collection changed. */
     for (const cJSON *v = cJSON_IsObject(sv) ? sv->child : NULL; v; v = v->next) {
         ds_sparse_space_t *sp = &col->sparse[ds_collection_sparse(col, v->string)];
         const cJSON *mod = cJSON_GetObjectItemCaseSensitive(v, "modifier");
-        if (cJSON_IsString(mod) && (strcmp(mod->valuestring, "idf") == 0 ||
-                                    strcmp(mod->valuestring, "none") == 0)) {
+        if (cJSON_IsString(mod)) {
             sp->idf = strcmp(mod->valuestring, "idf") == 0;
             cJSON *dup = cJSON_Duplicate(mod, 1);
             if (dup && cJSON_GetObjectItemCaseSensitive(sp->extra, "modifier"))

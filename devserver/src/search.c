@@ -1203,7 +1203,8 @@ static int group_best_cmp(const void *a, const void *b)
 /* Sorts the groups best first; returns how many of the best `limit` are full. */
 static size_t groups_rank(groups_t *gs)
 {
-    qsort(gs->g, gs->n, sizeof *gs->g, group_best_cmp);
+    if (gs->n)
+        qsort(gs->g, gs->n, sizeof *gs->g, group_best_cmp);
     size_t full = 0;
     for (size_t i = 0; i < gs->n && i < gs->limit; i++)
         full += gs->g[i].n >= gs->size;

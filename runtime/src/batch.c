@@ -30,6 +30,7 @@ typedef struct batch_point {
 
 struct tq_raw_batch {
     const tenant_ctx_t *ctx;
+    const tq_tenant_entry_t *tenant; /* resolved once, when the batch is made */
     const tq_raw_collection_t *collection;
     char **scope_values;
     batch_point_t *points;
@@ -61,11 +62,8 @@ tq_raw_batch_t *tq_raw_batch_new(const tenant_ctx_t *ctx, const tq_raw_collectio
     b->ctx = ctx;
     b->collection = collection;
     tq_detail_t why;
-    if (!ctx) {
-        record(b, TQ_EINVAL, "%s", "NULL context");
-        return b;
-    }
-    if (tq_collection_check(collection, &why) != TQ_OK ||
+    if (tq_ctx_resolve(ctx, "tq_raw_batch_new", &b->tenant, &why) != TQ_OK ||
+        tq_collection_check(collection, &why) != TQ_OK ||
         tq_scope_check(collection, scope_values, &why) != TQ_OK) {
         record(b, why.status, "%s", why.message);
         return b;
@@ -114,7 +112,7 @@ static cJSON *build_point(tq_raw_batch_t *b, batch_point_t *p, const float *vect
     cJSON *payload = vectors ? cJSON_AddObjectToObject(point, "payload") : NULL;
     if (!payload ||
         tq_json_add_vector(vectors, c->vector_name, vector, dim) != 0 ||
-        !cJSON_AddStringToObject(payload, TQ_FIELD_TENANT, b->ctx->tenant) ||
+        !cJSON_AddStringToObject(payload, TQ_FIELD_TENANT, b->tenant->tenant) ||
         !cJSON_AddStringToObject(payload, TQ_FIELD_KEY, p->key))
         goto fail;
     for (size_t i = 0; i < c->scope_count; i++) {
@@ -137,9 +135,15 @@ void tq_raw_batch_point(tq_raw_batch_t *b, const char *key, const float *vector,
         record(b, why.status, "%s", why.message);
         return;
     }
-    if (!vector || dim != b->collection->dim) {
-        record(b, TQ_EINVAL, "point \"%.200s\": vector length differs from the collection's",
-               key);
+    if (!vector) {
+        record(b, TQ_EINVAL, "point \"%.200s\": vector is NULL; collection %s.%s expects %u "
+               "floats", key, b->collection->schema, b->collection->name, b->collection->dim);
+        return;
+    }
+    if (dim != b->collection->dim) {
+        record(b, TQ_EINVAL, "point \"%.200s\": vector has %zu floats; collection %s.%s "
+               "expects %u", key, dim, b->collection->schema, b->collection->name,
+               b->collection->dim);
         return;
     }
     for (size_t i = 0; i < dim; i++) {
@@ -162,7 +166,7 @@ void tq_raw_batch_point(tq_raw_batch_t *b, const char *key, const float *vector,
     memset(p, 0, sizeof *p);
     char logical[TQ_COLLECTION_NAME_MAX + 1];
     tq_logical_name(b->collection, logical);
-    tq_status_t st = tq_point_id_derive(b->ctx->tenant, logical,
+    tq_status_t st = tq_point_id_derive(b->tenant->tenant, logical,
                                         (const char *const *)b->scope_values,
                                         b->collection->scope_count, key, p->id);
     if (st != TQ_OK) {
@@ -312,6 +316,7 @@ void tq_raw_batch_int_array(tq_raw_batch_t *b, const char *field, const int64_t 
 }
 
 tq_status_t tq_batch_state(const tq_raw_batch_t *b, const tenant_ctx_t **ctx,
+                           const tq_tenant_entry_t **tenant,
                            const tq_raw_collection_t **collection, size_t *count,
                            tq_detail_t *detail)
 {
@@ -320,6 +325,7 @@ tq_status_t tq_batch_state(const tq_raw_batch_t *b, const tenant_ctx_t **ctx,
     if (b->error != TQ_OK)
         return tq_fail(detail, b->error, 0, "%s", b->why);
     *ctx = b->ctx;
+    *tenant = b->tenant;
     *collection = b->collection;
     *count = b->count;
     return TQ_OK;

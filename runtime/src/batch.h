@@ -2,13 +2,14 @@
 #ifndef TQ_BATCH_H
 #define TQ_BATCH_H
 
-#include <tenantq/raw.h>
+#include "ctx.h"
 
 #include <cjson/cJSON.h>
 
-/* The batch's context, collection and point count, or the first builder error
- * (TQ_ENOMEM for a NULL batch). */
+/* The batch's context, the tenant entry its points were stamped for, collection and
+ * point count, or the first builder error (TQ_ENOMEM for a NULL batch). */
 tq_status_t tq_batch_state(const tq_raw_batch_t *b, const tenant_ctx_t **ctx,
+                           const tq_tenant_entry_t **tenant,
                            const tq_raw_collection_t **collection, size_t *count,
                            tq_detail_t *detail);
 

@@ -4,6 +4,7 @@
  * API keys are read from the environment once, here, and live only in the client; they
  * must never be copied into a detail message. */
 #include "client.h"
+#include "ctx.h"
 
 #include "alloc.h"
 #include "detail.h"
@@ -111,7 +112,8 @@ tq_status_t tq_client_new(const tq_registry_t *registry, const tq_client_options
                           tq_client_t **out, tq_detail_t *detail)
 {
     if (!registry || !out)
-        return tq_fail(detail, TQ_EINVAL, 0, "NULL argument");
+        return tq_fail(detail, TQ_EINVAL, 0, "tq_client_new: %s is NULL",
+                       !registry ? "registry" : "out");
     tq_client_options_t defaults;
     tq_client_options_init(&defaults);
     if (!options)
@@ -129,12 +131,19 @@ tq_status_t tq_client_new(const tq_registry_t *registry, const tq_client_options
     c->options = *options;
     c->options.ca_file = NULL;
     pthread_mutex_init(&c->pool_lock, NULL);
+    pthread_mutex_init(&c->rbac_lock, NULL);
+    pthread_rwlock_init(&c->ctx_lock, NULL);
+    c->magic = TQ_CLIENT_MAGIC;
     atomic_init(&c->jitter_state, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)c);
     if (tq_stats_store_init(&c->stats, registry) != TQ_OK) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         goto cleanup;
     }
     if (options->ca_file && !(c->ca_file = tq_strdup(options->ca_file))) {
+        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        goto cleanup;
+    }
+    if (tq_tenant_table_init(c) != TQ_OK) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         goto cleanup;
     }
@@ -162,8 +171,10 @@ void tq_client_free(tq_client_t *client)
 {
     if (!client)
         return;
+    client->magic = 0;
     for (size_t i = 0; i < client->idle_count; i++)
-        curl_easy_cleanup(client->idle_handles[i]);
+        curl_easy_cleanup(client->idle_handles[i].handle);
+    tq_tenant_table_destroy(client);
     for (size_t i = 0; i < client->endpoint_count; i++) {
         tq_free(client->endpoints[i].url);
         if (client->endpoints[i].api_key) {
@@ -176,5 +187,7 @@ void tq_client_free(tq_client_t *client)
     tq_free(client->ca_file);
     tq_stats_store_destroy(&client->stats);
     pthread_mutex_destroy(&client->pool_lock);
+    pthread_mutex_destroy(&client->rbac_lock);
+    pthread_rwlock_destroy(&client->ctx_lock);
     tq_free(client);
 }

@@ -7,15 +7,36 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-/* Idle HTTP handles kept per client (each keeps its keep-alive connections). */
+/* Idle HTTP handles kept per client (each keeps its keep-alive connections), and per
+ * tenant: a handle's connections only ever carry one tenant's requests. */
 #define TQ_IDLE_HANDLES_MAX 64
+#define TQ_IDLE_PER_TENANT 4
+
+/* Whether an endpoint has been seen to enforce JWT RBAC (tq_ctx_auth). */
+typedef enum tq_rbac_state {
+    TQ_RBAC_UNPROVEN = 0,
+    TQ_RBAC_ENFORCED = 1,
+    TQ_RBAC_NOT_ENFORCED = 2
+} tq_rbac_state_t;
+
+#define TQ_RBAC_WHY_MAX 320
 
 typedef struct tq_endpoint {
     const char *name; /* owned by the registry */
     char *url;        /* no trailing slash */
     char *api_key;    /* NULL when the variable is unset or empty */
     const char *api_key_env;
+    atomic_int rbac_state;          /* a tq_rbac_state_t */
+    char rbac_why[TQ_RBAC_WHY_MAX]; /* why, once TQ_RBAC_NOT_ENFORCED */
 } tq_endpoint_t;
+
+/* An idle easy handle and the tenant slot whose requests its connections carried
+ * (TQ_NO_TENANT_SLOT for requests made for no tenant). */
+#define TQ_NO_TENANT_SLOT ((size_t)-1)
+typedef struct tq_idle_handle {
+    void *handle;
+    size_t tenant_slot;
+} tq_idle_handle_t;
 
 typedef struct tq_stats_store {
     pthread_mutex_t lock;
@@ -24,15 +45,25 @@ typedef struct tq_stats_store {
     uint64_t leak_guard_trips;
 } tq_stats_store_t;
 
+#define TQ_CLIENT_MAGIC 0x74716c69656e7431ULL /* "tqlient1" */
+
+struct tq_tenant_entry;
+
 struct tq_client {
+    uint64_t magic; /* TQ_CLIENT_MAGIC while open */
     const tq_registry_t *registry;
     tq_client_options_t options;
     char *ca_file;
     tq_endpoint_t *endpoints; /* registry endpoint order */
     size_t endpoint_count;
     pthread_mutex_t pool_lock;
-    void **idle_handles; /* CURL easy handles not in use; they keep their connections */
+    tq_idle_handle_t *idle_handles; /* easy handles not in use, oldest first; they keep
+                                       their connections, reused for one tenant only */
     size_t idle_count;
+    pthread_rwlock_t ctx_lock;       /* guards the records of every tenant entry */
+    struct tq_tenant_entry *tenants; /* one per registry tenant, registry order */
+    size_t tenant_count;
+    pthread_mutex_t rbac_lock;       /* one RBAC proof at a time */
     atomic_uint_fast64_t jitter_state;
     tq_stats_store_t stats;
 };

@@ -3,7 +3,10 @@
  *
  * Easy handles come from the client's pool and keep their keep-alive connections, but
  * every option (headers included) is reset before each use, so a key or token set for
- * one tenant's request can never ride along on the next one. It must never retry a
+ * one tenant's request can never ride along on the next one. A pooled handle (and the
+ * connections it keeps) serves one tenant only, and one whose connection holds unread
+ * bytes is closed, so an answer meant for, or pushed at, one tenant's request is never
+ * read by another tenant's. It must never retry a
  * request whose kind is not idempotent, never put a credential into a detail message,
  * and never read more than max_response_bytes. */
 #include "http.h"
@@ -12,6 +15,7 @@
 #include "detail.h"
 
 #include <curl/curl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -99,28 +103,69 @@ static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-/* An idle pooled handle, or a new one; NULL when libcurl cannot make one. */
-static CURL *handle_take(tq_client_t *client)
+/* 1 when the connection a pooled handle kept has bytes waiting (or was closed by the
+ * server): an answer nobody asked for, which must never be read as the answer to the
+ * next request. */
+static int connection_has_unread(CURL *h)
+{
+    curl_socket_t sock = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK || sock == CURL_SOCKET_BAD)
+        return 0;
+    struct pollfd p = {.fd = sock, .events = POLLIN};
+    return poll(&p, 1, 0) != 0;
+}
+
+/* An idle pooled handle whose connections carried only `tenant_slot`'s requests, or a
+ * new one; NULL when libcurl cannot make one. A connection is never handed from one
+ * tenant to another, so a late answer on it can at worst reach the same tenant, and
+ * one with unread bytes is dropped even then. */
+static CURL *handle_take(tq_client_t *client, size_t tenant_slot)
 {
     CURL *h = NULL;
     pthread_mutex_lock(&client->pool_lock);
-    if (client->idle_count > 0)
-        h = client->idle_handles[--client->idle_count];
+    for (size_t i = client->idle_count; i-- > 0;) {
+        if (client->idle_handles[i].tenant_slot == tenant_slot) {
+            h = client->idle_handles[i].handle;
+            memmove(&client->idle_handles[i], &client->idle_handles[i + 1],
+                    (client->idle_count - i - 1) * sizeof *client->idle_handles);
+            client->idle_count--;
+            break;
+        }
+    }
     pthread_mutex_unlock(&client->pool_lock);
+    if (h && connection_has_unread(h)) {
+        curl_easy_cleanup(h);
+        h = NULL;
+    }
     return h ? h : curl_easy_init();
 }
 
-/* Returns a handle (and its live connections) to the pool, or frees it when full. */
-static void handle_return(tq_client_t *client, CURL *h)
+/* Returns a handle (and its live connections) to the pool for `tenant_slot`. A tenant
+ * keeps at most TQ_IDLE_PER_TENANT idle handles (more are closed), and when the pool is
+ * full the oldest idle handle is closed, so the number of open sockets levels off. */
+static void handle_return(tq_client_t *client, CURL *h, size_t tenant_slot)
 {
+    CURL *closed = NULL;
+    size_t same = 0;
     pthread_mutex_lock(&client->pool_lock);
-    if (client->idle_count < TQ_IDLE_HANDLES_MAX) {
-        client->idle_handles[client->idle_count++] = h;
-        h = NULL;
+    for (size_t i = 0; i < client->idle_count; i++)
+        same += client->idle_handles[i].tenant_slot == tenant_slot;
+    if (same >= TQ_IDLE_PER_TENANT) {
+        closed = h;
+    } else {
+        if (client->idle_count == TQ_IDLE_HANDLES_MAX) {
+            closed = client->idle_handles[0].handle;
+            memmove(&client->idle_handles[0], &client->idle_handles[1],
+                    (client->idle_count - 1) * sizeof *client->idle_handles);
+            client->idle_count--;
+        }
+        client->idle_handles[client->idle_count].handle = h;
+        client->idle_handles[client->idle_count].tenant_slot = tenant_slot;
+        client->idle_count++;
     }
     pthread_mutex_unlock(&client->pool_lock);
-    if (h)
-        curl_easy_cleanup(h);
+    if (closed)
+        curl_easy_cleanup(closed);
 }
 
 /* The tq status for a transfer result; TQ_ECONNECT is the retryable class. */
@@ -273,7 +318,7 @@ tq_status_t tq_http_perform(tq_client_t *client, const tq_request_t *rq, tq_resp
     char curl_error[CURL_ERROR_SIZE];
     long http_status = 0;
     tq_status_t st = TQ_OK;
-    CURL *h = handle_take(client);
+    CURL *h = handle_take(client, rq->tenant_slot);
     if (!h)
         return tq_fail(detail, TQ_ENOMEM, 0, "cannot create an HTTP handle");
     for (int attempt = 0;; attempt++) {
@@ -287,7 +332,7 @@ tq_status_t tq_http_perform(tq_client_t *client, const tq_request_t *rq, tq_resp
         sleep_ms(tq_retry_delay_ms(client->options.retry_base_ms, client->options.retry_max_ms,
                                    attempt, next_random(client)));
     }
-    handle_return(client, h);
+    handle_return(client, h, rq->tenant_slot);
     if (st == TQ_ELIMIT) {
         st = tq_fail(detail, TQ_ELIMIT, 0,
                      "%s %s: response body exceeds max_response_bytes (%zu)", rq->method,

@@ -39,7 +39,8 @@ size_t tq_base64url_encode(const unsigned char *in, size_t len, char *out)
     return o;
 }
 
-static char *claims_json(const char *sub, const char *collection, int64_t exp)
+static char *claims_json(const char *sub, const char *collection, const char *level,
+                         int64_t exp)
 {
     char *text = NULL;
     cJSON *claims = cJSON_CreateObject();
@@ -56,7 +57,7 @@ static char *claims_json(const char *sub, const char *collection, int64_t exp)
     }
     if (!cJSON_AddStringToObject(claims, "sub", sub) ||
         !cJSON_AddStringToObject(entry, "collection", collection) ||
-        !cJSON_AddStringToObject(entry, "access", "rw"))
+        !cJSON_AddStringToObject(entry, "access", level))
         goto cleanup;
     text = cJSON_PrintUnformatted(claims);
 cleanup:
@@ -64,13 +65,13 @@ cleanup:
     return text;
 }
 
-tq_status_t tq_jwt_mint(const char *key, const char *sub, const char *collection, int64_t exp,
-                        char **out)
+tq_status_t tq_jwt_mint(const char *key, const char *sub, const char *collection,
+                        const char *level, int64_t exp, char **out)
 {
     static const char header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
     tq_status_t st = TQ_ENOMEM;
     char *token = NULL;
-    char *claims = claims_json(sub, collection, exp);
+    char *claims = claims_json(sub, collection, level, exp);
     if (!claims)
         goto cleanup;
     size_t hlen = strlen(header), clen = strlen(claims);

@@ -53,7 +53,7 @@ static tq_status_t exists(tq_op_call_t *call, int *out, tq_detail_t *detail)
     tq_status_t st =
         tq_op_send(call, TQ_REQ_COLLECTION_EXISTS, "GET", "/exists", NULL, 1, &resp, detail);
     if (st == TQ_OK)
-        st = tq_exists_parse(resp.body, resp.len, call->ctx->client->options.max_json_depth, out,
+        st = tq_exists_parse(resp.body, resp.len, call->client->options.max_json_depth, out,
                              detail);
     tq_response_free(&resp);
     return st;
@@ -92,7 +92,7 @@ tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *c
     tq_response_t resp = {0};
     cJSON *body = NULL;
     int present = 0;
-    tq_status_t st = tq_op_begin(&call, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
     if (st == TQ_OK)
         st = exists(&call, &present, detail);
     if (st != TQ_OK)
@@ -135,7 +135,7 @@ static tq_status_t offboard_shared(tq_op_call_t *call, tq_detail_t *detail)
     cJSON *body = cJSON_CreateObject();
     cJSON *filter = cJSON_AddObjectToObject(body, "filter");
     cJSON *must = filter ? cJSON_AddArrayToObject(filter, "must") : NULL;
-    cJSON *cond = tq_json_match_keyword(TQ_FIELD_TENANT, call->ctx->tenant);
+    cJSON *cond = tq_json_match_keyword(TQ_FIELD_TENANT, call->tenant->tenant);
     if (!must || !cond || !cJSON_AddItemToArray(must, cond)) {
         cJSON_Delete(cond);
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
@@ -155,12 +155,12 @@ static tq_status_t offboard_shared(tq_op_call_t *call, tq_detail_t *detail)
     }
     st = tq_op_send(call, TQ_REQ_POINTS_COUNT, "POST", "/points/count", body, 1, &resp, detail);
     if (st == TQ_OK)
-        st = tq_count_parse(resp.body, resp.len, call->ctx->client->options.max_json_depth,
+        st = tq_count_parse(resp.body, resp.len, call->client->options.max_json_depth,
                             &left, detail);
     if (st == TQ_OK && left != 0)
         st = tq_fail(detail, TQ_EVERIFY, 0,
                      "offboard: %llu points of tenant \"%s\" remain in %s after the delete",
-                     (unsigned long long)left, call->ctx->tenant, call->route.collection);
+                     (unsigned long long)left, call->tenant->tenant, call->route.collection);
 cleanup:
     cJSON_Delete(body);
     tq_response_free(&resp);
@@ -173,7 +173,7 @@ tq_status_t tq_raw_offboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *
     tq_op_call_t call;
     tq_response_t resp = {0};
     int present = 1;
-    tq_status_t st = tq_op_begin(&call, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
     if (st != TQ_OK)
         goto cleanup;
     if (call.route.placement == TQ_PLACEMENT_SHARED) {

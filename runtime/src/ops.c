@@ -64,7 +64,7 @@ static tq_status_t derive_ids(const tq_op_call_t *call, const char *const *keys,
     for (size_t i = 0; i < n; i++) {
         tq_status_t st = tq_key_check(keys[i], detail);
         if (st == TQ_OK)
-            st = tq_point_id_derive(call->ctx->tenant, logical, call->scope_values,
+            st = tq_point_id_derive(call->tenant->tenant, logical, call->scope_values,
                                     call->collection->scope_count, keys[i],
                                     ids + i * (TQ_UUID_STR_LEN + 1));
         if (st != TQ_OK) {
@@ -79,19 +79,20 @@ static tq_status_t derive_ids(const tq_op_call_t *call, const char *const *keys,
 }
 
 /* Builds the body filter for keyed requests (get, delete by key). */
-static cJSON *keyed_body(const tq_op_call_t *call, const char *const *keys, size_t n,
-                         tq_status_t *st, tq_detail_t *detail)
+static cJSON *keyed_body(const tq_op_call_t *call, const char *function,
+                         const char *const *keys, size_t n, tq_status_t *st,
+                         tq_detail_t *detail)
 {
     char *ids = NULL;
     const char **id_list = NULL;
     cJSON *body = NULL;
     if (!keys) {
-        *st = tq_fail(detail, TQ_EINVAL, 0, "NULL key list");
+        *st = tq_fail(detail, TQ_EINVAL, 0, "%s: keys is NULL", function);
         return NULL;
     }
-    if (n > call->ctx->client->options.max_results) {
+    if (n > call->client->options.max_results) {
         *st = tq_fail(detail, TQ_EINVAL, 0, "%zu keys exceed max_results (%zu)", n,
-                      call->ctx->client->options.max_results);
+                      call->client->options.max_results);
         return NULL;
     }
     *st = derive_ids(call, keys, n, &ids, detail);
@@ -119,12 +120,12 @@ tq_status_t tq_raw_get(const tenant_ctx_t *ctx, const tq_raw_collection_t *colle
     tq_op_call_t call;
     tq_response_t resp = {0};
     cJSON *body = NULL;
-    tq_status_t st = tq_op_begin(&call, ctx, collection, scope_values, 1, TQ_OP_GET, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, scope_values, 1, TQ_OP_GET, detail);
     if (st == TQ_OK && !out)
-        st = tq_fail(detail, TQ_EINVAL, 0, "NULL result");
+        st = tq_fail(detail, TQ_EINVAL, 0, "%s: out is NULL", __func__);
     if (st != TQ_OK)
         goto cleanup;
-    body = keyed_body(&call, keys, key_count, &st, detail);
+    body = keyed_body(&call, __func__, keys, key_count, &st, detail);
     if (!body)
         goto cleanup;
     if (!cJSON_AddNumberToObject(body, "limit", (double)(key_count ? key_count : 1)) ||
@@ -155,6 +156,8 @@ static tq_status_t send_delete(tq_op_call_t *call, cJSON *body, tq_detail_t *det
     tq_response_t resp = {0};
     tq_status_t st = tq_op_send(call, TQ_REQ_POINTS_DELETE, "POST", "/points/delete?wait=true",
                                 body, 0, &resp, detail);
+    if (st == TQ_OK)
+        st = tq_write_ack_check(call, &resp, detail);
     tq_response_free(&resp);
     return st;
 }
@@ -165,10 +168,10 @@ tq_status_t tq_raw_delete_keys(const tenant_ctx_t *ctx, const tq_raw_collection_
 {
     tq_op_call_t call;
     cJSON *body = NULL;
-    tq_status_t st = tq_op_begin(&call, ctx, collection, scope_values, 1, TQ_OP_DELETE, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, scope_values, 1, TQ_OP_DELETE, detail);
     if (st != TQ_OK)
         goto cleanup;
-    body = keyed_body(&call, keys, key_count, &st, detail);
+    body = keyed_body(&call, __func__, keys, key_count, &st, detail);
     if (body && key_count > 0)
         st = send_delete(&call, body, detail);
 cleanup:
@@ -182,7 +185,7 @@ tq_status_t tq_raw_delete_filter(const tenant_ctx_t *ctx, const tq_raw_collectio
 {
     tq_op_call_t call;
     cJSON *body = NULL;
-    tq_status_t st = tq_op_begin(&call, ctx, collection, scope_values, 1, TQ_OP_DELETE, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, scope_values, 1, TQ_OP_DELETE, detail);
     if (st != TQ_OK)
         goto cleanup;
     body = body_with_filter(&call, NULL, 0, filter, &st, detail);
@@ -202,12 +205,17 @@ tq_status_t tq_raw_search(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
     tq_op_call_t call;
     tq_response_t resp = {0};
     cJSON *body = NULL;
-    tq_status_t st = tq_op_begin(&call, ctx, collection, scope_values, 1, TQ_OP_SEARCH, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, scope_values, 1, TQ_OP_SEARCH, detail);
     if (st != TQ_OK)
         goto cleanup;
-    if (!out || !vector || dim != collection->dim) {
-        st = tq_fail(detail, TQ_EINVAL, 0, "query vector missing or of length %zu, not %u", dim,
-                     collection->dim);
+    if (!out || !vector) {
+        st = tq_fail(detail, TQ_EINVAL, 0, "%s: %s is NULL", __func__, !out ? "out" : "vector");
+        goto cleanup;
+    }
+    if (dim != collection->dim) {
+        st = tq_fail(detail, TQ_EINVAL, 0,
+                     "%s: query vector has %zu floats; collection %s.%s expects %u", __func__,
+                     dim, collection->schema, collection->name, collection->dim);
         goto cleanup;
     }
     for (size_t i = 0; i < dim; i++) {
@@ -216,9 +224,9 @@ tq_status_t tq_raw_search(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
             goto cleanup;
         }
     }
-    if (limit < 1 || limit > ctx->client->options.max_results) {
+    if (limit < 1 || limit > call.client->options.max_results) {
         st = tq_fail(detail, TQ_EINVAL, 0, "limit must be 1..%zu",
-                     ctx->client->options.max_results);
+                     call.client->options.max_results);
         goto cleanup;
     }
     if (score_threshold && !isfinite(*score_threshold)) {
@@ -254,9 +262,9 @@ tq_status_t tq_raw_count(const tenant_ctx_t *ctx, const tq_raw_collection_t *col
     tq_op_call_t call;
     tq_response_t resp = {0};
     cJSON *body = NULL;
-    tq_status_t st = tq_op_begin(&call, ctx, collection, scope_values, 1, TQ_OP_COUNT, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, scope_values, 1, TQ_OP_COUNT, detail);
     if (st == TQ_OK && !out)
-        st = tq_fail(detail, TQ_EINVAL, 0, "NULL count");
+        st = tq_fail(detail, TQ_EINVAL, 0, "%s: out is NULL", __func__);
     if (st != TQ_OK)
         goto cleanup;
     body = body_with_filter(&call, NULL, 0, filter, &st, detail);
@@ -268,7 +276,7 @@ tq_status_t tq_raw_count(const tenant_ctx_t *ctx, const tq_raw_collection_t *col
     }
     st = tq_op_send(&call, TQ_REQ_POINTS_COUNT, "POST", "/points/count", body, 0, &resp, detail);
     if (st == TQ_OK)
-        st = tq_count_parse(resp.body, resp.len, ctx->client->options.max_json_depth, out,
+        st = tq_count_parse(resp.body, resp.len, call.client->options.max_json_depth, out,
                             detail);
 cleanup:
     cJSON_Delete(body);
@@ -285,12 +293,16 @@ tq_status_t tq_raw_scroll(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
     tq_response_t resp = {0};
     cJSON *body = NULL;
     unsigned char cursor_bytes[16];
-    tq_status_t st = tq_op_begin(&call, ctx, collection, scope_values, 1, TQ_OP_SCROLL, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, scope_values, 1, TQ_OP_SCROLL, detail);
     if (st != TQ_OK)
         goto cleanup;
-    if (!out || limit < 1 || limit > ctx->client->options.max_results) {
-        st = tq_fail(detail, TQ_EINVAL, 0, "NULL result, or limit not 1..%zu",
-                     ctx->client->options.max_results);
+    if (!out) {
+        st = tq_fail(detail, TQ_EINVAL, 0, "%s: out is NULL", __func__);
+        goto cleanup;
+    }
+    if (limit < 1 || limit > call.client->options.max_results) {
+        st = tq_fail(detail, TQ_EINVAL, 0, "%s: limit must be 1..%zu", __func__,
+                     call.client->options.max_results);
         goto cleanup;
     }
     if (cursor && cursor[0] && tq_uuid_parse(cursor, cursor_bytes) != 0) {
@@ -339,6 +351,8 @@ static tq_status_t upsert_chunk(tq_op_call_t *call, const tq_raw_batch_t *batch,
     }
     st = tq_op_send(call, TQ_REQ_POINTS_UPSERT, "PUT", "/points?wait=true", body, 0, &resp,
                     detail);
+    if (st == TQ_OK)
+        st = tq_write_ack_check(call, &resp, detail);
 cleanup:
     cJSON_Delete(body);
     tq_response_free(&resp);
@@ -362,17 +376,22 @@ static tq_status_t attach_sparse(const tq_raw_batch_t *batch, const tq_raw_colle
 tq_status_t tq_raw_batch_upsert(tq_raw_batch_t *batch, tq_detail_t *detail)
 {
     const tenant_ctx_t *ctx = NULL;
+    const tq_tenant_entry_t *stamped = NULL;
     const tq_raw_collection_t *collection = NULL;
     size_t count = 0;
     tq_op_call_t call;
     memset(&call, 0, sizeof call);
-    tq_status_t st = tq_batch_state(batch, &ctx, &collection, &count, detail);
+    tq_status_t st = tq_batch_state(batch, &ctx, &stamped, &collection, &count, detail);
     if (st != TQ_OK)
         return st;
-    st = tq_op_begin(&call, ctx, collection, NULL, 0, TQ_OP_UPSERT, detail);
+    st = tq_op_begin(&call, __func__, ctx, collection, NULL, 0, TQ_OP_UPSERT, detail);
+    /* The points carry the tenant they were built for; the context must still be it. */
+    if (st == TQ_OK && call.tenant != stamped)
+        st = tq_fail(detail, TQ_ETENANT, 0, "%s: the batch was built for another tenant",
+                     __func__);
     if (st == TQ_OK && collection->sparse_name)
         st = attach_sparse(batch, collection, count, detail);
-    size_t step = ctx->client->options.upsert_batch_size;
+    size_t step = st == TQ_OK ? call.client->options.upsert_batch_size : 1;
     size_t from = 0;
     for (; st == TQ_OK && from < count; from += step) {
         size_t to = count - from > step ? from + step : count;

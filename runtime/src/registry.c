@@ -257,6 +257,36 @@ static int depth_within(const cJSON *item, int depth)
     return 1;
 }
 
+/* Finds the first member whose name repeats an earlier member of the same object, at
+ * any level, and writes its dotted path ("tenants.acme.placement") to `path`; 1 when
+ * one exists. cJSON keeps every duplicate and lookups return the first, so a second
+ * "placement" or "tenants" would otherwise be ignored without a word. */
+static int duplicate_member(const cJSON *item, const char *prefix, char *path, size_t cap)
+{
+    const cJSON *c;
+    size_t i = 0;
+    cJSON_ArrayForEach(c, item)
+    {
+        char here[512];
+        if (cJSON_IsObject(item))
+            snprintf(here, sizeof here, "%s%s%.100s", prefix, prefix[0] ? "." : "", c->string);
+        else
+            snprintf(here, sizeof here, "%s[%zu]", prefix, i);
+        i++;
+        if (cJSON_IsObject(item)) {
+            for (const cJSON *before = item->child; before != c; before = before->next) {
+                if (strcmp(before->string, c->string) == 0) {
+                    snprintf(path, cap, "%s", here);
+                    return 1;
+                }
+            }
+        }
+        if (duplicate_member(c, here, path, cap))
+            return 1;
+    }
+    return 0;
+}
+
 /* Checks the top level, then endpoints, then tenants. */
 static tq_status_t parse_document(tq_registry_t *reg, const cJSON *root, const char *origin,
                                   tq_detail_t *detail)
@@ -267,6 +297,11 @@ static tq_status_t parse_document(tq_registry_t *reg, const cJSON *root, const c
     if (!depth_within(root, 0))
         return tq_fail(detail, TQ_EREGISTRY, 0, "%s: key (root): nested deeper than %d levels",
                        origin, REGISTRY_MAX_DEPTH);
+    char dup[512];
+    if (duplicate_member(root, "", dup, sizeof dup))
+        return tq_fail(detail, TQ_EREGISTRY, 0,
+                       "%s: key %s: duplicate member; a key may appear only once in an object",
+                       origin, dup);
     tq_status_t st = check_keys(root, allowed, origin, "", detail);
     if (st != TQ_OK)
         return st;

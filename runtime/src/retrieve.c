@@ -224,7 +224,7 @@ static tq_status_t check_args(const tq_op_call_t *call, tq_retrieval_t mode, con
                               tq_detail_t *detail)
 {
     const tq_raw_collection_t *c = call->collection;
-    size_t max = call->ctx->client->options.max_results;
+    size_t max = call->client->options.max_results;
     if (!out)
         return tq_fail(detail, TQ_EINVAL, 0, "NULL result");
     if ((int)mode < 0 || mode > TQ_RETRIEVE_GROUPS)
@@ -247,7 +247,10 @@ static tq_status_t check_args(const tq_op_call_t *call, tq_retrieval_t mode, con
                                                     : "a vector, text or both");
     if (vector) {
         if (dim != c->dim)
-            return tq_fail(detail, TQ_EINVAL, 0, "query vector of length %zu, not %u", dim, c->dim);
+            return tq_fail(detail, TQ_EINVAL, 0,
+                           "tq_raw_retrieve: query vector has %zu floats; collection %s.%s "
+                           "expects %u",
+                           dim, c->schema, c->name, c->dim);
         for (size_t i = 0; i < dim; i++) {
             if (!isfinite(vector[i]))
                 return tq_fail(detail, TQ_EINVAL, 0, "query vector holds a non-finite value");
@@ -312,7 +315,7 @@ static tq_status_t parse_groups(tq_op_call_t *call, const tq_response_t *resp,
     char *text = NULL;
     tq_response_t flat_resp = {0};
     tq_status_t st = tq_json_parse_limited(resp->body, resp->len,
-                                           call->ctx->client->options.max_json_depth, &root,
+                                           call->client->options.max_json_depth, &root,
                                            detail);
     if (st != TQ_OK)
         return st;
@@ -384,7 +387,8 @@ tq_status_t tq_raw_retrieve(const tenant_ctx_t *ctx, const tq_raw_collection_t *
     cJSON *body = NULL;
     int empty = 0;
     memset(&sparse, 0, sizeof sparse);
-    tq_status_t st = tq_op_begin(&call, ctx, collection, scope_values, 1, TQ_OP_SEARCH, detail);
+    tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, scope_values, 1, TQ_OP_SEARCH,
+                                 detail);
     if (st == TQ_OK)
         st = check_args(&call, mode, vector, dim, text, limit, score_threshold, out, detail);
     if (st != TQ_OK)

@@ -75,10 +75,18 @@ tq_status_t tq_scope_check(const tq_raw_collection_t *c, const char *const *valu
         if (n == 0)
             return tq_fail(detail, TQ_ESCOPE, 0, "scope %s: value is missing or empty",
                            c->scope_fields[i]);
-        if (n > TQ_SCOPE_VALUE_MAX || !tq_text_printable_utf8(v, n))
+        if (n > TQ_SCOPE_VALUE_MAX)
             return tq_fail(detail, TQ_ESCOPE, 0,
-                           "scope %s: value must be printable UTF-8 of at most %d bytes",
-                           c->scope_fields[i], TQ_SCOPE_VALUE_MAX);
+                           "scope %s: value is %zu bytes long; the limit is %d",
+                           c->scope_fields[i], n, TQ_SCOPE_VALUE_MAX);
+        size_t at;
+        uint32_t cp;
+        if (!tq_text_printable_utf8_at(v, n, &at, &cp)) {
+            char why[160];
+            tq_text_describe_bad(why, sizeof why, at, cp);
+            return tq_fail(detail, TQ_ESCOPE, 0, "scope %s: value refused: %s",
+                           c->scope_fields[i], why);
+        }
     }
     return TQ_OK;
 }
@@ -88,26 +96,25 @@ void tq_logical_name(const tq_raw_collection_t *c, char *out)
     snprintf(out, TQ_COLLECTION_NAME_MAX + 1, "%s-%s", c->schema, c->name);
 }
 
-size_t tq_route_endpoint_index(const tenant_ctx_t *ctx, const tq_raw_route_t *route)
+size_t tq_route_endpoint_index(const tq_tenant_entry_t *tenant, const tq_raw_route_t *route)
 {
-    return route->placement == TQ_PLACEMENT_DEDICATED ? ctx->endpoint : 0;
+    return route->placement == TQ_PLACEMENT_DEDICATED ? tenant->endpoint : 0;
 }
 
-tq_status_t tq_raw_route(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
-                         tq_raw_route_t *out, tq_detail_t *detail)
+tq_status_t tq_route_entry(const tq_client_t *client, const tq_tenant_entry_t *tenant,
+                           const tq_raw_collection_t *collection, tq_raw_route_t *out,
+                           tq_detail_t *detail)
 {
-    if (!ctx || !out)
-        return tq_fail(detail, TQ_EINVAL, 0, "NULL argument");
     tq_status_t st = tq_collection_check(collection, detail);
     if (st != TQ_OK)
         return st;
-    tq_placement_t placement =
-        ctx->placement >= 0 ? (tq_placement_t)ctx->placement : collection->default_placement;
-    if (placement == TQ_PLACEMENT_DEDICATED && ctx->endpoint == 0)
+    tq_placement_t placement = tenant->placement >= 0 ? (tq_placement_t)tenant->placement
+                                                      : collection->default_placement;
+    if (placement == TQ_PLACEMENT_DEDICATED && tenant->endpoint == 0)
         return tq_fail(detail, TQ_ETENANT, 0,
                        "tenant \"%s\" uses the dedicated placement for %s.%s but the registry "
                        "gives it no endpoint of its own",
-                       ctx->tenant, collection->schema, collection->name);
+                       tenant->tenant, collection->schema, collection->name);
     tq_raw_route_t r;
     memset(&r, 0, sizeof r);
     r.placement = placement;
@@ -116,8 +123,8 @@ tq_status_t tq_raw_route(const tenant_ctx_t *ctx, const tq_raw_collection_t *col
                  collection->name);
     else
         snprintf(r.collection, sizeof r.collection, "%s-%s--%s", collection->schema,
-                 collection->name, ctx->tenant);
-    const tq_endpoint_t *ep = &ctx->client->endpoints[tq_route_endpoint_index(ctx, &r)];
+                 collection->name, tenant->tenant);
+    const tq_endpoint_t *ep = &client->endpoints[tq_route_endpoint_index(tenant, &r)];
     r.endpoint_name = ep->name;
     r.endpoint_url = ep->url;
     *out = r;
@@ -125,14 +132,33 @@ tq_status_t tq_raw_route(const tenant_ctx_t *ctx, const tq_raw_collection_t *col
     return TQ_OK;
 }
 
+tq_status_t tq_raw_route(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
+                         tq_raw_route_t *out, tq_detail_t *detail)
+{
+    const tq_tenant_entry_t *tenant;
+    tq_status_t st = tq_ctx_resolve(ctx, "tq_raw_route", &tenant, detail);
+    if (st == TQ_OK && !out)
+        st = tq_fail(detail, TQ_EINVAL, 0, "tq_raw_route: out is NULL");
+    if (st != TQ_OK)
+        return st;
+    return tq_route_entry(ctx->client, tenant, collection, out, detail);
+}
+
 tq_status_t tq_key_check(const char *key, tq_detail_t *detail)
 {
     size_t n = key ? strlen(key) : 0;
     if (n == 0)
         return tq_fail(detail, TQ_EINVAL, 0, "point key is missing or empty");
-    if (n > TQ_KEY_MAX || !tq_text_printable_utf8(key, n))
-        return tq_fail(detail, TQ_EINVAL, 0,
-                       "point key must be printable UTF-8 of at most %d bytes", TQ_KEY_MAX);
+    if (n > TQ_KEY_MAX)
+        return tq_fail(detail, TQ_EINVAL, 0, "point key is %zu bytes long; the limit is %d", n,
+                       TQ_KEY_MAX);
+    size_t at;
+    uint32_t cp;
+    if (!tq_text_printable_utf8_at(key, n, &at, &cp)) {
+        char why[160];
+        tq_text_describe_bad(why, sizeof why, at, cp);
+        return tq_fail(detail, TQ_EINVAL, 0, "point key refused: %s", why);
+    }
     return TQ_OK;
 }
 
@@ -140,9 +166,12 @@ tq_status_t tq_raw_point_id(const tenant_ctx_t *ctx, const tq_raw_collection_t *
                             const char *const *scope_values, const char *key,
                             char out[TQ_UUID_STR_LEN + 1], tq_detail_t *detail)
 {
-    if (!ctx || !out)
-        return tq_fail(detail, TQ_EINVAL, 0, "NULL argument");
-    tq_status_t st = tq_collection_check(collection, detail);
+    const tq_tenant_entry_t *tenant;
+    tq_status_t st = tq_ctx_resolve(ctx, "tq_raw_point_id", &tenant, detail);
+    if (st == TQ_OK && !out)
+        st = tq_fail(detail, TQ_EINVAL, 0, "tq_raw_point_id: out is NULL");
+    if (st == TQ_OK)
+        st = tq_collection_check(collection, detail);
     if (st == TQ_OK)
         st = tq_scope_check(collection, scope_values, detail);
     if (st == TQ_OK)
@@ -151,7 +180,7 @@ tq_status_t tq_raw_point_id(const tenant_ctx_t *ctx, const tq_raw_collection_t *
         return st;
     char logical[TQ_COLLECTION_NAME_MAX + 1];
     tq_logical_name(collection, logical);
-    st = tq_point_id_derive(ctx->tenant, logical, scope_values, collection->scope_count, key,
+    st = tq_point_id_derive(tenant->tenant, logical, scope_values, collection->scope_count, key,
                             out);
     if (st != TQ_OK)
         return tq_fail(detail, st, 0, "cannot derive the point id");

@@ -22,12 +22,20 @@ tq_status_t tq_tenant_id_validate(const char *id, tq_detail_t *detail)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)id[i];
         int lower_digit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (i == 0 && !lower_digit)
+        if (lower_digit || (i > 0 && (c == '_' || c == '-')))
+            continue;
+        if (c >= 'A' && c <= 'Z')
             return tq_fail(detail, TQ_ETENANT, 0,
-                           "tenant id must start with [a-z0-9], not byte 0x%02x", c);
-        if (!lower_digit && c != '_' && c != '-')
+                           "tenant id \"%.63s\": uppercase letter '%c' at offset %zu; ids are "
+                           "lowercase",
+                           id, c, i);
+        if (c > 0x20 && c < 0x7f)
             return tq_fail(detail, TQ_ETENANT, 0,
-                           "tenant id byte %zu is 0x%02x; only [a-z0-9_-] are allowed", i, c);
+                           "tenant id: '%c' at offset %zu; ids use [a-z0-9] then [a-z0-9_-]", c,
+                           i);
+        return tq_fail(detail, TQ_ETENANT, 0,
+                       "tenant id: byte 0x%02x at offset %zu; ids use [a-z0-9] then [a-z0-9_-]",
+                       c, i);
     }
     for (size_t i = 0; i < sizeof reserved_ids / sizeof *reserved_ids; i++) {
         if (strcmp(id, reserved_ids[i]) == 0)

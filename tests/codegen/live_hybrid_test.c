@@ -126,6 +126,7 @@ static void ingest(const tenant_ctx_t *ctx, const char *prefix, const chunk_t *c
         fill_vector(vectors[i], seed + (int)i);
         points[i].key = keys[i];
         points[i].vector = vectors[i];
+        points[i].vector_len = HYBRID_CHUNKS_DIM;
         points[i].document = chunks[i].document;
         points[i].title = chunks[i].title;
         points[i].body = chunks[i].body;
@@ -169,7 +170,7 @@ static void scores(const tenant_ctx_t *ctx, const char *text, double *out, size_
     assert_true(r.count > 0);
     for (i = 0; i < r.count; i++) out[(*n)++] = r.items[i].score;
     hybrid_chunks_records_free(&r);
-    expect_ok(hybrid_chunks_hybrid(ctx, "routers", v, text, NULL, 10, NULL, &r, &detail), &detail,
+    expect_ok(hybrid_chunks_hybrid(ctx, "routers", v, HYBRID_CHUNKS_DIM, text, NULL, 10, NULL, &r, &detail), &detail,
               "hybrid");
     for (i = 0; i < r.count; i++) out[(*n)++] = r.items[i].score;
     hybrid_chunks_records_free(&r);
@@ -199,13 +200,13 @@ static void test_every_placement(void **state) {
                   &detail, "incident text_search");
         assert_int_equal(r.count, 0);
         hybrid_chunks_records_free(&r);
-        expect_ok(hybrid_chunks_hybrid(me, "routers", v, "quasar XR7731 QZ-9", NULL, 10, NULL, &r,
+        expect_ok(hybrid_chunks_hybrid(me, "routers", v, HYBRID_CHUNKS_DIM, "quasar XR7731 QZ-9", NULL, 10, NULL, &r,
                                        &detail),
                   &detail, "incident hybrid");
         assert_true(r.count > 0); /* the dense branch still answers, from the caller */
         expect_own(&r, "mine");
         hybrid_chunks_records_free(&r);
-        expect_ok(hybrid_chunks_search_groups(me, "routers", NULL, "quasar XR7731", NULL, 10,
+        expect_ok(hybrid_chunks_search_groups(me, "routers", NULL, 0, "quasar XR7731", NULL, 10,
                                               NULL, &r, &detail),
                   &detail, "incident groups");
         assert_int_equal(r.count, 0);
@@ -219,7 +220,7 @@ static void test_every_placement(void **state) {
         hybrid_chunks_records_free(&r);
 
         /* A keyword question: the error code, from the caller's own corpus. */
-        expect_ok(hybrid_chunks_hybrid(me, "routers", v, "error E-1234", NULL, 3, NULL, &r,
+        expect_ok(hybrid_chunks_hybrid(me, "routers", v, HYBRID_CHUNKS_DIM, "error E-1234", NULL, 3, NULL, &r,
                                        &detail),
                   &detail, "keyword hybrid");
         assert_true(r.count > 0);
@@ -227,7 +228,7 @@ static void test_every_placement(void **state) {
         hybrid_chunks_records_free(&r);
 
         /* Grouped: one hit per document, best first. */
-        expect_ok(hybrid_chunks_search_groups(me, "routers", v, "disk", NULL, 10, NULL, &r,
+        expect_ok(hybrid_chunks_search_groups(me, "routers", v, HYBRID_CHUNKS_DIM, "disk", NULL, 10, NULL, &r,
                                               &detail),
                   &detail, "groups");
         assert_int_equal(r.count, 2);

@@ -122,6 +122,7 @@ static void upsert_points(const tenant_ctx_t *ctx, const char *tenant, const cha
         tags[i][1] = tenant;
         points[i].key = keys[i];
         points[i].vector = vectors[i];
+        points[i].vector_len = KB_CHUNKS_DIM;
         points[i].source = source;
         points[i].title = "a chunk";
         points[i].page = i;
@@ -180,7 +181,7 @@ static void check_reads(const tenant_ctx_t *ctx, const char *tenant, const char 
 
     /* search: the nearest point to doc-2's vector is doc-2, and nothing foreign. */
     make_vector(query, tenant, bot, 2);
-    expect_ok(kb_chunks_search(ctx, bot, query, NULL, 20, NULL, &records, &detail), &detail, "search");
+    expect_ok(kb_chunks_search(ctx, bot, query, KB_CHUNKS_DIM, NULL, 20, NULL, &records, &detail), &detail, "search");
     assert_int_equal(records.count, POINTS);
     assert_string_equal(records.items[0].key, "doc-2");
     assert_true(records.items[0].score > 0.99);
@@ -188,7 +189,7 @@ static void check_reads(const tenant_ctx_t *ctx, const char *tenant, const char 
     kb_chunks_records_free(&records);
     memset(&filter, 0, sizeof filter);
     filter.tags = "even";
-    expect_ok(kb_chunks_search(ctx, bot, query, &filter, 20, NULL, &records, &detail), &detail,
+    expect_ok(kb_chunks_search(ctx, bot, query, KB_CHUNKS_DIM, &filter, 20, NULL, &records, &detail), &detail,
               "filtered search");
     assert_int_equal(records.count, 3);
     assert_own(&records, tenant, bot);
@@ -254,9 +255,20 @@ static void run_pair(fixture_t *f, const pair_t *pair) {
     assert_int_equal(count_where(ctx[0], "sales", NULL), POINTS);
 
     /* Guards of the generated layer. */
+    const char *volatile no_bot = NULL;
+    const size_t volatile short_len = 16;
+    static const float short_query[KB_CHUNKS_DIM];
+    kb_chunks_records_t unused;
+    assert_int_equal(kb_chunks_search(ctx[0], "support", short_query, short_len, NULL, 5, NULL,
+                                      &unused, &detail),
+                     TQ_EINVAL);
+    assert_string_equal(detail.message,
+                        "tq_raw_search: query vector has 16 floats; collection kb.chunks expects 384");
     memset(&filter, 0, sizeof filter);
     assert_int_equal(kb_chunks_delete_where(ctx[0], "support", &filter, &detail), TQ_EINVAL);
-    assert_int_equal(kb_chunks_count(ctx[0], NULL, NULL, &(uint64_t){0}, &detail), TQ_ESCOPE);
+    /* A literal NULL scope is a compile-time diagnostic (nonnull); one that arrives at
+     * run time is still refused, because the definitions keep their checks. */
+    assert_int_equal(kb_chunks_count(ctx[0], no_bot, NULL, &(uint64_t){0}, &detail), TQ_ESCOPE);
     assert_int_equal(count_where(ctx[0], "support", NULL), POINTS - 1);
 
     /* offboarding tenant 0 leaves tenant 1 whole. */

@@ -84,6 +84,7 @@ static void upsert_events(const tenant_ctx_t *ctx, const char *workspace, const 
         labels[i][1] = channel;
         points[i].key = keys[i];
         points[i].vector = vectors[i];
+        points[i].vector_len = WIDE_EVENTS_DIM;
         points[i].name = NAMES[i];
         points[i].body = "something happened";
         points[i].count_total = 10 * i;

@@ -473,6 +473,93 @@ test('shard-key responses match the OpenAPI schemas (--cluster-mode)', async (t)
   }
 });
 
+// Hybrid retrieval and collection metadata. Scores are those of the formulas in
+// tests/devserver/cases_hybrid.c (same three points): IDF ln((N - df + 0.5) / (df + 0.5) + 1),
+// RRF 1 / (position + 2).
+test('official client: sparse vectors, prefetch and fusion, groups, metadata', async (t) => {
+  const server = await startServer([], { QDRANT__SERVICE__API_KEY: API_KEY });
+  const u = server.url;
+  const C = { collection_name: 'hyb' };
+  const client = new pkgs.QdrantClient({ url: u, apiKey: API_KEY });
+  const tenantA = { must: [{ key: 't', match: { value: 'a' } }] };
+  const Q = { indices: [3, 1], values: [1, 1] };
+  const close = (a, b) => Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b));
+  try {
+    await t.test('create with sparse vectors and metadata', async () => {
+      assert.equal(await client.createCollection('hyb', {
+        vectors: { d: { size: 2, distance: 'Dot' } },
+        sparse_vectors: { s: { modifier: 'idf' } },
+        metadata: { schema: 'kb', revision: 1, obsolete: true },
+      }), true);
+      const info = await client.getCollection('hyb');
+      assert.deepEqual(info.config.params.sparse_vectors, { s: { modifier: 'idf' } });
+      assert.deepEqual(info.config.metadata, { schema: 'kb', revision: 1, obsolete: true });
+    });
+    await t.test('update metadata: merge, null deletes', async () => {
+      assert.equal(await client.updateCollection('hyb', { metadata: { revision: 2, obsolete: null } }), true);
+      const info = await api(u, 'GET', '/collections/{collection_name}', { params: C });
+      assert.deepEqual(info.result.config.metadata, { schema: 'kb', revision: 2 });
+      await api(u, 'PATCH', '/collections/{collection_name}', { params: C, body: { metadata: { digest: 'x' } } });
+      await api(u, 'PATCH', '/collections/{collection_name}', { params: C, body: { metadata: 3 }, expect: 400 });
+    });
+    await t.test('upsert sparse and dense, list and batch', async () => {
+      const r = await client.upsert('hyb', { wait: true, points: [
+        { id: 1, vector: { d: [1, 0], s: { indices: [3, 1], values: [0.5, 1] } }, payload: { t: 'a', doc: 'x' } },
+        { id: 2, vector: { d: [0, 1], s: { indices: [1], values: [2] } }, payload: { t: 'a', doc: 'y' } },
+      ] });
+      assert.equal(r.status, 'completed');
+      await api(u, 'PUT', '/collections/{collection_name}/points', { params: C, query: '?wait=true', body: {
+        batch: { ids: [3], vectors: { d: [[1, 1]], s: [{ indices: [7], values: [1] }] }, payloads: [{ t: 'b', doc: 'x' }] } } });
+      await api(u, 'PUT', '/collections/{collection_name}/points', { params: C, body: {
+        points: [{ id: 4, vector: { s: { indices: [1, 1], values: [1, 2] } } }] }, expect: 422 });
+      const got = await client.retrieve('hyb', { ids: [1], with_vector: true });
+      assert.deepEqual(got[0].vector.s, { indices: [1, 3], values: [1, 0.5] });
+      assert.deepEqual(got[0].vector.d, [1, 0]);
+    });
+    await t.test('sparse query with IDF, and with a corpus filter', async () => {
+      const r = await client.query('hyb', { query: Q, using: 's' });
+      assert.deepEqual(r.points.map((p) => p.id), [1, 2]);
+      assert.ok(close(r.points[0].score, 0.9604182) && close(r.points[1].score, 0.9400073), JSON.stringify(r.points));
+      const scoped = await client.query('hyb', { query: Q, using: 's', params: { idf: { corpus: tenantA } } });
+      assert.ok(close(scoped.points[0].score, 0.5288952), JSON.stringify(scoped.points));
+      await api(u, 'POST', '/collections/{collection_name}/points/query', { params: C, body: { query: Q, using: 's', params: { idf: 'global' }, with_vector: true } });
+    });
+    await t.test('prefetch with rrf, rrf k and dbsf', async () => {
+      const prefetch = [{ query: Q, using: 's', limit: 5 }, { query: [1, 1], using: 'd', limit: 5 }];
+      const rrf = await client.query('hyb', { prefetch, query: { fusion: 'rrf' }, filter: tenantA, with_payload: true });
+      assert.deepEqual(rrf.points.map((p) => p.id), [1, 2]);
+      assert.ok(close(rrf.points[0].score, 1) && close(rrf.points[1].score, 2 / 3));
+      assert.ok(rrf.points.every((p) => p.payload.t === 'a'));
+      const k1 = await client.query('hyb', { prefetch, query: { rrf: { k: 1 } }, filter: tenantA });
+      assert.ok(close(k1.points[0].score, 2), JSON.stringify(k1.points));
+      const dbsf = await client.query('hyb', { prefetch, query: { fusion: 'dbsf' } });
+      assert.deepEqual(dbsf.points.map((p) => p.id), [1, 2, 3]);
+      await api(u, 'POST', '/collections/{collection_name}/points/query', { params: C, body: { prefetch: { prefetch, query: { fusion: 'rrf' } }, query: [0, 1], using: 'd' } });
+      await api(u, 'POST', '/collections/{collection_name}/points/query', { params: C, body: { query: { fusion: 'rrf' } }, expect: 400 });
+    });
+    await t.test('query groups', async () => {
+      const g = await client.queryGroups('hyb', {
+        prefetch: [{ query: Q, using: 's' }, { query: [1, 1], using: 'd' }],
+        query: { fusion: 'rrf' }, group_by: 'doc', group_size: 2, limit: 5, with_payload: true,
+      });
+      assert.deepEqual(g.groups.map((x) => x.id), ['x', 'y']);
+      assert.deepEqual(g.groups[0].hits.map((h) => h.id), [1, 3]);
+      await api(u, 'POST', '/collections/{collection_name}/points/query/groups', { params: C, body: { query: [1, 0], using: 'd', group_by: 'doc', with_lookup: 'hyb' } });
+      await api(u, 'POST', '/collections/{collection_name}/points/query/groups', { params: C, body: { query: [1, 0], using: 'd' }, expect: 400 });
+    });
+    await t.test('full-text index and match text', async () => {
+      await client.createPayloadIndex('hyb', { wait: true, field_name: 'body', field_schema: { type: 'text', tokenizer: 'word', lowercase: true } });
+      await client.upsert('hyb', { wait: true, points: [{ id: 5, vector: { d: [0, 0] }, payload: { body: 'Error E-4711: Disk FULL' } }] });
+      const c1 = await client.count('hyb', { filter: { must: [{ key: 'body', match: { text: 'disk e' } }] } });
+      assert.equal(c1.count, 1);
+      const c0 = await client.count('hyb', { filter: { must: [{ key: 'body', match: { text: 'dis' } }] } });
+      assert.equal(c0.count, 0);
+    });
+  } finally {
+    assert.equal(await stopServer(server), 0, 'devserver exit status after SIGTERM');
+  }
+});
+
 test('every JSON body received matched its schema', (t) => {
   t.diagnostic(`${trafficValidated} bodies checked at fetch, ${validatedBodies} through api()`);
   assert.ok(validatedBodies >= 40, `only ${validatedBodies} bodies were validated by api()`);

@@ -19,6 +19,21 @@
 #define INDEX_BODY "{'field_name':'tenant','field_schema':'keyword'}"
 #define VEC4 "{'vectors':{'size':4,'distance':'Dot'}}"
 
+#define JWT_HEAD "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+#define JWT_BODY_R "eyJleHAiOjQxMDI0NDQ4MDAsImFjY2VzcyI6InIifQ."
+#define JWT_OK JWT_HEAD JWT_BODY_R "AYJGgxRf_j6c9GR_BtgJlPgYZ3PfCzoBONYFiwFnVu0"
+/* The last character 1 instead of 0: the same bytes with an unused low bit set. */
+#define JWT_NONCANONICAL_SIG JWT_HEAD JWT_BODY_R "AYJGgxRf_j6c9GR_BtgJlPgYZ3PfCzoBONYFiwFnVu1"
+/* {"exp":4102444800,"access":"r","exp":4102444800} */
+#define JWT_DUP_EXP JWT_HEAD "eyJleHAiOjQxMDI0NDQ4MDAsImFjY2VzcyI6InIiLCJleHAiOjQxMDI0NDQ4MDB9." \
+                             "01dIjK740Zc0hgq7d9OYR-MamfqMylKZc61_LOAXFxk"
+/* {"exp":4102444800,"access":"r","access":"m"} */
+#define JWT_DUP_ACCESS JWT_HEAD "eyJleHAiOjQxMDI0NDQ4MDAsImFjY2VzcyI6InIiLCJhY2Nlc3MiOiJtIn0." \
+                                "whRalH-xej9W3TDeEoI8s8OHfUpEFRT_lg1pjjdHEk8"
+/* header {"alg":"HS256","typ":"JWT","alg":"HS256"} */
+#define JWT_DUP_ALG "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImFsZyI6IkhTMjU2In0." JWT_BODY_R \
+                    "MXf3iIUTH0D5iI_ztUxWpsoqs6qnSHCLDPJ0YLKofMc"
+
 static const dt_case_t cases[] = {
     /* Whitelist. */
     {.name = "root_needs_no_key", .profile = A, .cred = NONE, REQ("GET", "/"), .check = DT_JSON,
@@ -113,6 +128,21 @@ static const dt_case_t cases[] = {
     {.name = "jwt_duplicate_collection_401", .profile = A,
      .cred = JWT("{'access':[{'collection':'c','access':'r'},{'collection':'c','access':'rw'}]}"),
      .fixture = DT_FX_TWO, REQ("GET", "/collections/c"), STATUS(401)},
+    /* What Qdrant's decoder refuses (401), with valid HS256 signatures over
+     * DT_ADMIN_KEY; exp is 2100-01-01. JWT_OK is the same token, well formed. */
+    {.name = "jwt_well_formed_static_ok", .profile = A,
+     .cred = {.kind = DT_CRED_BEARER, .value = JWT_OK}, REQ("GET", "/collections"),
+     OK("{'collections':[]}")},
+    {.name = "jwt_noncanonical_signature_401", .profile = A,
+     .cred = {.kind = DT_CRED_BEARER, .value = JWT_NONCANONICAL_SIG},
+     REQ("GET", "/collections"), INVALID},
+    {.name = "jwt_duplicate_exp_401", .profile = A,
+     .cred = {.kind = DT_CRED_BEARER, .value = JWT_DUP_EXP}, REQ("GET", "/collections"), INVALID},
+    {.name = "jwt_duplicate_access_401", .profile = A,
+     .cred = {.kind = DT_CRED_BEARER, .value = JWT_DUP_ACCESS}, REQ("GET", "/collections"),
+     INVALID},
+    {.name = "jwt_duplicate_alg_401", .profile = A,
+     .cred = {.kind = DT_CRED_BEARER, .value = JWT_DUP_ALG}, REQ("GET", "/collections"), INVALID},
     {.name = "jwt_value_exists_match_ok", .profile = A, .fixture = DT_FX_TWO,
      .cred = JWT("{'value_exists':{'collection':'c','matches':[{'key':'tenant','value':'a'}]}}"),
      REQ("GET", "/collections/c/exists"), OK("{'exists':true}")},

@@ -245,6 +245,43 @@ static void snapshot_round_trip(void **state) {
     stop_clean(p);
 }
 
+/* Sparse vectors (with their idf modifier), metadata and a text index survive a restart:
+ * the IDF score of the restored points equals the one before (query {1: 1} on three
+ * points, two listing index 1: 2 * ln((3 - 2 + 0.5) / (2 + 0.5) + 1) = 0.9400073). */
+static void snapshot_sparse_and_metadata(void **state) {
+    proc_t *p = *state;
+    const char *file = scratch_file(p, "snap.bin");
+    const char *const args[] = {"--snapshot", file, NULL};
+    static const char query[] = "{'query':{'indices':[1],'values':[1]},'using':'s','limit':1}";
+    static const char scored[] = "{'points':[{'id':2,'score':0.9400073}]}";
+    start(p, DT_PLAIN, args);
+    dt_expect_ok(&p->ctx, "PUT", "/collections/h",
+                 "{'vectors':{'d':{'size':2,'distance':'Dot'}},"
+                 "'sparse_vectors':{'s':{'modifier':'idf'}},'metadata':{'rev':1,'x':'y'}}",
+                 "true");
+    dt_expect_ok(&p->ctx, "PUT", "/collections/h/index?wait=true",
+                 "{'field_name':'body','field_schema':{'type':'text','tokenizer':'word'}}",
+                 "{'status':'completed'}");
+    dt_expect_ok(&p->ctx, "PUT", "/collections/h/points?wait=true",
+                 "{'points':[{'id':1,'vector':{'d':[1,0],'s':{'indices':[3000000000,1],"
+                 "'values':[0.5,0.25]}},'payload':{'body':'Disk full'}},"
+                 "{'id':2,'vector':{'s':{'indices':[1],'values':[2]}}},"
+                 "{'id':3,'vector':{'s':{'indices':[7],'values':[1]}}}]}",
+                 "{'status':'completed'}");
+    dt_expect_ok(&p->ctx, "POST", "/collections/h/points/query", query, scored);
+    stop_clean(p);
+    start(p, DT_PLAIN, args);
+    dt_expect_ok(&p->ctx, "POST", "/collections/h/points/query", query, scored);
+    dt_expect_ok(&p->ctx, "GET", "/collections/h", NULL,
+                 "{'config':{'params':{'sparse_vectors':{'s':{'modifier':'idf'}}},"
+                 "'metadata':{'@only':true,'rev':1,'x':'y'}}}");
+    dt_expect_ok(&p->ctx, "POST", "/collections/h/points", "{'ids':[1],'with_vector':true}",
+                 "[{'id':1,'vector':{'d':[1,0],'s':{'indices':[1,3000000000],'values':[0.25,0.5]}}}]");
+    dt_expect_ok(&p->ctx, "POST", "/collections/h/points/count",
+                 "{'filter':{'must':[{'key':'body','match':{'text':'FULL'}}]}}", "{'count':1}");
+    stop_clean(p);
+}
+
 static void snapshot_saved_on_sigint(void **state) {
     proc_t *p = *state;
     const char *file = scratch_file(p, "snap.bin");
@@ -634,6 +671,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(host_flag, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(http_port_from_environment, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(snapshot_round_trip, proc_setup, proc_teardown),
+        cmocka_unit_test_setup_teardown(snapshot_sparse_and_metadata, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(snapshot_saved_on_sigint, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(snapshot_missing_file_starts_empty, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(request_log_lines, proc_setup, proc_teardown),

@@ -6,5 +6,6 @@ if(DEFINED TENANTQ_DEVSERVER_CORE_SOURCES)
   tenantq_add_fuzzer(devserver_request
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/devserver_request.c ${devserver_fuzz_sources}
     INCLUDES ${PROJECT_SOURCE_DIR}/devserver/src
-    LIBS -lcjson -lcrypto -lpthread -lm)
+    LIBS -lcjson -lcrypto -lpthread -lm
+    CORPUS ${CMAKE_CURRENT_LIST_DIR}/devserver_request_corpus)
 endif()

@@ -7,8 +7,11 @@
  * through ds_handle() exactly as the HTTP layer would call it. Header variants are
  * chosen by the first byte. A request whose first line has no space is a raw body,
  * sent to the endpoint its first byte picks from `targets`, so mutations reach the
- * JSON handlers without having to find a valid request line first. The server is freed per input,
- * so leaks are reported.
+ * JSON handlers without having to find a valid request line first. The collection `h`
+ * (dense, idf-sparse and plain sparse vectors, a text index, metadata) reaches the
+ * sparse, prefetch, fusion, groups, full-text and metadata parsers; the seed corpus
+ * (devserver_request_corpus/) starts from valid requests of each. The server is freed
+ * per input, so leaks are reported.
  */
 #include "server.h"
 
@@ -34,6 +37,17 @@ static const char *const setup[][3] = {
      "[0,1,0,0],\"payload\":{\"tq_tenant\":\"b\",\"o\":{\"k\":null}}}]}"},
     {"PUT", "/collections/n/points",
      "{\"batch\":{\"ids\":[5,6],\"vectors\":{\"a\":[[1,2],[3,4]]},\"payloads\":[{\"x\":1},null]}}"},
+    /* hybrid: a dense and an idf sparse vector, a text index, metadata */
+    {"PUT", "/collections/h",
+     "{\"vectors\":{\"d\":{\"size\":2,\"distance\":\"Dot\"}},\"sparse_vectors\":{\"s\":"
+     "{\"modifier\":\"idf\"},\"p\":{}},\"metadata\":{\"a\":1}}"},
+    {"PUT", "/collections/h/index",
+     "{\"field_name\":\"body\",\"field_schema\":{\"type\":\"text\",\"tokenizer\":\"word\"}}"},
+    {"PUT", "/collections/h/points",
+     "{\"points\":[{\"id\":1,\"vector\":{\"d\":[1,0],\"s\":{\"indices\":[3,1],\"values\":"
+     "[0.5,1]}},\"payload\":{\"t\":\"a\",\"doc\":\"x\",\"body\":\"Disk full E-1\"}},"
+     "{\"id\":2,\"vector\":{\"d\":[0,1],\"p\":{\"indices\":[1],\"values\":[2]}},"
+     "\"payload\":{\"t\":\"b\",\"doc\":7}}]}"},
 };
 
 /* Authorization variants picked by the first input byte. */
@@ -59,6 +73,12 @@ static const char *const targets[][2] = {
     {"PUT", "/collections/c/index"},
     {"PUT", "/collections/c/shards"},
     {"POST", "/collections/c/cluster"},
+    {"POST", "/collections/h/points/query"},
+    {"POST", "/collections/h/points/query/groups"},
+    {"PUT", "/collections/h/points"},
+    {"PATCH", "/collections/h"},
+    {"PUT", "/collections/y"},
+    {"POST", "/collections/h/points/count"},
 };
 
 static void run(ds_server_t *s, const char *method, const char *path, const char *query,

@@ -121,6 +121,7 @@ void rel_point_make(rel_point_buf_t *buf, size_t tenant, const char *key, uint32
     memset(&buf->point, 0, sizeof buf->point);
     buf->point.key = buf->key;
     buf->point.vector = buf->vector;
+    buf->point.vector_len = REL_ITEMS_DIM;
     buf->point.body = buf->body;
     buf->point.owner = tenant_ids[tenant];
     buf->point.version = version;

@@ -33,7 +33,9 @@ typedef struct upload {
     size_t len;
 } upload_t;
 
-static const char default_body[] = "{\"result\":true,\"status\":\"ok\",\"time\":0}";
+/* An update answer Qdrant gives to a wait=true write; other callers ignore "result". */
+static const char default_body[] =
+    "{\"result\":{\"operation_id\":0,\"status\":\"completed\"},\"status\":\"ok\",\"time\":0}";
 
 static void copy_header(struct MHD_Connection *c, const char *name, char *out, size_t cap)
 {

@@ -37,7 +37,7 @@ void fixture_stop(fixture_t *f);
 /* "http://127.0.0.1:PORT" (https:// for a TLS fixture) */
 const char *fixture_url(const fixture_t *f);
 /* Replaces the script; requests beyond it get `fallback` (status 200 when NULL body
- * {"result":true,"status":"ok","time":0}). Clears the request log. */
+ * {"result":{"operation_id":0,"status":"completed"},"status":"ok","time":0}). Clears the request log. */
 void fixture_script(fixture_t *f, const fixture_step_t *steps, size_t count,
                     const fixture_step_t *fallback);
 size_t fixture_request_count(fixture_t *f);

@@ -44,6 +44,25 @@ static void start(tq_test_server_t *srv, const char *log_path, const char *const
     assert_int_equal(tq_test_server_start(srv, args), 0);
 }
 
+/* The registry `json` and a client over it for l->main, whose TENANTQ_QDRANT_API_KEY
+ * is `key`. */
+static void open_client(live_t *l, const char *json, const char *key, int tenant_jwt,
+                        int max_retries)
+{
+    setenv("TENANTQ_QDRANT_URL", l->main.url, 1);
+    setenv("TENANTQ_QDRANT_API_KEY", key, 1);
+    tq_detail_t d;
+    assert_int_equal(tq_registry_parse(json, strlen(json), "live", &l->registry, &d), TQ_OK);
+    tq_client_options_t o;
+    tq_client_options_init(&o);
+    o.tenant_jwt = tenant_jwt;
+    o.max_retries = max_retries;
+    o.retry_base_ms = 1;
+    o.retry_max_ms = 8;
+    if (tq_client_new(l->registry, &o, &l->client, &d) != TQ_OK)
+        fail_msg("%s", d.message);
+}
+
 static void open_live(live_t *l, const char *tenants_json, int tenant_jwt, int max_retries,
                       const char *const *faults, int second)
 {
@@ -61,19 +80,8 @@ static void open_live(live_t *l, const char *tenants_json, int tenant_jwt, int m
     } else {
         snprintf(json, sizeof json, "{\"version\":1,\"tenants\":%s}", tenants_json);
     }
-    setenv("TENANTQ_QDRANT_URL", l->main.url, 1);
-    setenv("TENANTQ_QDRANT_API_KEY", KEY, 1);
     setenv("TQ_LIVE_SECOND_KEY", KEY, 1);
-    tq_detail_t d;
-    assert_int_equal(tq_registry_parse(json, strlen(json), "live", &l->registry, &d), TQ_OK);
-    tq_client_options_t o;
-    tq_client_options_init(&o);
-    o.tenant_jwt = tenant_jwt;
-    o.max_retries = max_retries;
-    o.retry_base_ms = 1;
-    o.retry_max_ms = 8;
-    if (tq_client_new(l->registry, &o, &l->client, &d) != TQ_OK)
-        fail_msg("%s", d.message);
+    open_client(l, json, KEY, tenant_jwt, max_retries);
 }
 
 /* Frees the client and stops the servers; returns 0 when both exited cleanly. */
@@ -98,6 +106,26 @@ static int release_live(live_t *l)
 static void close_live(live_t *l)
 {
     assert_int_equal(release_live(l), 0);
+}
+
+/* A devserver started with exactly `server_args` (plus a request log) and a client
+ * over tenants acme and globex whose TENANTQ_QDRANT_API_KEY is `client_key`. */
+static void open_custom(live_t *l, const char *const *server_args, const char *client_key,
+                        int tenant_jwt)
+{
+    memset(l, 0, sizeof *l);
+    snprintf(l->log_path, sizeof l->log_path, "/tmp/tq-live-%d.log", (int)getpid());
+    unlink(l->log_path);
+    const char *args[16];
+    size_t n = 0;
+    args[n++] = "--request-log";
+    args[n++] = l->log_path;
+    for (size_t i = 0; server_args && server_args[i]; i++)
+        args[n++] = server_args[i];
+    args[n] = NULL;
+    assert_int_equal(tq_test_server_start(&l->main, args), 0);
+    open_client(l, "{\"version\":1,\"tenants\":{\"acme\":{},\"globex\":{}}}", client_key,
+                tenant_jwt, 4);
 }
 
 static int teardown(void **state)
@@ -429,12 +457,18 @@ static void threads_never_cross_tokens(void **state)
     }
     /* Every data request carried a token naming exactly its own tenant and collection. */
     cJSON *log = read_log(L->log_path);
-    size_t data_requests = 0, admin_requests = 0;
+    size_t data_requests = 0, admin_requests = 0, rbac_proofs = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, log)
     {
         const char *path = cJSON_GetObjectItem(e, "path")->valuestring;
         const char *cred = cJSON_GetObjectItem(e, "credential")->valuestring;
+        if (strstr(path, "/collections/tq-rbac-probe-unlisted/") == path) {
+            /* the one-time proof that the server refuses a token for another collection */
+            assert_int_equal(cJSON_GetObjectItem(e, "status")->valueint, 403);
+            rbac_proofs++;
+            continue;
+        }
         assert_int_equal(cJSON_GetObjectItem(e, "status")->valueint, 200);
         if (!strstr(path, "/points")) {
             assert_string_equal(cred, "api_key");
@@ -453,9 +487,12 @@ static void threads_never_cross_tokens(void **state)
         assert_int_equal(cJSON_GetArraySize(access), 1);
         const cJSON *entry = cJSON_GetArrayItem(access, 0);
         assert_string_equal(cJSON_GetObjectItem(entry, "collection")->valuestring, collection);
-        assert_string_equal(cJSON_GetObjectItem(entry, "access")->valuestring, "rw");
+        /* least privilege: points read/write for the upsert, read-only for the search */
+        assert_string_equal(cJSON_GetObjectItem(entry, "access")->valuestring,
+                            strstr(path, "/points/query") ? "r" : "prw");
     }
     cJSON_Delete(log);
+    assert_int_equal(rbac_proofs, 1);
     assert_int_equal(data_requests, (size_t)THREADS * ROUNDS * TENANTS * 2);
     assert_true(admin_requests >= TENANTS);
     for (int i = 0; i < TENANTS; i++)
@@ -479,7 +516,7 @@ static void server_refuses_a_token_for_another_collection(void **state)
     tq_raw_route_t acme_route;
     expect_ok(tq_raw_route(acme, &tq_test_docs, &acme_route, &d), &d, "route");
     tq_auth_t auth;
-    expect_ok(tq_ctx_auth(acme, &acme_route, 0, 0, &auth, &d), &d, "auth");
+    expect_ok(tq_test_auth(acme, &acme_route, 0, 0, TQ_ACCESS_READ, &auth, &d), &d, "auth");
     assert_int_equal(auth.kind, TQ_CRED_BEARER);
     const char *paths[] = {"/collections/kb-docs--globex/points/count",
                            "/collections/kb-docs--acme/points/count"};
@@ -511,6 +548,105 @@ static void server_refuses_a_token_for_another_collection(void **state)
 
 /* GET / answers with the server's version and needs no credential: the request log
  * shows none was sent although the client holds an API key. */
+static void expect_message(const tq_detail_t *d, const char *fragment)
+{
+    if (!strstr(d->message, fragment))
+        fail_msg("message \"%s\" lacks \"%s\"", d->message, fragment);
+}
+
+static size_t log_count_path_prefix(const char *log_path, const char *prefix)
+{
+    cJSON *log = read_log(log_path);
+    size_t n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, log)
+    {
+        if (strncmp(cJSON_GetObjectItem(e, "path")->valuestring, prefix, strlen(prefix)) == 0)
+            n++;
+    }
+    cJSON_Delete(log);
+    return n;
+}
+
+/* Issue: with tenant_jwt on, a server without an API key accepted every token and the
+ * server layer vanished without a word. Now the first token-bearing call proves the
+ * server refuses a token for a collection the token does not list; when it does not,
+ * every call fails with TQ_EAUTH, and the proof is asked for once per endpoint. */
+static void tokens_need_a_server_that_enforces_rbac(void **state)
+{
+    (void)state;
+    live_t *L = &the_live;
+    open_custom(L, NULL, KEY, 1); /* a server with no key at all: auth is off */
+    tenant_ctx_t *acme;
+    tq_detail_t d;
+    uint64_t n;
+    CHECK(tq_ctx_new(L->client, "acme", &acme, &d));
+    expect_ok(tq_raw_onboard(acme, &tq_test_notes, &d), &d, "onboard (API key)");
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(tq_raw_count(acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_EAUTH);
+        expect_message(&d, "does not enforce JWT RBAC");
+        expect_message(&d, "HTTP 404, not 403");
+    }
+    tq_raw_batch_t *b = tq_raw_batch_new(acme, &tq_test_notes, NULL);
+    const float v[4] = {1, 0, 0, 0};
+    tq_raw_batch_point(b, "k", v, 4);
+    assert_int_equal(tq_raw_batch_upsert(b, &d), TQ_EAUTH);
+    tq_raw_batch_free(b);
+    /* one proof for the endpoint, and no data request ever left without it */
+    assert_int_equal(log_count_path_prefix(L->log_path, "/collections/tq-rbac-probe-unlisted/"),
+                     1);
+    assert_int_equal(log_count_path_prefix(L->log_path, "/collections/kb-notes/points"), 0);
+    tq_ctx_free(acme);
+    assert_int_equal(release_live(L), 0);
+
+    /* A server with the key but without jwt_rbac answers tokens with 401. */
+    const char *key_only[] = {"--api-key", KEY, NULL};
+    open_custom(L, key_only, KEY, 1);
+    CHECK(tq_ctx_new(L->client, "acme", &acme, &d));
+    assert_int_equal(tq_raw_count(acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_EAUTH);
+    expect_message(&d, "refused a token signed with the key from TENANTQ_QDRANT_API_KEY (HTTP 401)");
+    tq_ctx_free(acme);
+    assert_int_equal(release_live(L), 0);
+
+    /* With RBAC on, the proof passes and data flows (403 for the probe only). */
+    const char *rbac[] = {"--api-key", KEY, "--jwt-rbac", NULL};
+    open_custom(L, rbac, KEY, 1);
+    CHECK(tq_ctx_new(L->client, "acme", &acme, &d));
+    expect_ok(tq_raw_onboard(acme, &tq_test_notes, &d), &d, "onboard");
+    expect_ok(tq_raw_count(acme, &tq_test_notes, NULL, NULL, &n, &d), &d, "count");
+    expect_ok(tq_raw_count(acme, &tq_test_notes, NULL, NULL, &n, &d), &d, "count again");
+    assert_int_equal(log_count_path_prefix(L->log_path, "/collections/tq-rbac-probe-unlisted/"),
+                     1);
+    tq_ctx_free(acme);
+}
+
+/* Messages say what to do: an auth failure names where the key came from, a missing
+ * collection names the onboard function. */
+static void failures_say_what_to_do(void **state)
+{
+    (void)state;
+    live_t *L = &the_live;
+    const char *rbac[] = {"--api-key", KEY, "--jwt-rbac", NULL};
+    open_custom(L, rbac, "not-the-key", 0);
+    tenant_ctx_t *acme;
+    tq_detail_t d;
+    uint64_t n;
+    CHECK(tq_ctx_new(L->client, "acme", &acme, &d));
+    assert_int_equal(tq_raw_count(acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_EAUTH);
+    expect_message(&d, "HTTP 401");
+    expect_message(&d, "(credential: the API key from TENANTQ_QDRANT_API_KEY)");
+    tq_ctx_free(acme);
+    assert_int_equal(release_live(L), 0);
+
+    open_custom(L, rbac, KEY, 0);
+    CHECK(tq_ctx_new(L->client, "globex", &acme, &d));
+    const char *scope[] = {"team-a"};
+    assert_int_equal(tq_raw_count(acme, &tq_test_docs, scope, NULL, &n, &d), TQ_ENOTFOUND);
+    expect_message(&d, "collection kb-docs--globex does not exist: tenant \"globex\" is probably "
+                       "not onboarded; call kb_onboard_tenant() first");
+    tq_ctx_free(acme);
+}
+
 static void server_info_sends_no_credential(void **state)
 {
     (void)state;
@@ -548,6 +684,8 @@ int main(void)
         cmocka_unit_test_teardown(threads_never_cross_tokens, teardown),
         cmocka_unit_test_teardown(server_refuses_a_token_for_another_collection, teardown),
         cmocka_unit_test_teardown(server_info_sends_no_credential, teardown),
+        cmocka_unit_test_teardown(tokens_need_a_server_that_enforces_rbac, teardown),
+        cmocka_unit_test_teardown(failures_say_what_to_do, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,11 +5,13 @@
 #include "test_common.h"
 
 #include "http_fixture.h"
+#include "late_server.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char count_body[] = "{\"result\":{\"count\":7},\"status\":\"ok\",\"time\":0}";
@@ -56,6 +58,8 @@ static env_t *open_env(int tenant_jwt, size_t max_response_bytes, size_t batch)
     assert_int_equal(tq_ctx_new(e->client, "acme", &e->acme, &d), TQ_OK);
     assert_int_equal(tq_ctx_new(e->client, "globex", &e->globex, &d), TQ_OK);
     assert_int_equal(tq_ctx_new(e->client, "initech", &e->initech, &d), TQ_OK);
+    /* The fixture is not Qdrant; the RBAC proof is tested against the devserver. */
+    tq_test_assume_rbac(e->client);
     return e;
 }
 
@@ -216,8 +220,8 @@ static void credentials_are_chosen_per_request(void **state)
         assert_string_equal(r.url, url);
         expect_bearer_for(&r, t, coll);
     }
-    /* one keep-alive connection served all six */
-    assert_int_equal(fixture_connections(e->fx) - before, 1);
+    /* one keep-alive connection per tenant served all six: never one across tenants */
+    assert_int_equal(fixture_connections(e->fx) - before, 2);
 
     /* admin requests carry the API key and no token */
     const fixture_step_t steps[] = {{200, exists_true, 0}};
@@ -629,6 +633,110 @@ static void shared_request_shapes(void **state)
     close_env(e);
 }
 
+/* Issue: one connection pool served every tenant, and an answer nobody asked for,
+ * left on a kept-alive connection, was read by the next request: another tenant's
+ * count came back as TQ_OK with the first tenant's figure. */
+static void late_answers_never_reach_another_tenant(void **state)
+{
+    (void)state;
+    const char *scope[] = {"t"};
+    const char *json = "{\"version\":1,\"tenants\":{\"acme\":{},\"globex\":{}}}";
+    for (int mode = LATE_AFTER_FIRST; mode <= LATE_BEFORE_SECOND; mode++) {
+        late_server_t *srv = late_start((late_mode_t)mode, 20);
+        assert_non_null(srv);
+        setenv("TENANTQ_QDRANT_URL", late_url(srv), 1);
+        unsetenv("TENANTQ_QDRANT_API_KEY");
+        tq_registry_t *reg;
+        tq_client_t *client;
+        tenant_ctx_t *acme, *globex;
+        tq_detail_t d;
+        uint64_t n = 0;
+        assert_int_equal(tq_registry_parse(json, strlen(json), "t", &reg, &d), TQ_OK);
+        assert_int_equal(tq_client_new(reg, NULL, &client, &d), TQ_OK);
+        assert_int_equal(tq_ctx_new(client, "acme", &acme, &d), TQ_OK);
+        assert_int_equal(tq_ctx_new(client, "globex", &globex, &d), TQ_OK);
+        assert_int_equal(tq_raw_count(acme, &tq_test_docs, scope, NULL, &n, &d), TQ_OK);
+        assert_int_equal(n, 1);
+        nanosleep(&(struct timespec){0, 150 * 1000000L}, NULL); /* the extra answer waits */
+        assert_int_equal(tq_raw_count(globex, &tq_test_docs, scope, NULL, &n, &d), TQ_OK);
+        if (n != 2)
+            fail_msg("mode %d: globex's count is %llu, not 2: it read an answer sent on "
+                     "acme's connection",
+                     mode, (unsigned long long)n);
+        if (mode == LATE_AFTER_FIRST) {
+            /* acme's own connection holds unread bytes: it is dropped, not read from */
+            assert_int_equal(tq_raw_count(acme, &tq_test_docs, scope, NULL, &n, &d), TQ_OK);
+            assert_int_equal(n, 1);
+            assert_int_equal(late_connections(srv), 3);
+        }
+        tq_ctx_free(acme);
+        tq_ctx_free(globex);
+        tq_client_free(client);
+        tq_registry_free(reg);
+        late_stop(srv);
+    }
+}
+
+/* Issue: upsert and delete took any HTTP 200 as success. Only "completed" is. */
+static void write_acknowledgements_are_checked(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *body;
+        tq_status_t want;
+        const char *fragment;
+    } answers[] = {
+        {"{\"result\":{\"operation_id\":1,\"status\":\"wait_timeout\"},\"status\":\"ok\"}",
+         TQ_ETIMEOUT, "wait timed out (wait_timeout); the write may still be applied"},
+        {"{\"result\":{\"operation_id\":1,\"status\":\"acknowledged\"},\"status\":\"ok\"}",
+         TQ_EPROTO, "only acknowledged a wait=true write"},
+        {"{\"status\":{\"error\":\"Service internal error: disk full\"},\"time\":0}", TQ_EHTTP,
+         "carried an error: Service internal error: disk full"},
+        {"", TQ_EPROTO, "empty body; the write is unconfirmed"},
+        {"<html>ok</html>", TQ_EPROTO, "the answer is not JSON"},
+        {"{\"result\":true,\"status\":\"ok\"}", TQ_EPROTO,
+         "update status \"(none)\" is not \"completed\""},
+        {"{\"result\":{\"status\":\"ClockRejected\"},\"status\":\"ok\"}", TQ_EPROTO,
+         "update status \"ClockRejected\" is not \"completed\""},
+    };
+    env_t *e = open_env(0, 0, 2);
+    const char *scope[] = {"t"};
+    const char *keys[] = {"k"};
+    const float v[2] = {1, 0};
+    tq_detail_t d;
+    for (size_t i = 0; i < sizeof answers / sizeof *answers; i++) {
+        /* upsert of 3 points in chunks of 2: the first chunk completes, the second not */
+        const fixture_step_t steps[] = {{200, NULL, 0}, {200, answers[i].body, 0}};
+        fixture_script(e->fx, steps, 2, NULL);
+        tq_raw_batch_t *b = tq_raw_batch_new(e->acme, &tq_test_docs, scope);
+        tq_raw_batch_point(b, "a", v, 2);
+        tq_raw_batch_point(b, "b", v, 2);
+        tq_raw_batch_point(b, "c", v, 2);
+        assert_int_equal(tq_raw_batch_upsert(b, &d), answers[i].want);
+        tq_raw_batch_free(b);
+        if (!strstr(d.message, answers[i].fragment))
+            fail_msg("upsert, answer %zu: \"%s\" lacks \"%s\"", i, d.message,
+                     answers[i].fragment);
+        assert_int_equal(d.items_done, 2);
+        assert_non_null(strstr(d.message, "2 of 3 points stored; first key not written: \"c\""));
+        /* delete by key and by filter */
+        fixture_script(e->fx, steps + 1, 1, NULL);
+        assert_int_equal(tq_raw_delete_keys(e->acme, &tq_test_docs, scope, keys, 1, &d),
+                         answers[i].want);
+        if (!strstr(d.message, answers[i].fragment))
+            fail_msg("delete, answer %zu: \"%s\" lacks \"%s\"", i, d.message,
+                     answers[i].fragment);
+        assert_int_equal(d.items_done, 0);
+        fixture_script(e->fx, steps + 1, 1, NULL);
+        assert_int_equal(tq_raw_delete_filter(e->acme, &tq_test_docs, scope, NULL, &d),
+                         answers[i].want);
+    }
+    /* and "completed" is success */
+    fixture_script(e->fx, NULL, 0, NULL);
+    assert_int_equal(tq_raw_delete_keys(e->acme, &tq_test_docs, scope, keys, 1, &d), TQ_OK);
+    close_env(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -645,6 +753,8 @@ int main(void)
         cmocka_unit_test(leak_guard_end_to_end),
         cmocka_unit_test(https_with_a_ca_file),
         cmocka_unit_test(total_timeout_is_final),
+        cmocka_unit_test(late_answers_never_reach_another_tenant),
+        cmocka_unit_test(write_acknowledgements_are_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

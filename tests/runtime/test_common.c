@@ -105,7 +105,24 @@ int tq_test_env_open(tq_test_env_t *env, int tenant_jwt)
         tq_ctx_new(env->client, "acme", &env->acme, NULL) != TQ_OK ||
         tq_ctx_new(env->client, "globex", &env->globex, NULL) != TQ_OK)
         return -1;
+    tq_test_assume_rbac(env->client); /* nothing listens at 127.0.0.1:9 */
     return 0;
+}
+
+void tq_test_assume_rbac(tq_client_t *client)
+{
+    for (size_t i = 0; i < client->endpoint_count; i++)
+        atomic_store(&client->endpoints[i].rbac_state, TQ_RBAC_ENFORCED);
+}
+
+tq_status_t tq_test_auth(const tenant_ctx_t *ctx, const tq_raw_route_t *route, size_t endpoint,
+                         int admin, tq_access_t access, tq_auth_t *out, tq_detail_t *detail)
+{
+    const tq_tenant_entry_t *tenant;
+    tq_status_t st = tq_ctx_resolve(ctx, "tq_test_auth", &tenant, detail);
+    if (st != TQ_OK)
+        return st;
+    return tq_ctx_auth(ctx->client, tenant, route, endpoint, admin, access, out, detail);
 }
 
 void tq_test_env_close(tq_test_env_t *env)

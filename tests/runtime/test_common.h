@@ -12,6 +12,8 @@
 
 #include <tenantq/raw.h>
 
+#include "ctx.h"
+
 /* Allocations number from 1 after tq_test_alloc_reset(fail_from); allocation number
  * `fail_from` and all later ones fail (0: none fail). */
 void tq_test_alloc_install(void);
@@ -30,6 +32,14 @@ typedef struct tq_test_env {
 } tq_test_env_t;
 
 int tq_test_env_open(tq_test_env_t *env, int tenant_jwt);
+
+/* Marks every endpoint of `client` as proven to enforce JWT RBAC, for unit tests that
+ * mint tokens without a server (the proof itself is tested live). */
+void tq_test_assume_rbac(tq_client_t *client);
+
+/* tq_ctx_auth for the tenant behind `ctx` (TQ_EINVAL when ctx does not resolve). */
+tq_status_t tq_test_auth(const tenant_ctx_t *ctx, const tq_raw_route_t *route, size_t endpoint,
+                         int admin, tq_access_t access, tq_auth_t *out, tq_detail_t *detail);
 void tq_test_env_close(tq_test_env_t *env);
 
 /* The decoded claims of a JWT (malloc'd JSON text), or NULL when `token` is not

@@ -133,10 +133,11 @@ static void batch_json(void **state)
     const int64_t n[] = {3, 4};
     tq_raw_batch_int_array(b, "nums", n, 2);
     const tenant_ctx_t *ctx;
+    const tq_tenant_entry_t *tenant_entry;
     const tq_raw_collection_t *c;
     size_t count;
     tq_detail_t d;
-    assert_int_equal(tq_batch_state(b, &ctx, &c, &count, &d), TQ_OK);
+    assert_int_equal(tq_batch_state(b, &ctx, &tenant_entry, &c, &count, &d), TQ_OK);
     assert_int_equal(count, 1);
     const char *key;
     expect_json(tq_batch_point_json(b, 0, &key),
@@ -152,10 +153,11 @@ static void batch_json(void **state)
 static void expect_batch_error(tq_raw_batch_t *b, tq_status_t want, const char *fragment)
 {
     const tenant_ctx_t *ctx;
+    const tq_tenant_entry_t *tenant_entry;
     const tq_raw_collection_t *c;
     size_t count;
     tq_detail_t d;
-    assert_int_equal(tq_batch_state(b, &ctx, &c, &count, &d), want);
+    assert_int_equal(tq_batch_state(b, &ctx, &tenant_entry, &c, &count, &d), want);
     if (!strstr(d.message, fragment))
         fail_msg("message \"%s\" lacks \"%s\"", d.message, fragment);
     /* the upsert refuses it too, without sending anything */
@@ -189,7 +191,7 @@ static void batch_refusals(void **state)
     expect_batch_error(b, TQ_EINVAL, "non-finite float");
     b = tq_raw_batch_new(env.acme, &tq_test_docs, scope);
     tq_raw_batch_point(b, "k", good, 3);
-    expect_batch_error(b, TQ_EINVAL, "vector length");
+    expect_batch_error(b, TQ_EINVAL, "vector has 3 floats; collection kb.docs expects 2");
     b = tq_raw_batch_new(env.acme, &tq_test_docs, scope);
     tq_raw_batch_point(b, "k", good, 2);
     tq_raw_batch_keyword(b, "tq_tenant", "globex");
@@ -241,10 +243,11 @@ static void batch_multiline_text(void **state)
     tq_raw_batch_point(b, "doc-1", v, 2);
     tq_raw_batch_keyword(b, "title", "line one\n\tline two");
     const tenant_ctx_t *ctx;
+    const tq_tenant_entry_t *tenant_entry;
     const tq_raw_collection_t *c;
     size_t count;
     tq_detail_t d;
-    assert_int_equal(tq_batch_state(b, &ctx, &c, &count, &d), TQ_OK);
+    assert_int_equal(tq_batch_state(b, &ctx, &tenant_entry, &c, &count, &d), TQ_OK);
     const char *key;
     char *json = print(tq_batch_point_json(b, 0, &key));
     assert_non_null(strstr(json, "\"title\":\"line one\\n\\tline two\""));

@@ -60,7 +60,7 @@ static void mint_and_decode(void **state)
 {
     (void)state;
     char *token = NULL;
-    assert_int_equal(tq_jwt_mint("secret-key", "acme", "kb-docs--acme", 1700000000, &token), TQ_OK);
+    assert_int_equal(tq_jwt_mint("secret-key", "acme", "kb-docs--acme", "r", 1700000000, &token), TQ_OK);
     cJSON *claims = verify(token, "secret-key");
     assert_non_null(claims);
     assert_int_equal((long long)cJSON_GetObjectItem(claims, "exp")->valuedouble, 1700000000LL);
@@ -69,12 +69,12 @@ static void mint_and_decode(void **state)
     assert_int_equal(cJSON_GetArraySize(access), 1);
     cJSON *entry = cJSON_GetArrayItem(access, 0);
     assert_string_equal(cJSON_GetObjectItem(entry, "collection")->valuestring, "kb-docs--acme");
-    assert_string_equal(cJSON_GetObjectItem(entry, "access")->valuestring, "rw");
+    assert_string_equal(cJSON_GetObjectItem(entry, "access")->valuestring, "r");
     assert_int_equal(cJSON_GetArraySize(claims), 3);
     cJSON_Delete(claims);
     /* A different key gives a different signature. */
     char *other = NULL;
-    assert_int_equal(tq_jwt_mint("other-key", "acme", "kb-docs--acme", 1700000000, &other), TQ_OK);
+    assert_int_equal(tq_jwt_mint("other-key", "acme", "kb-docs--acme", "r", 1700000000, &other), TQ_OK);
     assert_string_not_equal(strrchr(token, '.'), strrchr(other, '.'));
     free(token);
     free(other);
@@ -105,7 +105,7 @@ static void context_tokens(void **state)
     assert_int_equal(tq_raw_route(env.acme, &tq_test_docs, &docs, &d), TQ_OK);
     assert_int_equal(tq_raw_route(env.acme, &tq_test_notes, &notes, &d), TQ_OK);
     tq_auth_t a1, a2, a3, admin, g;
-    assert_int_equal(tq_ctx_auth(env.acme, &docs, 0, 0, &a1, &d), TQ_OK);
+    assert_int_equal(tq_test_auth(env.acme, &docs, 0, 0, TQ_ACCESS_READ, &a1, &d), TQ_OK);
     assert_int_equal(a1.kind, TQ_CRED_BEARER);
     cJSON *claims = verify(a1.secret, "test-signing-key");
     time_t now = time(NULL);
@@ -116,23 +116,23 @@ static void context_tokens(void **state)
     assert_string_equal(cJSON_GetObjectItem(entry, "collection")->valuestring, "kb-docs--acme");
     cJSON_Delete(claims);
     /* cached: the same token again */
-    assert_int_equal(tq_ctx_auth(env.acme, &docs, 0, 0, &a2, &d), TQ_OK);
+    assert_int_equal(tq_test_auth(env.acme, &docs, 0, 0, TQ_ACCESS_READ, &a2, &d), TQ_OK);
     assert_string_equal(a1.secret, a2.secret);
     /* another collection: another token naming only it */
-    assert_int_equal(tq_ctx_auth(env.acme, &notes, 0, 0, &a3, &d), TQ_OK);
+    assert_int_equal(tq_test_auth(env.acme, &notes, 0, 0, TQ_ACCESS_READ, &a3, &d), TQ_OK);
     claims = verify(a3.secret, "test-signing-key");
     entry = cJSON_GetArrayItem(cJSON_GetObjectItem(claims, "access"), 0);
     assert_string_equal(cJSON_GetObjectItem(entry, "collection")->valuestring, "kb-notes");
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(claims, "access")), 1);
     cJSON_Delete(claims);
     /* admin requests use the API key */
-    assert_int_equal(tq_ctx_auth(env.acme, &docs, 0, 1, &admin, &d), TQ_OK);
+    assert_int_equal(tq_test_auth(env.acme, &docs, 0, 1, TQ_ACCESS_READ, &admin, &d), TQ_OK);
     assert_int_equal(admin.kind, TQ_CRED_API_KEY);
     assert_string_equal(admin.secret, "test-signing-key");
     /* another tenant never gets acme's token */
     tq_raw_route_t gdocs;
     assert_int_equal(tq_raw_route(env.globex, &tq_test_docs, &gdocs, &d), TQ_OK);
-    assert_int_equal(tq_ctx_auth(env.globex, &gdocs, 0, 0, &g, &d), TQ_OK);
+    assert_int_equal(tq_test_auth(env.globex, &gdocs, 0, 0, TQ_ACCESS_READ, &g, &d), TQ_OK);
     assert_string_not_equal(g.secret, a1.secret);
     claims = verify(g.secret, "test-signing-key");
     assert_string_equal(cJSON_GetObjectItem(claims, "sub")->valuestring, "globex");
@@ -154,7 +154,7 @@ static void without_jwt_the_api_key_is_used(void **state)
     tq_detail_t d;
     tq_auth_t a;
     assert_int_equal(tq_raw_route(env.acme, &tq_test_docs, &docs, &d), TQ_OK);
-    assert_int_equal(tq_ctx_auth(env.acme, &docs, 0, 0, &a, &d), TQ_OK);
+    assert_int_equal(tq_test_auth(env.acme, &docs, 0, 0, TQ_ACCESS_READ, &a, &d), TQ_OK);
     assert_int_equal(a.kind, TQ_CRED_API_KEY);
     tq_auth_release(&a);
     tq_test_env_close(&env);
@@ -170,7 +170,7 @@ static void without_jwt_the_api_key_is_used(void **state)
     assert_int_equal(tq_client_new(r, &o, &c, &d), TQ_OK);
     assert_int_equal(tq_ctx_new(c, "acme", &ctx, &d), TQ_OK);
     assert_int_equal(tq_raw_route(ctx, &tq_test_docs, &docs, &d), TQ_OK);
-    assert_int_equal(tq_ctx_auth(ctx, &docs, 0, 0, &a, &d), TQ_EAUTH);
+    assert_int_equal(tq_test_auth(ctx, &docs, 0, 0, TQ_ACCESS_READ, &a, &d), TQ_EAUTH);
     assert_non_null(strstr(d.message, "TENANTQ_QDRANT_API_KEY"));
     tq_ctx_free(ctx);
     tq_client_free(c);

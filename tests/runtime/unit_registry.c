@@ -38,9 +38,10 @@ static void errors_name_file_key_and_reason(void **state)
                  "reg.json: key tenants.acme.placement: must be \"collection\", \"shared\" or "
                  "\"dedicated\"");
     expect_error("{\"version\":1,\"tenants\":{\"Acme\":{}}}",
-                 "reg.json: key tenants.Acme: tenant id must start with [a-z0-9], not byte 0x41");
+                 "reg.json: key tenants.Acme: tenant id \"Acme\": uppercase letter 'A' at offset 0; ids are lowercase");
     expect_error("{\"version\":1,\"tenants\":{\"acme\":{},\"acme\":{}}}",
-                 "reg.json: key tenants.acme: duplicate tenant");
+                 "reg.json: key tenants.acme: duplicate member; a key may appear only once in "
+                 "an object");
     expect_error("{\"version\":1,\"tenants\":{\"acme\":{\"placement\":\"dedicated\"}}}",
                  "reg.json: key tenants.acme.endpoint: the dedicated placement needs an endpoint "
                  "other than \"default\"");
@@ -77,6 +78,31 @@ static void errors_name_file_key_and_reason(void **state)
     expect_error("{\"version\":1,\"tenants\":{},\"token\":\"x\"}",
                  "reg.json: key token: secrets must not be stored in the registry; name an "
                  "environment variable with \"api_key_env\"");
+}
+
+/* cJSON keeps duplicate members and lookups see the first: each of these used to load,
+ * silently ignoring the second value. */
+static void duplicate_members_refused(void **state)
+{
+    (void)state;
+    expect_error("{\"version\":1,\"tenants\":{\"acme\":{\"placement\":\"collection\","
+                 "\"placement\":\"shared\"}}}",
+                 "reg.json: key tenants.acme.placement: duplicate member; a key may appear only "
+                 "once in an object");
+    expect_error("{\"version\":1,\"tenants\":{\"acme\":{}},\"tenants\":{\"evil\":{}}}",
+                 "reg.json: key tenants: duplicate member; a key may appear only once in an "
+                 "object");
+    expect_error("{\"version\":1,\"version\":1,\"tenants\":{}}",
+                 "reg.json: key version: duplicate member; a key may appear only once in an "
+                 "object");
+    expect_error("{\"version\":1,\"endpoints\":{\"eu\":{\"url\":\"http://a\",\"url\":"
+                 "\"http://b\"}},\"tenants\":{}}",
+                 "reg.json: key endpoints.eu.url: duplicate member; a key may appear only once "
+                 "in an object");
+    expect_error("{\"version\":1,\"endpoints\":{\"eu\":{\"url\":\"http://a\"},\"eu\":"
+                 "{\"url\":\"http://b\"}},\"tenants\":{}}",
+                 "reg.json: key endpoints.eu: duplicate member; a key may appear only once in an "
+                 "object");
 }
 
 static void valid_registry_and_contexts(void **state)
@@ -229,6 +255,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(errors_name_file_key_and_reason),
+        cmocka_unit_test(duplicate_members_refused),
         cmocka_unit_test(valid_registry_and_contexts),
         cmocka_unit_test(client_environment),
         cmocka_unit_test(load_from_file),

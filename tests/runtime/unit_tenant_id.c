@@ -74,9 +74,18 @@ static void reasons_are_specific(void **state)
     assert_int_equal(tq_tenant_id_validate("", &d), TQ_ETENANT);
     assert_string_equal(d.message, "tenant id is empty");
     assert_int_equal(tq_tenant_id_validate("Acme", &d), TQ_ETENANT);
-    assert_string_equal(d.message, "tenant id must start with [a-z0-9], not byte 0x41");
+    assert_string_equal(d.message,
+                        "tenant id \"Acme\": uppercase letter 'A' at offset 0; ids are lowercase");
+    assert_int_equal(tq_tenant_id_validate("acMe", &d), TQ_ETENANT);
+    assert_string_equal(d.message,
+                        "tenant id \"acMe\": uppercase letter 'M' at offset 2; ids are lowercase");
     assert_int_equal(tq_tenant_id_validate("ac/me", &d), TQ_ETENANT);
-    assert_string_equal(d.message, "tenant id byte 2 is 0x2f; only [a-z0-9_-] are allowed");
+    assert_string_equal(d.message, "tenant id: '/' at offset 2; ids use [a-z0-9] then [a-z0-9_-]");
+    assert_int_equal(tq_tenant_id_validate("_acme", &d), TQ_ETENANT);
+    assert_string_equal(d.message, "tenant id: '_' at offset 0; ids use [a-z0-9] then [a-z0-9_-]");
+    assert_int_equal(tq_tenant_id_validate("ac\tme", &d), TQ_ETENANT);
+    assert_string_equal(d.message,
+                        "tenant id: byte 0x09 at offset 2; ids use [a-z0-9] then [a-z0-9_-]");
     assert_int_equal(tq_tenant_id_validate("null", &d), TQ_ETENANT);
     assert_string_equal(d.message, "tenant id \"null\" is reserved");
 }

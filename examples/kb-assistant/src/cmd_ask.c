@@ -108,12 +108,13 @@ int kb_cmd_ask(kb_app_t *app, int argc, char **argv) {
     const kb_chunks_filter_t *where = source ? &filter : NULL;
     tq_status_t status;
     if (mode == ASK_DENSE)
-        status = kb_chunks_search(ctx, bot, vector, where, limit, NULL, &results, &detail);
+        status = kb_chunks_search(ctx, bot, vector, KB_CHUNKS_DIM, where, limit, NULL, &results,
+                                  &detail);
     else if (mode == ASK_TEXT)
         status = kb_chunks_text_search(ctx, bot, question, where, limit, NULL, &results, &detail);
     else
-        status = kb_chunks_hybrid(ctx, bot, vector, question, where, limit, NULL, &results,
-                                  &detail);
+        status = kb_chunks_hybrid(ctx, bot, vector, KB_CHUNKS_DIM, question, where, limit, NULL,
+                                  &results, &detail);
     double elapsed_ms = (kb_now_us() - started) / 1000.0;
     tq_ctx_free(ctx);
     if (status != TQ_OK) {

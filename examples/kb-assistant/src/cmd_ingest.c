@@ -143,6 +143,7 @@ static tq_status_t store_document(kb_app_t *app, const tenant_ctx_t *ctx, const 
             memset(point, 0, sizeof *point);
             point->key = keys[batch - 1];
             point->vector = vector;
+            point->vector_len = KB_CHUNKS_DIM;
             point->source = item->source;
             point->title = item->doc.title;
             point->text = chunk->text;

@@ -19,9 +19,10 @@
 extern "C" {
 #endif
 
-/* Bumped whenever <tenantq/raw.h> or the structures below change incompatibly.
- * Generated code refuses to compile against a runtime with a different value. */
-#define TQ_ABI_VERSION 1
+/* Bumped whenever <tenantq/raw.h>, the structures below or the attribute macros that
+ * generated headers use change incompatibly. Generated code refuses to compile against
+ * a runtime with a different value. 2: TQ_NONNULL and TQ_READS_FLOATS. */
+#define TQ_ABI_VERSION 2
 
 #define TQ_VERSION_STRING "0.1.0"
 
@@ -31,6 +32,35 @@ extern "C" {
 #else
 #define TQ_EXPORT
 #define TQ_NODISCARD
+#endif
+
+/* Attributes of generated data functions. TQ_NONNULL(i, ...) names the pointer
+ * parameters (1-based) that must not be NULL, so a literal NULL is a compile-time
+ * diagnostic. A generated .tq.c defines TQ_NO_NONNULL before including its header:
+ * its definitions keep their run-time NULL checks (TQ_EINVAL), which the attribute
+ * would let the optimiser remove. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(TQ_NO_NONNULL)
+#define TQ_NONNULL(...) __attribute__((nonnull(__VA_ARGS__)))
+#else
+#define TQ_NONNULL(...)
+#endif
+
+/* TQ_READS_FLOATS(p, pi, n, ni): parameter `p` (number pi) points to at least `n`
+ * (parameter number ni) floats. Where the compiler can see the array passed, one
+ * shorter than `n` is an error (clang: diagnose_if on its object size; gcc 10 and
+ * later: the access attribute, -Wstringop-overread). Where it cannot, the runtime
+ * checks `n` against the collection's dimension (TQ_EINVAL, expected and given). */
+#if defined(__clang__)
+/* An unknown object size reads as SIZE_MAX, which is never the smaller. */
+#define TQ_READS_FLOATS(p, pi, n, ni)                                                     \
+    _Pragma("clang diagnostic push") _Pragma("clang diagnostic ignored \"-Wgcc-compat\"") \
+    __attribute__((diagnose_if(__builtin_object_size(p, 1) < (n) * sizeof(float),          \
+                               "the array passed as " #p " holds fewer floats than " #n,   \
+                               "error"))) _Pragma("clang diagnostic pop")
+#elif defined(__GNUC__) && __GNUC__ >= 10
+#define TQ_READS_FLOATS(p, pi, n, ni) __attribute__((access(read_only, pi, ni)))
+#else
+#define TQ_READS_FLOATS(p, pi, n, ni)
 #endif
 
 /* One status enum for the whole library. Values are explicit and never renumbered;
@@ -138,7 +168,10 @@ typedef struct tq_client_options {
     int max_json_depth;        /* default 64 */
     size_t max_results;        /* default 10000 points per response */
     size_t upsert_batch_size;  /* default 256 points per upsert request */
-    int tenant_jwt;            /* 1: mint a per-tenant HS256 JWT for data requests */
+    int tenant_jwt;            /* 1: mint a per-tenant HS256 JWT for data requests: "r"
+                                  for reads, "prw" for point writes, one collection each;
+                                  the endpoint must first refuse a token for a collection
+                                  it does not list (else every call: TQ_EAUTH) */
     long jwt_ttl_s;            /* default 300 */
     const char *ca_file;       /* NULL: system trust store; copied by tq_client_new */
 } tq_client_options_t;
@@ -173,21 +206,27 @@ TQ_EXPORT TQ_NODISCARD tq_status_t tq_client_server_info(tq_client_t *client,
 /* ---- tenant context ---------------------------------------------------------------- */
 
 /* The only thing that carries a tenant into a request. Opaque and immutable; made only
- * by tq_ctx_new from a validated id the registry lists. Safe to share between threads;
- * must not outlive its client. */
+ * by tq_ctx_new from a validated id the registry lists. It is a handle the client
+ * checks on every call: a freed, overwritten or forged context fails the call with
+ * TQ_EINVAL or TQ_ETENANT and never acts as another tenant (docs/runtime.md, "Tenant
+ * contexts"). Safe to share between threads; must not outlive its client. */
 typedef struct tenant_ctx tenant_ctx_t;
 
 /* Makes the context for `tenant_id`. TQ_ETENANT (with the reason) for a malformed,
- * reserved or unregistered id. Free with tq_ctx_free. */
+ * reserved or unregistered id. Free with tq_ctx_free; its memory stays with the client
+ * and may serve a later context of the same tenant, never of another. */
 TQ_EXPORT TQ_NODISCARD tq_status_t tq_ctx_new(tq_client_t *client, const char *tenant_id,
                                              tenant_ctx_t **out, tq_detail_t *detail);
 
 TQ_EXPORT void tq_ctx_free(tenant_ctx_t *ctx);
 
-/* The tenant id; lives as long as the context. */
+/* A copy of the tenant id, for display and logging; lives as long as the context.
+ * Routing never reads it: overwriting it makes every later call with `ctx` fail with
+ * TQ_ETENANT. NULL for a NULL, freed or altered context. */
 TQ_EXPORT const char *tq_ctx_tenant(const tenant_ctx_t *ctx);
 
-/* The tenant's placement override from the registry, or -1 when it has none. */
+/* The tenant's placement override from the registry, or -1 when it has none (or `ctx`
+ * is not a live context). */
 TQ_EXPORT int tq_ctx_placement_override(const tenant_ctx_t *ctx);
 
 /* ---- statistics ----------------------------------------------------------------------- */

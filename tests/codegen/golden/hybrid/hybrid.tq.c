@@ -5,6 +5,10 @@
  * Each function hands typed values to <tenantq/raw.h>, which derives the collection
  * name, the tenant and scope conditions and every point id from the context, and
  * checks every returned point against the caller's tenant and scope. */
+/* The definitions keep their run-time NULL checks: the header's nonnull
+ * attributes are a diagnostic for callers, not a promise to the optimiser. */
+#define TQ_NO_NONNULL 1
+
 #include "hybrid.tq.h"
 
 #include <tenantq/raw.h>
@@ -238,7 +242,7 @@ tq_status_t hybrid_chunks_upsert(const tenant_ctx_t *ctx,
     for (i = 0; i < count; i++) {
         const hybrid_chunks_point_t *point = &points[i];
 
-        tq_raw_batch_point(batch, point->key, point->vector, HYBRID_CHUNKS_DIM);
+        tq_raw_batch_point(batch, point->key, point->vector, point->vector_len);
         if (point->document != NULL) {
             tq_raw_batch_keyword(batch, "document", point->document);
         }
@@ -294,6 +298,7 @@ cleanup:
 tq_status_t hybrid_chunks_search(const tenant_ctx_t *ctx,
                                  const char *product,
                                  const float *vector,
+                                 size_t vector_len,
                                  const hybrid_chunks_filter_t *filter,
                                  uint32_t limit,
                                  const double *score_threshold,
@@ -320,9 +325,8 @@ tq_status_t hybrid_chunks_search(const tenant_ctx_t *ctx,
             goto cleanup;
         }
     }
-    status = tq_raw_search(ctx, &hybrid_chunks_collection, scope_values, vector,
-                           HYBRID_CHUNKS_DIM, raw_filter, limit, score_threshold, 0, &result,
-                           detail);
+    status = tq_raw_search(ctx, &hybrid_chunks_collection, scope_values, vector, vector_len,
+                           raw_filter, limit, score_threshold, 0, &result, detail);
     if (status != TQ_OK) {
         goto cleanup;
     }
@@ -408,6 +412,7 @@ cleanup:
 tq_status_t hybrid_chunks_hybrid(const tenant_ctx_t *ctx,
                                  const char *product,
                                  const float *vector,
+                                 size_t vector_len,
                                  const char *text,
                                  const hybrid_chunks_filter_t *filter,
                                  uint32_t limit,
@@ -436,8 +441,8 @@ tq_status_t hybrid_chunks_hybrid(const tenant_ctx_t *ctx,
         }
     }
     status = tq_raw_retrieve(ctx, &hybrid_chunks_collection, scope_values, TQ_RETRIEVE_HYBRID,
-                             vector, HYBRID_CHUNKS_DIM, text, raw_filter, limit,
-                             score_threshold, &result, detail);
+                             vector, vector_len, text, raw_filter, limit, score_threshold,
+                             &result, detail);
     if (status != TQ_OK) {
         goto cleanup;
     }
@@ -452,6 +457,7 @@ cleanup:
 tq_status_t hybrid_chunks_search_groups(const tenant_ctx_t *ctx,
                                         const char *product,
                                         const float *vector,
+                                        size_t vector_len,
                                         const char *text,
                                         const hybrid_chunks_filter_t *filter,
                                         uint32_t limit,
@@ -480,8 +486,8 @@ tq_status_t hybrid_chunks_search_groups(const tenant_ctx_t *ctx,
         }
     }
     status = tq_raw_retrieve(ctx, &hybrid_chunks_collection, scope_values, TQ_RETRIEVE_GROUPS,
-                             vector, HYBRID_CHUNKS_DIM, text, raw_filter, limit,
-                             score_threshold, &result, detail);
+                             vector, vector_len, text, raw_filter, limit, score_threshold,
+                             &result, detail);
     if (status != TQ_OK) {
         goto cleanup;
     }
@@ -616,7 +622,7 @@ tq_status_t hybrid_notes_upsert(const tenant_ctx_t *ctx,
     for (i = 0; i < count; i++) {
         const hybrid_notes_point_t *point = &points[i];
 
-        tq_raw_batch_point(batch, point->key, point->vector, HYBRID_NOTES_DIM);
+        tq_raw_batch_point(batch, point->key, point->vector, point->vector_len);
         if (point->text_body != NULL) {
             tq_raw_batch_keyword(batch, "text_body", point->text_body);
         }
@@ -656,6 +662,7 @@ cleanup:
 
 tq_status_t hybrid_notes_hybrid(const tenant_ctx_t *ctx,
                                 const float *vector,
+                                size_t vector_len,
                                 const char *text,
                                 uint32_t limit,
                                 const double *score_threshold,
@@ -670,8 +677,7 @@ tq_status_t hybrid_notes_hybrid(const tenant_ctx_t *ctx,
         goto cleanup;
     }
     status = tq_raw_retrieve(ctx, &hybrid_notes_collection, NULL, TQ_RETRIEVE_HYBRID, vector,
-                             HYBRID_NOTES_DIM, text, NULL, limit, score_threshold, &result,
-                             detail);
+                             vector_len, text, NULL, limit, score_threshold, &result, detail);
     if (status != TQ_OK) {
         goto cleanup;
     }

@@ -11,8 +11,8 @@
 
 #include <tenantq/tenantq.h>
 
-#if TQ_ABI_VERSION != 1
-#error "hybrid.tq.h was generated for tenantq ABI version 1; regenerate it with this runtime's tenantq-gen"
+#if TQ_ABI_VERSION != 2
+#error "hybrid.tq.h was generated for tenantq ABI version 2; regenerate it with this runtime's tenantq-gen"
 #endif
 
 #ifdef __cplusplus
@@ -32,7 +32,8 @@ extern "C" {
  * absent, and so are numbers and booleans whose has_<field> is 0. */
 typedef struct hybrid_chunks_point {
     const char *key; /* the application's key, unique within the tenant and scope */
-    const float *vector; /* HYBRID_CHUNKS_DIM floats */
+    const float *vector;
+    size_t vector_len; /* the floats `vector` holds; must equal HYBRID_CHUNKS_DIM */
     const char *document; /* keyword, indexed, required */
     const char *title; /* text */
     const char *body; /* text, indexed */
@@ -84,7 +85,7 @@ TQ_NODISCARD tq_status_t hybrid_chunks_upsert(const tenant_ctx_t *ctx,
                                               const char *product,
                                               const hybrid_chunks_point_t *points,
                                               size_t count,
-                                              tq_detail_t *detail);
+                                              tq_detail_t *detail) TQ_NONNULL(1, 2);
 
 /* The points stored under `keys` (absent keys are missing from the result),
  * with vectors when `with_vector` is non-zero. On success *out must be freed. */
@@ -94,25 +95,30 @@ TQ_NODISCARD tq_status_t hybrid_chunks_get(const tenant_ctx_t *ctx,
                                            size_t count,
                                            int with_vector,
                                            hybrid_chunks_records_t *out,
-                                           tq_detail_t *detail);
+                                           tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 6);
 
 /* The `limit` points nearest to `vector` that match `filter` (NULL: all), best
- * first; `score_threshold` may be NULL. On success *out must be freed. */
+ * first; `score_threshold` may be NULL. `vector_len` is the number of floats
+ * `vector` holds: anything but the collection's DIM is TQ_EINVAL, and an array
+ * the compiler sees to be shorter is a compile-time error. On success *out
+ * must be freed. */
 TQ_NODISCARD tq_status_t hybrid_chunks_search(const tenant_ctx_t *ctx,
                                               const char *product,
                                               const float *vector,
+                                              size_t vector_len,
                                               const hybrid_chunks_filter_t *filter,
                                               uint32_t limit,
                                               const double *score_threshold,
                                               hybrid_chunks_records_t *out,
-                                              tq_detail_t *detail);
+                                              tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 8)
+    TQ_READS_FLOATS(vector, 3, vector_len, 4);
 
 /* Exact number of points matching `filter` (NULL: all). */
 TQ_NODISCARD tq_status_t hybrid_chunks_count(const tenant_ctx_t *ctx,
                                              const char *product,
                                              const hybrid_chunks_filter_t *filter,
                                              uint64_t *out,
-                                             tq_detail_t *detail);
+                                             tq_detail_t *detail) TQ_NONNULL(1, 2, 4);
 
 /* The `limit` points whose text best matches `text` by BM25 (IDF over this
  * tenant's own points) among those matching `filter` (NULL: all), best first;
@@ -124,7 +130,7 @@ TQ_NODISCARD tq_status_t hybrid_chunks_text_search(const tenant_ctx_t *ctx,
                                                    uint32_t limit,
                                                    const double *score_threshold,
                                                    hybrid_chunks_records_t *out,
-                                                   tq_detail_t *detail);
+                                                   tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 7);
 
 /* The `limit` best points by `vector` and by `text` (BM25), fused by the
  * collection's fusion, among those matching `filter` (NULL: all). Both
@@ -132,12 +138,14 @@ TQ_NODISCARD tq_status_t hybrid_chunks_text_search(const tenant_ctx_t *ctx,
 TQ_NODISCARD tq_status_t hybrid_chunks_hybrid(const tenant_ctx_t *ctx,
                                               const char *product,
                                               const float *vector,
+                                              size_t vector_len,
                                               const char *text,
                                               const hybrid_chunks_filter_t *filter,
                                               uint32_t limit,
                                               const double *score_threshold,
                                               hybrid_chunks_records_t *out,
-                                              tq_detail_t *detail);
+                                              tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 5, 9)
+    TQ_READS_FLOATS(vector, 3, vector_len, 4);
 
 /* The best point of each of the `limit` best groups (one per value of the
  * group field): by `vector`, by `text`, or by both fused; either may be NULL,
@@ -145,12 +153,14 @@ TQ_NODISCARD tq_status_t hybrid_chunks_hybrid(const tenant_ctx_t *ctx,
 TQ_NODISCARD tq_status_t hybrid_chunks_search_groups(const tenant_ctx_t *ctx,
                                                      const char *product,
                                                      const float *vector,
+                                                     size_t vector_len,
                                                      const char *text,
                                                      const hybrid_chunks_filter_t *filter,
                                                      uint32_t limit,
                                                      const double *score_threshold,
                                                      hybrid_chunks_records_t *out,
-                                                     tq_detail_t *detail);
+                                                     tq_detail_t *detail) TQ_NONNULL(1, 2, 9)
+    TQ_READS_FLOATS(vector, 3, vector_len, 4);
 
 /* ---- collection notes ----
  * Vector embedding: 4 dimensions, Dot distance. Default placement: collection.
@@ -163,7 +173,8 @@ TQ_NODISCARD tq_status_t hybrid_chunks_search_groups(const tenant_ctx_t *ctx,
  * absent, and so are numbers and booleans whose has_<field> is 0. */
 typedef struct hybrid_notes_point {
     const char *key; /* the application's key, unique within the tenant and scope */
-    const float *vector; /* HYBRID_NOTES_DIM floats */
+    const float *vector;
+    size_t vector_len; /* the floats `vector` holds; must equal HYBRID_NOTES_DIM */
     const char *text_body; /* text */
 } hybrid_notes_point_t;
 
@@ -192,7 +203,7 @@ void hybrid_notes_records_free(hybrid_notes_records_t *records);
 TQ_NODISCARD tq_status_t hybrid_notes_upsert(const tenant_ctx_t *ctx,
                                              const hybrid_notes_point_t *points,
                                              size_t count,
-                                             tq_detail_t *detail);
+                                             tq_detail_t *detail) TQ_NONNULL(1);
 
 /* The `limit` points whose text best matches `text` by BM25 (IDF over this
  * tenant's own points) among those matching `filter` (NULL: all), best first;
@@ -202,26 +213,30 @@ TQ_NODISCARD tq_status_t hybrid_notes_text_search(const tenant_ctx_t *ctx,
                                                   uint32_t limit,
                                                   const double *score_threshold,
                                                   hybrid_notes_records_t *out,
-                                                  tq_detail_t *detail);
+                                                  tq_detail_t *detail) TQ_NONNULL(1, 2, 5);
 
 /* The `limit` best points by `vector` and by `text` (BM25), fused by the
  * collection's fusion, among those matching `filter` (NULL: all). Both
  * candidate lists are scoped to the tenant. On success *out must be freed. */
 TQ_NODISCARD tq_status_t hybrid_notes_hybrid(const tenant_ctx_t *ctx,
                                              const float *vector,
+                                             size_t vector_len,
                                              const char *text,
                                              uint32_t limit,
                                              const double *score_threshold,
                                              hybrid_notes_records_t *out,
-                                             tq_detail_t *detail);
+                                             tq_detail_t *detail) TQ_NONNULL(1, 2, 4, 7)
+    TQ_READS_FLOATS(vector, 2, vector_len, 3);
 
 /* Creates the tenant's collections and payload indexes in their placement.
  * Idempotent. */
-TQ_NODISCARD tq_status_t hybrid_onboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail);
+TQ_NODISCARD tq_status_t hybrid_onboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail)
+    TQ_NONNULL(1);
 
 /* Deletes all of the tenant's data in every collection, then verifies that nothing
  * remains (TQ_EVERIFY otherwise). Idempotent. */
-TQ_NODISCARD tq_status_t hybrid_offboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail);
+TQ_NODISCARD tq_status_t hybrid_offboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail)
+    TQ_NONNULL(1);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,10 @@
  * Each function hands typed values to <tenantq/raw.h>, which derives the collection
  * name, the tenant and scope conditions and every point id from the context, and
  * checks every returned point against the caller's tenant and scope. */
+/* The definitions keep their run-time NULL checks: the header's nonnull
+ * attributes are a diagnostic for callers, not a promise to the optimiser. */
+#define TQ_NO_NONNULL 1
+
 #include "kb.tq.h"
 
 #include <tenantq/raw.h>
@@ -238,7 +242,7 @@ tq_status_t kb_chunks_upsert(const tenant_ctx_t *ctx,
     for (i = 0; i < count; i++) {
         const kb_chunks_point_t *point = &points[i];
 
-        tq_raw_batch_point(batch, point->key, point->vector, KB_CHUNKS_DIM);
+        tq_raw_batch_point(batch, point->key, point->vector, point->vector_len);
         if (point->source != NULL) {
             tq_raw_batch_keyword(batch, "source", point->source);
         }
@@ -345,6 +349,7 @@ cleanup:
 tq_status_t kb_chunks_search(const tenant_ctx_t *ctx,
                              const char *bot,
                              const float *vector,
+                             size_t vector_len,
                              const kb_chunks_filter_t *filter,
                              uint32_t limit,
                              const double *score_threshold,
@@ -371,7 +376,7 @@ tq_status_t kb_chunks_search(const tenant_ctx_t *ctx,
             goto cleanup;
         }
     }
-    status = tq_raw_search(ctx, &kb_chunks_collection, scope_values, vector, KB_CHUNKS_DIM,
+    status = tq_raw_search(ctx, &kb_chunks_collection, scope_values, vector, vector_len,
                            raw_filter, limit, score_threshold, 0, &result, detail);
     if (status != TQ_OK) {
         goto cleanup;

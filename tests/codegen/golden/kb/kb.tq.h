@@ -11,8 +11,8 @@
 
 #include <tenantq/tenantq.h>
 
-#if TQ_ABI_VERSION != 1
-#error "kb.tq.h was generated for tenantq ABI version 1; regenerate it with this runtime's tenantq-gen"
+#if TQ_ABI_VERSION != 2
+#error "kb.tq.h was generated for tenantq ABI version 2; regenerate it with this runtime's tenantq-gen"
 #endif
 
 #ifdef __cplusplus
@@ -32,7 +32,8 @@ extern "C" {
  * absent, and so are numbers and booleans whose has_<field> is 0. */
 typedef struct kb_chunks_point {
     const char *key; /* the application's key, unique within the tenant and scope */
-    const float *vector; /* KB_CHUNKS_DIM floats */
+    const float *vector;
+    size_t vector_len; /* the floats `vector` holds; must equal KB_CHUNKS_DIM */
     const char *source; /* keyword, indexed */
     const char *title; /* text */
     int64_t page; /* integer, indexed */
@@ -86,7 +87,7 @@ TQ_NODISCARD tq_status_t kb_chunks_upsert(const tenant_ctx_t *ctx,
                                           const char *bot,
                                           const kb_chunks_point_t *points,
                                           size_t count,
-                                          tq_detail_t *detail);
+                                          tq_detail_t *detail) TQ_NONNULL(1, 2);
 
 /* The points stored under `keys` (absent keys are missing from the result),
  * with vectors when `with_vector` is non-zero. On success *out must be freed. */
@@ -96,39 +97,44 @@ TQ_NODISCARD tq_status_t kb_chunks_get(const tenant_ctx_t *ctx,
                                        size_t count,
                                        int with_vector,
                                        kb_chunks_records_t *out,
-                                       tq_detail_t *detail);
+                                       tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 6);
 
 /* Deletes the points stored under `keys`; absent keys are not an error. */
 TQ_NODISCARD tq_status_t kb_chunks_delete(const tenant_ctx_t *ctx,
                                           const char *bot,
                                           const char *const *keys,
                                           size_t count,
-                                          tq_detail_t *detail);
+                                          tq_detail_t *detail) TQ_NONNULL(1, 2, 3);
 
 /* Deletes the points matching `filter`, which must set at least one condition
  * (TQ_EINVAL otherwise: this never empties a whole scope by accident). */
 TQ_NODISCARD tq_status_t kb_chunks_delete_where(const tenant_ctx_t *ctx,
                                                 const char *bot,
                                                 const kb_chunks_filter_t *filter,
-                                                tq_detail_t *detail);
+                                                tq_detail_t *detail) TQ_NONNULL(1, 2, 3);
 
 /* The `limit` points nearest to `vector` that match `filter` (NULL: all), best
- * first; `score_threshold` may be NULL. On success *out must be freed. */
+ * first; `score_threshold` may be NULL. `vector_len` is the number of floats
+ * `vector` holds: anything but the collection's DIM is TQ_EINVAL, and an array
+ * the compiler sees to be shorter is a compile-time error. On success *out
+ * must be freed. */
 TQ_NODISCARD tq_status_t kb_chunks_search(const tenant_ctx_t *ctx,
                                           const char *bot,
                                           const float *vector,
+                                          size_t vector_len,
                                           const kb_chunks_filter_t *filter,
                                           uint32_t limit,
                                           const double *score_threshold,
                                           kb_chunks_records_t *out,
-                                          tq_detail_t *detail);
+                                          tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 8)
+    TQ_READS_FLOATS(vector, 3, vector_len, 4);
 
 /* Exact number of points matching `filter` (NULL: all). */
 TQ_NODISCARD tq_status_t kb_chunks_count(const tenant_ctx_t *ctx,
                                          const char *bot,
                                          const kb_chunks_filter_t *filter,
                                          uint64_t *out,
-                                         tq_detail_t *detail);
+                                         tq_detail_t *detail) TQ_NONNULL(1, 2, 4);
 
 /* One page of at most `limit` points matching `filter` (NULL: all), in id order.
  * `cursor` is NULL for the first page, then the previous next_cursor; the last
@@ -139,15 +145,17 @@ TQ_NODISCARD tq_status_t kb_chunks_scroll(const tenant_ctx_t *ctx,
                                           uint32_t limit,
                                           const char *cursor,
                                           kb_chunks_records_t *out,
-                                          tq_detail_t *detail);
+                                          tq_detail_t *detail) TQ_NONNULL(1, 2, 6);
 
 /* Creates the tenant's collections and payload indexes in their placement.
  * Idempotent. */
-TQ_NODISCARD tq_status_t kb_onboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail);
+TQ_NODISCARD tq_status_t kb_onboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail)
+    TQ_NONNULL(1);
 
 /* Deletes all of the tenant's data in every collection, then verifies that nothing
  * remains (TQ_EVERIFY otherwise). Idempotent. */
-TQ_NODISCARD tq_status_t kb_offboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail);
+TQ_NODISCARD tq_status_t kb_offboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail)
+    TQ_NONNULL(1);
 
 #ifdef __cplusplus
 }

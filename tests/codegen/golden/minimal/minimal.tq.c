@@ -5,6 +5,10 @@
  * Each function hands typed values to <tenantq/raw.h>, which derives the collection
  * name, the tenant and scope conditions and every point id from the context, and
  * checks every returned point against the caller's tenant and scope. */
+/* The definitions keep their run-time NULL checks: the header's nonnull
+ * attributes are a diagnostic for callers, not a promise to the optimiser. */
+#define TQ_NO_NONNULL 1
+
 #include "minimal.tq.h"
 
 #include <tenantq/raw.h>
@@ -153,7 +157,7 @@ tq_status_t minimal_notes_upsert(const tenant_ctx_t *ctx,
     for (i = 0; i < count; i++) {
         const minimal_notes_point_t *point = &points[i];
 
-        tq_raw_batch_point(batch, point->key, point->vector, MINIMAL_NOTES_DIM);
+        tq_raw_batch_point(batch, point->key, point->vector, point->vector_len);
         if (point->body != NULL) {
             tq_raw_batch_keyword(batch, "body", point->body);
         }
@@ -193,6 +197,7 @@ cleanup:
 
 tq_status_t minimal_notes_search(const tenant_ctx_t *ctx,
                                  const float *vector,
+                                 size_t vector_len,
                                  uint32_t limit,
                                  const double *score_threshold,
                                  minimal_notes_records_t *out,
@@ -205,8 +210,8 @@ tq_status_t minimal_notes_search(const tenant_ctx_t *ctx,
         status = minimal_set_detail(detail, TQ_EINVAL, "minimal_notes_search: out is NULL");
         goto cleanup;
     }
-    status = tq_raw_search(ctx, &minimal_notes_collection, NULL, vector, MINIMAL_NOTES_DIM,
-                           NULL, limit, score_threshold, 0, &result, detail);
+    status = tq_raw_search(ctx, &minimal_notes_collection, NULL, vector, vector_len, NULL,
+                           limit, score_threshold, 0, &result, detail);
     if (status != TQ_OK) {
         goto cleanup;
     }

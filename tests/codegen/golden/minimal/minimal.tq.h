@@ -11,8 +11,8 @@
 
 #include <tenantq/tenantq.h>
 
-#if TQ_ABI_VERSION != 1
-#error "minimal.tq.h was generated for tenantq ABI version 1; regenerate it with this runtime's tenantq-gen"
+#if TQ_ABI_VERSION != 2
+#error "minimal.tq.h was generated for tenantq ABI version 2; regenerate it with this runtime's tenantq-gen"
 #endif
 
 #ifdef __cplusplus
@@ -32,7 +32,8 @@ extern "C" {
  * absent, and so are numbers and booleans whose has_<field> is 0. */
 typedef struct minimal_notes_point {
     const char *key; /* the application's key, unique within the tenant and scope */
-    const float *vector; /* MINIMAL_NOTES_DIM floats */
+    const float *vector;
+    size_t vector_len; /* the floats `vector` holds; must equal MINIMAL_NOTES_DIM */
     const char *body; /* text */
 } minimal_notes_point_t;
 
@@ -61,7 +62,7 @@ void minimal_notes_records_free(minimal_notes_records_t *records);
 TQ_NODISCARD tq_status_t minimal_notes_upsert(const tenant_ctx_t *ctx,
                                               const minimal_notes_point_t *points,
                                               size_t count,
-                                              tq_detail_t *detail);
+                                              tq_detail_t *detail) TQ_NONNULL(1);
 
 /* The points stored under `keys` (absent keys are missing from the result),
  * with vectors when `with_vector` is non-zero. On success *out must be freed. */
@@ -70,21 +71,26 @@ TQ_NODISCARD tq_status_t minimal_notes_get(const tenant_ctx_t *ctx,
                                            size_t count,
                                            int with_vector,
                                            minimal_notes_records_t *out,
-                                           tq_detail_t *detail);
+                                           tq_detail_t *detail) TQ_NONNULL(1, 2, 5);
 
 /* The `limit` points nearest to `vector` that match `filter` (NULL: all), best
- * first; `score_threshold` may be NULL. On success *out must be freed. */
+ * first; `score_threshold` may be NULL. `vector_len` is the number of floats
+ * `vector` holds: anything but the collection's DIM is TQ_EINVAL, and an array
+ * the compiler sees to be shorter is a compile-time error. On success *out
+ * must be freed. */
 TQ_NODISCARD tq_status_t minimal_notes_search(const tenant_ctx_t *ctx,
                                               const float *vector,
+                                              size_t vector_len,
                                               uint32_t limit,
                                               const double *score_threshold,
                                               minimal_notes_records_t *out,
-                                              tq_detail_t *detail);
+                                              tq_detail_t *detail) TQ_NONNULL(1, 2, 6)
+    TQ_READS_FLOATS(vector, 2, vector_len, 3);
 
 /* Exact number of points matching `filter` (NULL: all). */
 TQ_NODISCARD tq_status_t minimal_notes_count(const tenant_ctx_t *ctx,
                                              uint64_t *out,
-                                             tq_detail_t *detail);
+                                             tq_detail_t *detail) TQ_NONNULL(1, 2);
 
 /* One page of at most `limit` points matching `filter` (NULL: all), in id order.
  * `cursor` is NULL for the first page, then the previous next_cursor; the last
@@ -93,15 +99,17 @@ TQ_NODISCARD tq_status_t minimal_notes_scroll(const tenant_ctx_t *ctx,
                                               uint32_t limit,
                                               const char *cursor,
                                               minimal_notes_records_t *out,
-                                              tq_detail_t *detail);
+                                              tq_detail_t *detail) TQ_NONNULL(1, 4);
 
 /* Creates the tenant's collections and payload indexes in their placement.
  * Idempotent. */
-TQ_NODISCARD tq_status_t minimal_onboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail);
+TQ_NODISCARD tq_status_t minimal_onboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail)
+    TQ_NONNULL(1);
 
 /* Deletes all of the tenant's data in every collection, then verifies that nothing
  * remains (TQ_EVERIFY otherwise). Idempotent. */
-TQ_NODISCARD tq_status_t minimal_offboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail);
+TQ_NODISCARD tq_status_t minimal_offboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail)
+    TQ_NONNULL(1);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,10 @@
  * Each function hands typed values to <tenantq/raw.h>, which derives the collection
  * name, the tenant and scope conditions and every point id from the context, and
  * checks every returned point against the caller's tenant and scope. */
+/* The definitions keep their run-time NULL checks: the header's nonnull
+ * attributes are a diagnostic for callers, not a promise to the optimiser. */
+#define TQ_NO_NONNULL 1
+
 #include "wide.tq.h"
 
 #include <tenantq/raw.h>
@@ -345,7 +349,7 @@ tq_status_t wide_events_upsert(const tenant_ctx_t *ctx,
     for (i = 0; i < count; i++) {
         const wide_events_point_t *point = &points[i];
 
-        tq_raw_batch_point(batch, point->key, point->vector, WIDE_EVENTS_DIM);
+        tq_raw_batch_point(batch, point->key, point->vector, point->vector_len);
         if (point->name != NULL) {
             tq_raw_batch_keyword(batch, "name", point->name);
         }
@@ -497,6 +501,7 @@ tq_status_t wide_events_search(const tenant_ctx_t *ctx,
                                const char *workspace,
                                const char *channel,
                                const float *vector,
+                               size_t vector_len,
                                const wide_events_filter_t *filter,
                                uint32_t limit,
                                const double *score_threshold,
@@ -527,7 +532,7 @@ tq_status_t wide_events_search(const tenant_ctx_t *ctx,
             goto cleanup;
         }
     }
-    status = tq_raw_search(ctx, &wide_events_collection, scope_values, vector, WIDE_EVENTS_DIM,
+    status = tq_raw_search(ctx, &wide_events_collection, scope_values, vector, vector_len,
                            raw_filter, limit, score_threshold, 0, &result, detail);
     if (status != TQ_OK) {
         goto cleanup;
@@ -698,7 +703,7 @@ tq_status_t wide_audit_upsert(const tenant_ctx_t *ctx,
     for (i = 0; i < count; i++) {
         const wide_audit_point_t *point = &points[i];
 
-        tq_raw_batch_point(batch, point->key, point->vector, WIDE_AUDIT_DIM);
+        tq_raw_batch_point(batch, point->key, point->vector, point->vector_len);
         if (point->actor != NULL) {
             tq_raw_batch_keyword(batch, "actor", point->actor);
         }

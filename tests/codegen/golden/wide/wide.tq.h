@@ -11,8 +11,8 @@
 
 #include <tenantq/tenantq.h>
 
-#if TQ_ABI_VERSION != 1
-#error "wide.tq.h was generated for tenantq ABI version 1; regenerate it with this runtime's tenantq-gen"
+#if TQ_ABI_VERSION != 2
+#error "wide.tq.h was generated for tenantq ABI version 2; regenerate it with this runtime's tenantq-gen"
 #endif
 
 #ifdef __cplusplus
@@ -32,7 +32,8 @@ extern "C" {
  * absent, and so are numbers and booleans whose has_<field> is 0. */
 typedef struct wide_events_point {
     const char *key; /* the application's key, unique within the tenant and scope */
-    const float *vector; /* WIDE_EVENTS_DIM floats */
+    const float *vector;
+    size_t vector_len; /* the floats `vector` holds; must equal WIDE_EVENTS_DIM */
     const char *name; /* keyword, indexed, required */
     const char *body; /* text, indexed */
     int64_t count_total; /* integer, indexed, required */
@@ -130,7 +131,7 @@ TQ_NODISCARD tq_status_t wide_events_upsert(const tenant_ctx_t *ctx,
                                             const char *channel,
                                             const wide_events_point_t *points,
                                             size_t count,
-                                            tq_detail_t *detail);
+                                            tq_detail_t *detail) TQ_NONNULL(1, 2, 3);
 
 /* The points stored under `keys` (absent keys are missing from the result),
  * with vectors when `with_vector` is non-zero. On success *out must be freed. */
@@ -141,7 +142,7 @@ TQ_NODISCARD tq_status_t wide_events_get(const tenant_ctx_t *ctx,
                                          size_t count,
                                          int with_vector,
                                          wide_events_records_t *out,
-                                         tq_detail_t *detail);
+                                         tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 4, 7);
 
 /* Deletes the points stored under `keys`; absent keys are not an error. */
 TQ_NODISCARD tq_status_t wide_events_delete(const tenant_ctx_t *ctx,
@@ -149,7 +150,7 @@ TQ_NODISCARD tq_status_t wide_events_delete(const tenant_ctx_t *ctx,
                                             const char *channel,
                                             const char *const *keys,
                                             size_t count,
-                                            tq_detail_t *detail);
+                                            tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 4);
 
 /* Deletes the points matching `filter`, which must set at least one condition
  * (TQ_EINVAL otherwise: this never empties a whole scope by accident). */
@@ -157,19 +158,24 @@ TQ_NODISCARD tq_status_t wide_events_delete_where(const tenant_ctx_t *ctx,
                                                   const char *workspace,
                                                   const char *channel,
                                                   const wide_events_filter_t *filter,
-                                                  tq_detail_t *detail);
+                                                  tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 4);
 
 /* The `limit` points nearest to `vector` that match `filter` (NULL: all), best
- * first; `score_threshold` may be NULL. On success *out must be freed. */
+ * first; `score_threshold` may be NULL. `vector_len` is the number of floats
+ * `vector` holds: anything but the collection's DIM is TQ_EINVAL, and an array
+ * the compiler sees to be shorter is a compile-time error. On success *out
+ * must be freed. */
 TQ_NODISCARD tq_status_t wide_events_search(const tenant_ctx_t *ctx,
                                             const char *workspace,
                                             const char *channel,
                                             const float *vector,
+                                            size_t vector_len,
                                             const wide_events_filter_t *filter,
                                             uint32_t limit,
                                             const double *score_threshold,
                                             wide_events_records_t *out,
-                                            tq_detail_t *detail);
+                                            tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 4, 9)
+    TQ_READS_FLOATS(vector, 4, vector_len, 5);
 
 /* Exact number of points matching `filter` (NULL: all). */
 TQ_NODISCARD tq_status_t wide_events_count(const tenant_ctx_t *ctx,
@@ -177,7 +183,7 @@ TQ_NODISCARD tq_status_t wide_events_count(const tenant_ctx_t *ctx,
                                            const char *channel,
                                            const wide_events_filter_t *filter,
                                            uint64_t *out,
-                                           tq_detail_t *detail);
+                                           tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 5);
 
 /* One page of at most `limit` points matching `filter` (NULL: all), in id order.
  * `cursor` is NULL for the first page, then the previous next_cursor; the last
@@ -189,7 +195,7 @@ TQ_NODISCARD tq_status_t wide_events_scroll(const tenant_ctx_t *ctx,
                                             uint32_t limit,
                                             const char *cursor,
                                             wide_events_records_t *out,
-                                            tq_detail_t *detail);
+                                            tq_detail_t *detail) TQ_NONNULL(1, 2, 3, 7);
 
 /* ---- collection audit ----
  * Vector v: 2 dimensions, Manhattan distance. Default placement: collection.
@@ -202,7 +208,8 @@ TQ_NODISCARD tq_status_t wide_events_scroll(const tenant_ctx_t *ctx,
  * absent, and so are numbers and booleans whose has_<field> is 0. */
 typedef struct wide_audit_point {
     const char *key; /* the application's key, unique within the tenant and scope */
-    const float *vector; /* WIDE_AUDIT_DIM floats */
+    const float *vector;
+    size_t vector_len; /* the floats `vector` holds; must equal WIDE_AUDIT_DIM */
     const char *actor; /* keyword, indexed */
 } wide_audit_point_t;
 
@@ -239,33 +246,35 @@ void wide_audit_records_free(wide_audit_records_t *records);
 TQ_NODISCARD tq_status_t wide_audit_upsert(const tenant_ctx_t *ctx,
                                            const wide_audit_point_t *points,
                                            size_t count,
-                                           tq_detail_t *detail);
+                                           tq_detail_t *detail) TQ_NONNULL(1);
 
 /* Deletes the points stored under `keys`; absent keys are not an error. */
 TQ_NODISCARD tq_status_t wide_audit_delete(const tenant_ctx_t *ctx,
                                            const char *const *keys,
                                            size_t count,
-                                           tq_detail_t *detail);
+                                           tq_detail_t *detail) TQ_NONNULL(1, 2);
 
 /* Deletes the points matching `filter`, which must set at least one condition
  * (TQ_EINVAL otherwise: this never empties a whole scope by accident). */
 TQ_NODISCARD tq_status_t wide_audit_delete_where(const tenant_ctx_t *ctx,
                                                  const wide_audit_filter_t *filter,
-                                                 tq_detail_t *detail);
+                                                 tq_detail_t *detail) TQ_NONNULL(1, 2);
 
 /* Exact number of points matching `filter` (NULL: all). */
 TQ_NODISCARD tq_status_t wide_audit_count(const tenant_ctx_t *ctx,
                                           const wide_audit_filter_t *filter,
                                           uint64_t *out,
-                                          tq_detail_t *detail);
+                                          tq_detail_t *detail) TQ_NONNULL(1, 3);
 
 /* Creates the tenant's collections and payload indexes in their placement.
  * Idempotent. */
-TQ_NODISCARD tq_status_t wide_onboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail);
+TQ_NODISCARD tq_status_t wide_onboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail)
+    TQ_NONNULL(1);
 
 /* Deletes all of the tenant's data in every collection, then verifies that nothing
  * remains (TQ_EVERIFY otherwise). Idempotent. */
-TQ_NODISCARD tq_status_t wide_offboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail);
+TQ_NODISCARD tq_status_t wide_offboard_tenant(const tenant_ctx_t *ctx, tq_detail_t *detail)
+    TQ_NONNULL(1);
 
 #ifdef __cplusplus
 }

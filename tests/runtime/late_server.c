@@ -1,0 +1,188 @@
+/* late_server.c: the misbehaving HTTP server of late_server.h. One thread accepts and
+ * one thread serves each connection; it understands just enough HTTP/1.1 (a head, a
+ * Content-Length body) for the runtime's count requests. Test code only. */
+#include "late_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LATE_MAX_CONNECTIONS 64
+
+struct late_server {
+    int listen_fd;
+    late_mode_t mode;
+    int delay_ms;
+    char url[64];
+    pthread_t acceptor;
+    pthread_mutex_t lock;
+    int fds[LATE_MAX_CONNECTIONS];
+    pthread_t threads[LATE_MAX_CONNECTIONS];
+    unsigned count;
+    atomic_int stopping;
+};
+
+typedef struct conn {
+    late_server_t *server;
+    int fd;
+} conn_t;
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Reads one request into buf (head and body); returns its length, 0 at EOF or error. */
+static size_t read_request(int fd, char *buf, size_t cap)
+{
+    size_t len = 0;
+    char *end = NULL;
+    while (!(end = strstr(buf, "\r\n\r\n"))) {
+        ssize_t n = recv(fd, buf + len, cap - 1 - len, 0);
+        if (n <= 0)
+            return 0;
+        len += (size_t)n;
+        buf[len] = '\0';
+        if (len + 1 >= cap)
+            return 0;
+    }
+    size_t head = (size_t)(end + 4 - buf);
+    const char *cl = strstr(buf, "Content-Length:");
+    size_t body = cl && cl < end ? (size_t)strtoul(cl + 15, NULL, 10) : 0;
+    while (len < head + body) {
+        ssize_t n = recv(fd, buf + len, cap - 1 - len, 0);
+        if (n <= 0)
+            return 0;
+        len += (size_t)n;
+        buf[len] = '\0';
+    }
+    return len;
+}
+
+static int send_count(int fd, int count)
+{
+    char body[128], msg[512];
+    int blen = snprintf(body, sizeof body,
+                        "{\"result\":{\"count\":%d},\"status\":\"ok\",\"time\":0.0001}", count);
+    int mlen = snprintf(msg, sizeof msg,
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        "Content-Length: %d\r\n\r\n%s",
+                        blen, body);
+    return send(fd, msg, (size_t)mlen, MSG_NOSIGNAL) == mlen ? 0 : -1;
+}
+
+static void *serve(void *arg)
+{
+    conn_t *c = arg;
+    char buf[16384];
+    for (unsigned requests = 0;; requests++) {
+        buf[0] = '\0';
+        if (read_request(c->fd, buf, sizeof buf) == 0)
+            break;
+        int count = strstr(buf, "--acme/") ? 1 : strstr(buf, "--globex/") ? 2 : 0;
+        if (requests == 1 && c->server->mode == LATE_BEFORE_SECOND &&
+            send_count(c->fd, LATE_FOREIGN_COUNT) != 0)
+            break;
+        if (send_count(c->fd, count) != 0)
+            break;
+        if (requests == 0 && c->server->mode == LATE_AFTER_FIRST) {
+            sleep_ms(c->server->delay_ms);
+            if (send_count(c->fd, LATE_FOREIGN_COUNT) != 0)
+                break;
+        }
+    }
+    free(c);
+    return NULL;
+}
+
+static void *accept_loop(void *arg)
+{
+    late_server_t *s = arg;
+    while (!atomic_load(&s->stopping)) {
+        int fd = accept(s->listen_fd, NULL, NULL);
+        if (fd < 0)
+            break;
+        conn_t *c = malloc(sizeof *c);
+        pthread_mutex_lock(&s->lock);
+        int room = s->count < LATE_MAX_CONNECTIONS && c;
+        if (room) {
+            c->server = s;
+            c->fd = fd;
+            s->fds[s->count] = fd;
+            if (pthread_create(&s->threads[s->count], NULL, serve, c) == 0)
+                s->count++;
+            else
+                room = 0;
+        }
+        pthread_mutex_unlock(&s->lock);
+        if (!room) {
+            free(c);
+            close(fd);
+        }
+    }
+    return NULL;
+}
+
+late_server_t *late_start(late_mode_t mode, int delay_ms)
+{
+    late_server_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->mode = mode;
+    s->delay_ms = delay_ms;
+    pthread_mutex_init(&s->lock, NULL);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t alen = sizeof a;
+    s->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        listen(s->listen_fd, 16) != 0 ||
+        getsockname(s->listen_fd, (struct sockaddr *)&a, &alen) != 0 ||
+        pthread_create(&s->acceptor, NULL, accept_loop, s) != 0) {
+        if (s->listen_fd >= 0)
+            close(s->listen_fd);
+        pthread_mutex_destroy(&s->lock);
+        free(s);
+        return NULL;
+    }
+    snprintf(s->url, sizeof s->url, "http://127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
+    return s;
+}
+
+const char *late_url(const late_server_t *s)
+{
+    return s->url;
+}
+
+unsigned late_connections(late_server_t *s)
+{
+    pthread_mutex_lock(&s->lock);
+    unsigned n = s->count;
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}
+
+void late_stop(late_server_t *s)
+{
+    if (!s)
+        return;
+    atomic_store(&s->stopping, 1);
+    shutdown(s->listen_fd, SHUT_RDWR);
+    pthread_join(s->acceptor, NULL);
+    close(s->listen_fd);
+    for (unsigned i = 0; i < s->count; i++) {
+        shutdown(s->fds[i], SHUT_RDWR);
+        pthread_join(s->threads[i], NULL);
+        close(s->fds[i]);
+    }
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}

@@ -1,0 +1,35 @@
+/* late_server.h: an HTTP/1.1 server that misbehaves the way a confused proxy or a
+ * buggy server can: on a kept-alive connection it sends an answer nobody asked for,
+ * either shortly after the first answer or just before the answer to the next request.
+ * It answers POST .../points/count with a count taken from the collection name, so a
+ * test can tell whose answer a call received. Implementation in late_server.c. */
+#ifndef TQ_LATE_SERVER_H
+#define TQ_LATE_SERVER_H
+
+#include <stddef.h>
+
+/* The count the unsolicited answer carries. */
+#define LATE_FOREIGN_COUNT 666
+
+typedef enum late_mode {
+    LATE_AFTER_FIRST = 0, /* the extra answer follows the first one after `delay_ms` */
+    LATE_BEFORE_SECOND = 1 /* the extra answer precedes the answer to the second request */
+} late_mode_t;
+
+typedef struct late_server late_server_t;
+
+/* Listens on 127.0.0.1 (a free port). A request whose path holds "--acme" is answered
+ * with count 1, "--globex" with count 2, anything else with 0; every connection gets
+ * one extra answer with LATE_FOREIGN_COUNT as `mode` says. NULL when it cannot listen. */
+late_server_t *late_start(late_mode_t mode, int delay_ms);
+
+/* "http://127.0.0.1:PORT" */
+const char *late_url(const late_server_t *server);
+
+/* Connections accepted so far. */
+unsigned late_connections(late_server_t *server);
+
+/* Stops the server and frees it; NULL is fine. */
+void late_stop(late_server_t *server);
+
+#endif
