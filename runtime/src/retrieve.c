@@ -14,6 +14,7 @@
 #include "bm25.h"
 #include "detail.h"
 #include "filter.h"
+#include "groups.h"
 #include "json.h"
 #include "text.h"
 
@@ -304,72 +305,21 @@ static cJSON *request_body(const tq_op_call_t *call, tq_retrieval_t mode, const 
     return body;
 }
 
-/* Turns a groups answer into a points answer (hits in group order) after checking
- * that each group holds at most one hit whose group field is the group's id, then
- * parses it through the leak guard. */
+/* Flattens a groups answer (groups.c) and parses the hits through the leak guard. */
 static tq_status_t parse_groups(tq_op_call_t *call, const tq_response_t *resp,
                                 tq_raw_result_t *out, tq_detail_t *detail)
 {
-    const tq_raw_collection_t *c = call->collection;
-    cJSON *root = NULL, *flat = NULL;
     char *text = NULL;
-    tq_response_t flat_resp = {0};
-    tq_status_t st = tq_json_parse_limited(resp->body, resp->len,
-                                           call->client->options.max_json_depth, &root,
-                                           detail);
+    tq_response_t flat = {0};
+    tq_status_t st = tq_groups_flatten(resp->body, resp->len, call->client->options.max_json_depth,
+                                       call->collection->group_field, call->route.collection,
+                                       &text, detail);
     if (st != TQ_OK)
         return st;
-    const cJSON *groups =
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "result"), "groups");
-    flat = cJSON_CreateObject();
-    cJSON *result = cJSON_AddObjectToObject(flat, "result");
-    cJSON *points = cJSON_AddArrayToObject(result, "points");
-    if (!points) {
-        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-        goto cleanup;
-    }
-    if (!cJSON_IsArray(groups)) {
-        st = tq_fail(detail, TQ_EPROTO, 0, "collection %s: answer has no result.groups array",
-                     call->route.collection);
-        goto cleanup;
-    }
-    const cJSON *g;
-    cJSON_ArrayForEach(g, groups)
-    {
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(g, "id");
-        cJSON *hits = cJSON_GetObjectItemCaseSensitive(g, "hits");
-        if (!cJSON_IsArray(hits) || cJSON_GetArraySize(hits) > 1 ||
-            !(cJSON_IsString(id) || cJSON_IsNumber(id))) {
-            st = tq_fail(detail, TQ_EPROTO, 0,
-                         "collection %s: a group is not {id, hits} with at most one hit",
-                         call->route.collection);
-            goto cleanup;
-        }
-        cJSON *hit = cJSON_DetachItemFromArray(hits, 0);
-        if (!hit)
-            continue;
-        cJSON_AddItemToArray(points, hit);
-        const cJSON *value = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(hit, "payload"), c->group_field);
-        if (!cJSON_Compare(value, id, 1)) {
-            st = tq_fail(detail, TQ_EPROTO, 0,
-                         "collection %s: a hit's %s is not its group's id",
-                         call->route.collection, c->group_field);
-            goto cleanup;
-        }
-    }
-    text = tq_json_print(flat);
-    if (!text) {
-        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-        goto cleanup;
-    }
-    flat_resp.body = text;
-    flat_resp.len = strlen(text);
-    st = tq_op_parse_points(call, &flat_resp, TQ_PARSE_QUERY, out, detail);
-cleanup:
+    flat.body = text;
+    flat.len = strlen(text);
+    st = tq_op_parse_points(call, &flat, TQ_PARSE_QUERY, out, detail);
     cJSON_free(text);
-    cJSON_Delete(flat);
-    cJSON_Delete(root);
     return st;
 }
 
