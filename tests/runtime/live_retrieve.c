@@ -205,9 +205,11 @@ static void every_op_every_placement(void **state)
         assert_int_equal(tq_raw_retrieve(ctx, &hybrid_docs, scope, TQ_RETRIEVE_GROUPS, v, 2,
                                          "disk errors", f, 3, NULL, &r, &d),
                          TQ_OK);
+        tq_raw_result_free(&r);
         assert_int_equal(tq_raw_retrieve(ctx, &hybrid_docs, scope, TQ_RETRIEVE_GROUPS, v, 2,
                                          NULL, f, 3, NULL, &r, &d),
                          TQ_OK);
+        tq_raw_result_free(&r);
         assert_int_equal(tq_raw_retrieve(ctx, &hybrid_docs, scope, TQ_RETRIEVE_GROUPS, NULL, 0,
                                          "disk errors", f, 3, NULL, &r, &d),
                          TQ_OK);
@@ -256,6 +258,7 @@ static void stop_words_and_bad_arguments(void **state)
     assert_int_equal(tq_raw_retrieve(ctx, &hybrid_docs, scope, TQ_RETRIEVE_HYBRID, v, 2,
                                      "the and of", NULL, 5, NULL, &r, &d),
                      TQ_OK);
+    tq_raw_result_free(&r);
     cJSON *body = body_of(e->fx, 0);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(body, "prefetch")), 1);
     expect_scoped(cJSON_GetObjectItem(
