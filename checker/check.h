@@ -33,6 +33,7 @@ typedef struct tqc_rule_info {
     const char *full_text;
     const char *help_text;
     const char *help_markdown;
+    const char *anchor;      /* heading anchor in docs/checker.md */
 } tqc_rule_info_t;
 
 /* The rule table, indexed by tqc_rule_t. */
@@ -57,6 +58,7 @@ typedef struct tqc_file {
     unsigned has_banner : 1;         /* line 1 is the generated-code banner */
     unsigned is_test : 1;            /* a tests path (TQ007) */
     unsigned exempt : 1;             /* runtime, contract header or verified generated */
+    unsigned identity_hint : 1;      /* tenantq code under a compiler-identity #if */
 } tqc_file_t;
 
 typedef struct tqc_finding {
@@ -85,7 +87,12 @@ typedef struct tqc_manifest_entry {
     char *manifest;    /* the manifest that lists it, for messages */
 } tqc_manifest_entry_t;
 
-typedef enum tqc_format { TQC_FORMAT_TEXT, TQC_FORMAT_JSON, TQC_FORMAT_SARIF } tqc_format_t;
+typedef enum tqc_format {
+    TQC_FORMAT_TEXT,
+    TQC_FORMAT_JSON,
+    TQC_FORMAT_SARIF,
+    TQC_FORMAT_GITLAB
+} tqc_format_t;
 
 typedef struct tqc_options {
     const char *build_dir;     /* -p */
@@ -98,6 +105,7 @@ typedef struct tqc_options {
     const char *root;          /* --root; default: git top level of the cwd, else cwd */
     int jobs;
     int werror;                /* warnings fail the run too */
+    int require_all;           /* a path filter that leaves entries unchecked is exit 2 */
     const char **files;        /* named files */
     size_t file_count;
     const char **extra_args;   /* after -- */
@@ -109,6 +117,7 @@ typedef struct tqc_options {
  * source itself). */
 typedef struct tqc_job {
     char *file;      /* absolute */
+    char *compiler;  /* the database's compiler (argv[0]); NULL when not known */
     char **args;
     size_t arg_count;
 } tqc_job_t;
@@ -117,6 +126,8 @@ typedef struct tqc_session {
     tqc_options_t opt;
     char *root;            /* absolute, resolved */
     char *build_dir_real;  /* resolved -p directory, or NULL */
+    size_t unchecked_entries; /* database entries a path filter left out */
+    size_t database_entries;  /* entries in the database */
 
     pthread_mutex_t lock;  /* guards everything below */
     tqc_file_t **files;

@@ -30,6 +30,11 @@ static CXCursor expression_child(CXCursor c, int last)
     return pick.found;
 }
 
+CXCursor tqc_first_operand(CXCursor c)
+{
+    return expression_child(c, 0);
+}
+
 CXCursor tqc_operand(CXCursor c)
 {
     return expression_child(c, 1);
@@ -76,7 +81,7 @@ static int hex_value(char ch)
 
 /* Decodes the quoted parts of a literal's spelling ("a" "b" concatenates, escapes are
  * resolved, an embedded NUL ends the value). */
-static char *decode_literal(const char *spelling)
+char *tqc_decode_literal(const char *spelling)
 {
     size_t len = strlen(spelling);
     char *out = malloc(len + 1);
@@ -139,9 +144,28 @@ char *tqc_string_literal_value(CXCursor literal)
 {
     CXString s = clang_getCursorSpelling(literal);
     const char *text = clang_getCString(s);
-    char *value = text ? decode_literal(text) : NULL;
+    char *value = text ? tqc_decode_literal(text) : NULL;
     clang_disposeString(s);
     return value;
+}
+
+int tqc_ctx_depth(CXType t)
+{
+    CXType canon = clang_getCanonicalType(t);
+    int depth = 0;
+    while (canon.kind == CXType_Pointer && depth < 8) {
+        canon = clang_getCanonicalType(clang_getPointeeType(canon));
+        depth++;
+    }
+    if (depth == 0 || canon.kind != CXType_Record) {
+        return 0;
+    }
+    CXCursor decl = clang_getTypeDeclaration(canon);
+    char name[32];
+    return clang_getCursorKind(decl) == CXCursor_StructDecl &&
+                   strcmp(tqc_spelling(decl, name, sizeof name), "tenant_ctx") == 0
+               ? depth
+               : 0;
 }
 
 int tqc_type_is_ctx_pointer(CXType t, int levels)
@@ -163,12 +187,29 @@ int tqc_type_is_ctx_pointer(CXType t, int levels)
            strcmp(tqc_spelling(decl, name, sizeof name), "tenant_ctx") == 0;
 }
 
+int tqc_is_cast_kind(enum CXCursorKind kind)
+{
+    switch (kind) {
+    case CXCursor_CStyleCastExpr:
+    case CXCursor_CXXStaticCastExpr:
+    case CXCursor_CXXDynamicCastExpr:
+    case CXCursor_CXXReinterpretCastExpr:
+    case CXCursor_CXXConstCastExpr:
+    case CXCursor_CXXFunctionalCastExpr:
+    case CXCursor_CXXAddrspaceCastExpr:
+    case CXCursor_BuiltinBitCastExpr:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 CXCursor tqc_strip_casts(CXCursor c)
 {
     for (int guard = 0; guard < 64; guard++) {
         enum CXCursorKind kind = clang_getCursorKind(c);
         if (kind != CXCursor_UnexposedExpr && kind != CXCursor_ParenExpr &&
-            kind != CXCursor_CStyleCastExpr) {
+            !tqc_is_cast_kind(kind)) {
             break;
         }
         CXCursor inner = tqc_operand(c);
@@ -183,7 +224,11 @@ CXCursor tqc_strip_casts(CXCursor c)
 int tqc_is_null_constant(CXCursor expr)
 {
     expr = tqc_strip_casts(expr);
-    if (clang_getCursorKind(expr) != CXCursor_IntegerLiteral) {
+    enum CXCursorKind kind = clang_getCursorKind(expr);
+    if (kind == CXCursor_CXXNullPtrLiteralExpr || kind == CXCursor_GNUNullExpr) {
+        return 1; /* nullptr, and NULL as C++ headers define it (__null) */
+    }
+    if (kind != CXCursor_IntegerLiteral) {
         return 0;
     }
     CXEvalResult r = clang_Cursor_Evaluate(expr);

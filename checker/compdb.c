@@ -13,6 +13,7 @@
 static void job_clear(tqc_job_t *job)
 {
     free(job->file);
+    free(job->compiler);
     tqc_strv_free(job->args, job->arg_count);
     memset(job, 0, sizeof *job);
 }
@@ -87,6 +88,9 @@ static int entry_to_job(tqc_session_t *s, const cJSON *entry, size_t index, tqc_
             }
         }
     } else if (tqc_shell_split(command->valuestring, &argv, &argc) != 0) {
+        goto done;
+    }
+    if (argc > 0 && !(job->compiler = strdup(argv[0]))) {
         goto done;
     }
     if (tqc_args_from_command(argv, argc, dir->valuestring, job->file, &job->args,
@@ -164,6 +168,7 @@ int tqc_compdb_jobs(tqc_session_t *s, tqc_job_t **jobs, size_t *count)
         }
     }
     size_t total = (size_t)cJSON_GetArraySize(doc);
+    s->database_entries = total;
     v = calloc(total ? total : 1, sizeof *v);
     if (!v) {
         tqc_session_error(s, "out of memory");
@@ -187,6 +192,7 @@ int tqc_compdb_jobs(tqc_session_t *s, tqc_job_t **jobs, size_t *count)
             n++;
         } else {
             job_clear(&v[n]);
+            s->unchecked_entries++;
         }
     }
     rc = 0;

@@ -7,6 +7,8 @@
 #include "internal.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +172,148 @@ const char *tqc_file_line(const tqc_file_t *file, unsigned line, size_t *len)
     return start;
 }
 
+/* The runtime-relative name a file claims by its place: the part after runtime/ in a
+ * runtime tree, or include/tenantq/NAME for a header in any tenantq/ directory (an
+ * installed or -I copy). Written to buf; 0 when it claims nothing. */
+static int claimed_runtime_name(const tqc_file_t *file, const char *runtime_rel, char *buf,
+                                size_t size)
+{
+    if (runtime_rel) {
+        return snprintf(buf, size, "%s", runtime_rel) < (int)size;
+    }
+    const char *base = strrchr(file->path, '/');
+    if (!base || base - file->path < 8 || strncmp(base - 8, "/tenantq", 8) != 0 ||
+        !strstr(base, ".h")) {
+        return 0;
+    }
+    return snprintf(buf, size, "include/tenantq%s", base) < (int)size;
+}
+
+/* 1 when the file is one of the runtime's own files, byte for byte (runtime_digests.c).
+ * A file that claims to be one by its place but differs gets TQ006 and no exemption:
+ * a shadow tenantq/tenantq.h on an -I path, a file added to a vendored runtime tree,
+ * an edited runtime source. */
+static int trusted_runtime_file(tqc_session_t *s, tqc_file_t *file, const char *runtime_rel)
+{
+    char name[512];
+    if (!claimed_runtime_name(file, runtime_rel, name, sizeof name)) {
+        return 0;
+    }
+    char actual[65] = "";
+    if (file->data && tqc_sha256_hex(file->data, file->size, actual) != 0) {
+        tqc_session_error(s, "%s: cannot compute sha256", file->path);
+        return 0;
+    }
+    int known = 0;
+    for (size_t i = 0; i < tqc_trusted_runtime_count; i++) {
+        if (strcmp(tqc_trusted_runtime[i].path, name) == 0) {
+            known = 1;
+            if (file->data && strcmp(tqc_trusted_runtime[i].sha256, actual) == 0) {
+                return 1;
+            }
+        }
+    }
+    size_t len0 = 0;
+    if (!tqc_file_line(file, 1, &len0)) {
+        len0 = 0;
+    }
+    tqc_finding_add(s, TQC_TQ006, file, 1, 1, 1, (unsigned)len0 + 1,
+                    "file sits where the tenantq runtime's '%s' would, but %s; it is checked "
+                    "like application code", name,
+                    known ? "its content differs from the runtime tenantq-check " TQC_VERSION
+                            " was built with"
+                          : "the runtime tenantq-check " TQC_VERSION " was built with has no "
+                            "such file");
+    return 0;
+}
+
+/* 1 when `line` (len bytes) is a directive #<name>; *rest points after the name. */
+static int is_directive(const char *line, size_t len, const char *name, const char **rest)
+{
+    const char *p = line, *end = line + len;
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+    if (p == end || *p != '#') {
+        return 0;
+    }
+    p++;
+    while (p < end && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+    size_t n = strlen(name);
+    if ((size_t)(end - p) < n || strncmp(p, name, n) != 0 ||
+        (p + n < end && (isalnum((unsigned char)p[n]) || p[n] == '_'))) {
+        return 0;
+    }
+    *rest = p + n;
+    return 1;
+}
+
+static int contains(const char *s, size_t len, const char *word)
+{
+    size_t n = strlen(word);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(s + i, word, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 when the file has a conditional on the compiler's identity (#if defined(__clang__),
+ * #ifdef __GNUC__, _MSC_VER, ...) whose group, up to its #endif, mentions tenantq or
+ * Qdrant: code that clang, parsing as itself, may never see. */
+static int has_identity_hint(const tqc_file_t *file)
+{
+    static const char *const identity[] = {"__clang", "__GNUC__", "__GNUC_MINOR__",
+                                           "_MSC_VER", "__INTEL_COMPILER", "__TINYC__", NULL};
+    static const char *const hints[] = {"tq_", "TQ_", "tenantq", "tenant_ctx", "qdrant",
+                                        "Qdrant", "collections", "snapshots", ".tq.h", NULL};
+    if (!file->data || (!strstr(file->data, "__clang") && !strstr(file->data, "__GNUC") &&
+                        !strstr(file->data, "_MSC_VER") && !strstr(file->data, "__INTEL") &&
+                        !strstr(file->data, "__TINYC__"))) {
+        return 0;
+    }
+    for (unsigned line = 1; line <= file->line_count; line++) {
+        size_t len = 0;
+        const char *text = tqc_file_line(file, line, &len);
+        const char *rest = NULL;
+        if (!is_directive(text, len, "if", &rest) && !is_directive(text, len, "ifdef", &rest) &&
+            !is_directive(text, len, "ifndef", &rest) && !is_directive(text, len, "elif", &rest)) {
+            continue;
+        }
+        int on_identity = 0;
+        for (size_t i = 0; identity[i]; i++) {
+            on_identity |= contains(rest, len - (size_t)(rest - text), identity[i]);
+        }
+        if (!on_identity) {
+            continue;
+        }
+        /* The group runs to the matching #endif. */
+        size_t start = (size_t)(text - file->data), end = file->size;
+        int depth = 0;
+        for (unsigned l = line + 1; l <= file->line_count; l++) {
+            size_t n = 0;
+            const char *t = tqc_file_line(file, l, &n);
+            const char *r = NULL;
+            if (is_directive(t, n, "if", &r) || is_directive(t, n, "ifdef", &r) ||
+                is_directive(t, n, "ifndef", &r)) {
+                depth++;
+            } else if (is_directive(t, n, "endif", &r) && depth-- == 0) {
+                end = (size_t)(t - file->data);
+                break;
+            }
+        }
+        for (size_t i = 0; hints[i]; i++) {
+            if (contains(file->data + start, end - start, hints[i])) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 static tqc_file_t *file_create(tqc_session_t *s, const char *resolved)
 {
     tqc_file_t *file = calloc(1, sizeof *file);
@@ -188,23 +332,25 @@ static tqc_file_t *file_create(tqc_session_t *s, const char *resolved)
     s->files[s->file_count++] = file;
 
     int internal = 0;
+    const char *runtime_rel = NULL;
     file->is_raw_header = (unsigned)tqc_path_has_suffix(resolved, "tenantq/raw.h");
     file->is_contract_header =
         file->is_raw_header || tqc_path_has_suffix(resolved, "tenantq/tenantq.h");
-    file->is_runtime = (unsigned)tqc_path_in_runtime_tree(resolved, &internal);
+    file->is_runtime = (unsigned)tqc_path_in_runtime_tree(resolved, &internal, &runtime_rel);
     file->is_internal = (unsigned)internal;
     file->is_test = (unsigned)tqc_path_is_test(file->display);
     if (tqc_read_file(resolved, TQC_MAX_SOURCE_BYTES, &file->data, &file->size) == 0 &&
         index_lines(file) != 0) {
         s->out_of_memory = 1;
     }
-    if (file->is_runtime || file->is_contract_header) {
+    if (trusted_runtime_file(s, file, runtime_rel)) {
         file->exempt = 1;
         return file;
     }
     tqc_tq006_classify(s, file);
     file->exempt = file->is_generated;
     if (!file->exempt) {
+        file->identity_hint = (unsigned)has_identity_hint(file);
         tqc_tq001_file(s, file);
         tqc_suppress_scan(s, file);
     }

@@ -61,6 +61,14 @@ struct cJSON *tqc_read_json(tqc_session_t *s, const char *path, const char *what
 
 void tqc_session_free(tqc_session_t *s);
 
+/* runtime_digests.c (generated) ---------------------------------------------------- */
+typedef struct tqc_trusted_file {
+    const char *path;   /* relative to runtime/: "include/tenantq/raw.h", "src/http.c" */
+    const char *sha256; /* lowercase hex */
+} tqc_trusted_file_t;
+extern const tqc_trusted_file_t tqc_trusted_runtime[];
+extern const size_t tqc_trusted_runtime_count;
+
 /* paths.c --------------------------------------------------------------------------- */
 
 /* Absolute path with symlinks resolved when it exists, else made absolute against the
@@ -76,8 +84,13 @@ int tqc_path_has_suffix(const char *path, const char *suffix);
 int tqc_path_is_test(const char *path);
 /* 1 when `path` lies inside a tenantq runtime tree: a directory R/runtime/ where
  * R/runtime/include/tenantq/raw.h exists; *internal is set when it is under
- * R/runtime/src/. */
-int tqc_path_in_runtime_tree(const char *path, int *internal);
+ * R/runtime/src/, and *rel (when not NULL) points at the part after "runtime/". */
+int tqc_path_in_runtime_tree(const char *path, int *internal, const char **rel);
+
+/* git.c ---------------------------------------------------------------------------- */
+/* Whether git tracks `path` in the work tree at `root`: 1 tracked, 0 not tracked, -1
+ * unknown (no git, not a work tree). */
+int tqc_git_tracked(const char *root, const char *path);
 /* 1 when `path` is `dir` itself or inside it. */
 int tqc_path_is_under(const char *path, const char *dir);
 
@@ -101,8 +114,20 @@ void tqc_tq006_classify(tqc_session_t *s, tqc_file_t *file);
 /* Reports `#pragma redefine_extname` lines that name a tq_raw_* symbol. Called with the
  * lock held, for every non-exempt file. */
 void tqc_tq001_file(tqc_session_t *s, const tqc_file_t *file);
-/* Reports every tq_raw_* name in an assembly source. */
+/* Reports the tenantq symbols an assembly source names (see tqc_asm_scan). */
 void tqc_tq001_assembly(tqc_session_t *s, const tqc_file_t *file);
+
+/* One tenantq symbol named in assembly text: TQ001 for a tq_raw_* name or a name
+ * pasted together from pieces (.irp/.macro arguments, ##), TQ004 for a definition of
+ * a tq_ctx_* symbol (a label, .globl, .set, .equ, .weak). */
+typedef struct tqc_asm_hit {
+    tqc_rule_t rule;
+    size_t offset, length; /* of the name in the text */
+    const char *what;      /* "names raw-layer symbol", ... */
+} tqc_asm_hit_t;
+/* Scans `text` for such names; calls `hit` for each (stop by returning nonzero). */
+void tqc_asm_scan(const char *text, int (*hit)(void *data, const tqc_asm_hit_t *h),
+                  void *data);
 
 /* suppress.c ------------------------------------------------------------------------ */
 /* Collects the suppression comments of a non-exempt file; malformed ones are TQ000. */
@@ -124,6 +149,7 @@ int tqc_fingerprints_compute(tqc_session_t *s);
 int tqc_output_text(const tqc_session_t *s, FILE *out);
 int tqc_output_json(const tqc_session_t *s, FILE *out);
 int tqc_output_sarif(const tqc_session_t *s, FILE *out);
+int tqc_output_gitlab(const tqc_session_t *s, FILE *out);
 /* cJSON helper shared by the json and sarif writers: prints and frees `doc`. */
 int tqc_print_json(struct cJSON *doc, FILE *out);
 
@@ -147,6 +173,12 @@ int tqc_args_from_command(char *const *argv, size_t argc, const char *directory,
  * named files. 0, or -1 with a session error. */
 int tqc_compdb_jobs(tqc_session_t *s, tqc_job_t **jobs, size_t *count);
 void tqc_jobs_free(tqc_job_t *jobs, size_t count);
+
+/* signatures.c --------------------------------------------------------------------- */
+/* Reports, after every unit was analysed, external functions whose definition and a
+ * declaration in another unit disagree on a type that involves a tenant context. */
+void tqc_signatures_compare(tqc_session_t *s);
+void tqc_signatures_free(void);
 
 /* runner.c -------------------------------------------------------------------------- */
 /* Analyses the jobs on `threads` threads. Returns the number of jobs that failed. */

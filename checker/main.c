@@ -42,6 +42,7 @@ static int write_report(tqc_session_t *s)
     switch (s->opt.format) {
     case TQC_FORMAT_JSON: rc = tqc_output_json(s, out); break;
     case TQC_FORMAT_SARIF: rc = tqc_output_sarif(s, out); break;
+    case TQC_FORMAT_GITLAB: rc = tqc_output_gitlab(s, out); break;
     default: rc = tqc_output_text(s, out); break;
     }
     if (fflush(out) != 0) {
@@ -77,6 +78,7 @@ int main(int argc, char **argv)
     tqc_job_t *jobs = NULL;
     size_t job_count = 0;
     int status = 2;
+    int baseline_written = 0;
     memset(&s, 0, sizeof s);
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
@@ -103,7 +105,21 @@ int main(int argc, char **argv)
     if (s.error_count || tqc_compdb_jobs(&s, &jobs, &job_count) != 0) {
         goto done;
     }
+    if (s.unchecked_entries) {
+        fprintf(stderr, "tenantq-check: %s: %zu of %zu compilation database entr%s outside the "
+                        "named paths %s not checked%s\n",
+                s.opt.require_all ? "error" : "note", s.unchecked_entries, s.database_entries,
+                s.database_entries == 1 ? "y" : "ies", s.unchecked_entries == 1 ? "was" : "were",
+                s.opt.require_all ? "" : "; check the whole database, or pass --require-all to "
+                                         "fail when a path filter leaves units out");
+        if (s.opt.require_all) {
+            tqc_session_error(&s, "--require-all: %zu of %zu compilation database entries were "
+                                  "left unchecked by the named paths",
+                              s.unchecked_entries, s.database_entries);
+        }
+    }
     (void)tqc_run_jobs(&s, jobs, job_count, s.opt.jobs);
+    tqc_signatures_compare(&s);
     tqc_suppress_apply(&s);
     tqc_findings_sort(&s);
     if (tqc_fingerprints_compute(&s) != 0) {
@@ -113,7 +129,7 @@ int main(int argc, char **argv)
         (void)tqc_baseline_apply(&s, s.opt.baseline);
     }
     if (s.opt.write_baseline) {
-        (void)tqc_baseline_write(&s, s.opt.write_baseline);
+        baseline_written = tqc_baseline_write(&s, s.opt.write_baseline) == 0;
     }
     (void)write_report(&s);
     print_summary(&s, job_count);
@@ -124,6 +140,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "tenantq-check: error: %zu problem%s kept parts of the request from "
                         "being analysed\n", s.error_count, s.error_count == 1 ? "" : "s");
         status = 2;
+    } else if (baseline_written) {
+        /* Adopting a baseline is the job's purpose: the findings it recorded pass. */
+        status = 0;
     } else {
         status = tqc_findings_failing(&s) ? 1 : 0;
     }
@@ -132,6 +151,7 @@ done:
     free(s.opt.manifests);
     free(s.opt.files);
     free(s.opt.extra_args);
+    tqc_signatures_free();
     tqc_session_free(&s);
     return status;
 }

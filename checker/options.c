@@ -8,9 +8,10 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: tenantq-check [-p BUILD_DIR] [--manifest FILE]... [--format text|json|sarif]\n"
+    fputs("usage: tenantq-check [-p BUILD_DIR] [--manifest FILE]... [--format FORMAT]\n"
           "                     [-o FILE] [--baseline FILE] [--write-baseline FILE] [-j N]\n"
-          "                     [--root DIR] [--werror] [FILE...] [-- COMPILER ARGS]\n"
+          "                     [--root DIR] [--werror] [--require-all] [FILE...]\n"
+          "                     [-- COMPILER ARGS]\n"
           "\n"
           "Checks C sources for bypasses of the tenantq isolation layer (rules TQ000-TQ007,\n"
           "see docs/checker.md). Exit 0: no unsuppressed finding; 1: findings; 2: something\n"
@@ -19,14 +20,18 @@ static void usage(FILE *out)
           "  -p BUILD_DIR         read BUILD_DIR/compile_commands.json; check every entry, or\n"
           "                       only those of the named FILEs (a directory: all below it)\n"
           "  --manifest FILE      a tenantq-gen manifest vouching for generated files\n"
-          "  --format FORMAT      text (default), json or sarif\n"
+          "  --format FORMAT      text (default), json, sarif or gitlab (Code Quality)\n"
           "  -o FILE              write the report to FILE instead of stdout\n"
           "  --baseline FILE      accept the findings whose fingerprints FILE lists\n"
-          "  --write-baseline F   write the fingerprints of the current findings to F\n"
+          "  --write-baseline F   write the fingerprints of the current findings to F and\n"
+          "                       exit 0 (2 when something was not analysed)\n"
           "  -j N                 analyse N translation units in parallel (default: CPUs)\n"
           "  --root DIR           repository root for relative paths (default: git top level)\n"
           "  --werror             warnings (TQ007) fail the run too\n"
-          "  -- ARGS              compiler arguments for the named files (with -p: appended)\n",
+          "  --require-all        exit 2 when named paths leave database entries unchecked\n"
+          "  -- ARGS              compiler arguments for the named files (with -p: appended)\n"
+          "  -h, --help           show this help\n"
+          "  --version            show the version\n",
           out);
 }
 
@@ -90,6 +95,8 @@ int tqc_options_parse(int argc, char **argv, tqc_options_t *opt)
         }
         if (strcmp(arg, "--werror") == 0) {
             opt->werror = 1;
+        } else if (strcmp(arg, "--require-all") == 0) {
+            opt->require_all = 1;
         } else if (strncmp(arg, "-p", 2) == 0 && arg[2] != '\0') {
             opt->build_dir = arg + 2;
         } else if (is_option(arg, "-p")) {
@@ -124,8 +131,10 @@ int tqc_options_parse(int argc, char **argv, tqc_options_t *opt)
                 opt->format = TQC_FORMAT_JSON;
             } else if (strcmp(value, "sarif") == 0) {
                 opt->format = TQC_FORMAT_SARIF;
+            } else if (strcmp(value, "gitlab") == 0) {
+                opt->format = TQC_FORMAT_GITLAB;
             } else {
-                fprintf(stderr, "tenantq-check: error: unknown format '%s' (text, json, sarif)\n",
+                fprintf(stderr, "tenantq-check: error: unknown format '%s' (text, json, sarif, gitlab)\n",
                         value);
                 return -1;
             }

@@ -73,7 +73,8 @@ int tqc_output_json(const tqc_session_t *s, FILE *out)
     if (!cJSON_AddNumberToObject(summary, "findings", (double)s->finding_count) ||
         !cJSON_AddNumberToObject(summary, "suppressed", (double)suppressed) ||
         !cJSON_AddNumberToObject(summary, "baselined", (double)baselined) ||
-        !cJSON_AddNumberToObject(summary, "failing", (double)tqc_findings_failing(s))) {
+        !cJSON_AddNumberToObject(summary, "failing", (double)tqc_findings_failing(s)) ||
+        !cJSON_AddNumberToObject(summary, "unchecked_entries", (double)s->unchecked_entries)) {
         goto fail;
     }
     return tqc_print_json(doc, out);

@@ -64,6 +64,13 @@ static cJSON *rule_json(const tqc_rule_info_t *r)
         cJSON_Delete(o);
         return NULL;
     }
+    char *help_uri = tqc_format("%s#%s", TQC_DOCS_URL, r->anchor);
+    if (!help_uri || !cJSON_AddStringToObject(o, "helpUri", help_uri)) {
+        free(help_uri);
+        cJSON_Delete(o);
+        return NULL;
+    }
+    free(help_uri);
     return o;
 }
 

@@ -136,7 +136,7 @@ int tqc_path_is_test(const char *path)
     return has_suffix(p, stem, "_test") || has_suffix(p, stem, "_tests");
 }
 
-int tqc_path_in_runtime_tree(const char *path, int *internal)
+int tqc_path_in_runtime_tree(const char *path, int *internal, const char **rel)
 {
     static const char marker[] = "/runtime/";
     *internal = 0;
@@ -149,6 +149,9 @@ int tqc_path_in_runtime_tree(const char *path, int *internal)
         free(probe);
         if (found) {
             *internal = strncmp(at + sizeof marker - 1, "src/", 4) == 0;
+            if (rel) {
+                *rel = at + sizeof marker - 1;
+            }
             return 1;
         }
         at += 1;

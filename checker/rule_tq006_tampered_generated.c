@@ -5,9 +5,11 @@
  * nothing: a banner file no manifest lists, or whose hash differs, is TQ006 and keeps
  * every other rule. Manifests are discovered automatically only inside the -p build
  * directory (the build writes them there; sources cannot), as <stem>.tq.json next to a
- * banner file. This file must never exempt a file it could not hash. */
+ * banner file, and only when the build wrote them (not committed: see written_by_build).
+ * This file must never exempt a file it could not hash. */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +24,29 @@ static int starts_with_banner(const tqc_file_t *file)
     }
     const char *rest = file->data + n;
     return rest[0] == '\n' || (rest[0] == '\r' && rest[1] == '\n') || rest[0] == '\0';
+}
+
+/* 1 when a manifest found in the build directory was written by the build, not by a
+ * commit. A build directory outside the repository holds only build output. One inside
+ * it (`-p .`, `-p build` in an in-tree build) also holds committed files, so a manifest
+ * there counts only when git says it is untracked; when git cannot tell, it does not
+ * count. */
+static int written_by_build(tqc_session_t *s, const char *manifest)
+{
+    if (!tqc_path_is_under(manifest, s->root)) {
+        return 1;
+    }
+    int tracked = tqc_git_tracked(s->root, manifest);
+    if (tracked != 0) {
+        pthread_mutex_lock(&s->lock);
+        fprintf(stderr, "tenantq-check: note: %s: not used; %s\n", manifest,
+                tracked > 0 ? "it is committed to the repository, and only a manifest the "
+                              "build wrote vouches for generated code"
+                            : "git cannot tell whether it is committed or written by the "
+                              "build (pass it with --manifest if your build wrote it)");
+        pthread_mutex_unlock(&s->lock);
+    }
+    return tracked == 0;
 }
 
 /* Loads <stem>.tq.json beside a banner file inside the -p build directory. */
@@ -41,7 +66,8 @@ static void discover_manifest(tqc_session_t *s, const tqc_file_t *file)
     }
     char *candidate = tqc_format("%.*s.tq.json", (int)(stem_end - file->path), file->path);
     struct stat st;
-    if (candidate && stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (candidate && stat(candidate, &st) == 0 && S_ISREG(st.st_mode) &&
+        written_by_build(s, candidate)) {
         (void)tqc_manifest_load(s, candidate);
     }
     free(candidate);

@@ -13,7 +13,8 @@ static const tqc_rule_info_t rules[TQC_RULE_COUNT] = {
      "Give the suppression a reason after `--`, move it next to the finding, or delete "
      "it.",
      "Write `// tenantq-check: allow TQ00n -- reason` on the finding's line or the line "
-     "above; remove suppressions that no longer match a finding."},
+     "above; remove suppressions that no longer match a finding.",
+     "tq000-suppression-misuse"},
     {"TQ001", "raw-layer", TQC_LEVEL_ERROR, 1,
      "Use of the raw request layer outside generated code.",
      "The declarations of <tenantq/raw.h> (and any tq_raw_* function) take collection "
@@ -21,7 +22,8 @@ static const tqc_rule_info_t rules[TQC_RULE_COUNT] = {
      "tenantq-gen may call, take the address of, or declare them.",
      "Call the typed function tenantq-gen generated for the operation instead.",
      "Call the typed, context-first function from your `*.tq.h` instead of "
-     "`tq_raw_*`."},
+     "`tq_raw_*`.",
+     "tq001-raw-layer"},
     {"TQ002", "qdrant-http", TQC_LEVEL_ERROR, 1,
      "A hand-built Qdrant route or request body outside the runtime.",
      "A string naming a Qdrant REST route (/collections, /collections/NAME/..., "
@@ -29,13 +31,15 @@ static const tqc_rule_info_t rules[TQC_RULE_COUNT] = {
      "(tq_tenant, tq_key) lets code talk to Qdrant without the tenant routing and the "
      "leak guard of libtenantq.",
      "Use the generated client; it routes every request through the tenant context.",
-     "Use the generated client instead of building `/collections/...` URLs."},
+     "Use the generated client instead of building `/collections/...` URLs.",
+     "tq002-hand-rolled-qdrant-http"},
     {"TQ003", "raw-include", TQC_LEVEL_ERROR, 1,
      "<tenantq/raw.h> or a runtime-internal header included outside generated code.",
      "Only generated sources include <tenantq/raw.h>; nothing outside the runtime "
      "includes the headers of a tenantq runtime/src/ tree.",
      "Include the generated `*.tq.h` or <tenantq/tenantq.h> instead.",
-     "Include your generated `*.tq.h` (or `<tenantq/tenantq.h>`) instead."},
+     "Include your generated `*.tq.h` (or `<tenantq/tenantq.h>`) instead.",
+     "tq003-raw-include"},
     {"TQ004", "forged-context", TQC_LEVEL_ERROR, 1,
      "A tenant context made or altered other than by tq_ctx_new.",
      "tenant_ctx_t is opaque and made only by tq_ctx_new from a registered tenant id. "
@@ -44,26 +48,30 @@ static const tqc_rule_info_t rules[TQC_RULE_COUNT] = {
      "redefining tq_ctx_* functions forges a tenant.",
      "Make contexts with tq_ctx_new and pass them as `tenant_ctx_t *` values only.",
      "Obtain contexts from `tq_ctx_new()`; carry them in a typed struct member rather "
-     "than through `void *`."},
+     "than through `void *`.",
+     "tq004-forged-context"},
     {"TQ005", "symbol-lookup", TQC_LEVEL_ERROR, 1,
      "A string naming a raw-layer symbol (dlsym/dlvsym lookup).",
      "Looking up tq_raw_* symbols at run time with dlsym or dlvsym reaches the raw "
      "layer without any reference the compiler can see.",
      "Call the generated client instead of looking up runtime symbols.",
-     "Do not look up `tq_raw_*` symbols; call the generated client."},
+     "Do not look up `tq_raw_*` symbols; call the generated client.",
+     "tq005-symbol-lookup"},
     {"TQ006", "tampered-generated", TQC_LEVEL_ERROR, 0,
      "A file claims to be generated but no manifest vouches for it.",
      "A file that starts with the tenantq-gen banner is exempt only when a manifest "
      "passed with --manifest (or found in the -p build directory) lists it with a "
      "matching sha256. A copied banner or an edited generated file gets no exemption.",
      "Regenerate the file with tenantq-gen and pass its manifest, or remove the banner.",
-     "Regenerate with `tenantq-gen` and pass `--manifest`; never copy the banner."},
+     "Regenerate with `tenantq-gen` and pass `--manifest`; never copy the banner.",
+     "tq006-tampered-generated-file"},
     {"TQ007", "hardcoded-tenant", TQC_LEVEL_WARNING, 1,
      "A tenant context made from a string literal outside tests.",
      "A literal tenant id in tq_ctx_new ties production code to one tenant, the usual "
      "start of a cross-tenant mix-up.",
      "Take the tenant id from the authenticated request or configuration.",
-     "Pass the tenant id from the authenticated request, not a literal."},
+     "Pass the tenant id from the authenticated request, not a literal.",
+     "tq007-hard-coded-tenant-warning"},
 };
 
 const tqc_rule_info_t *tqc_rule_info(tqc_rule_t rule)

@@ -95,6 +95,7 @@ typedef struct probe_run {
 
     probe_samples_t op_latency[POP_COUNT_OPS];
 
+    double setup_wall_ms; /* registry, client, contexts and onboarding */
     double ingest_wall_ms;
     uint64_t ingest_vectors;
     double probe_wall_ms;

@@ -14,7 +14,7 @@
 static const char *const GENERATED_LOCALS[] = {
     "batch", "conditions", "count", "ctx", "cursor", "detail", "filter", "i", "keys",
     "limit", "out", "point", "points", "query", "raw_filter", "result", "score_threshold",
-    "scope_values", "status", "text", "vector", "with_vector"};
+    "scope_values", "status", "text", "vector", "vector_len", "with_vector"};
 
 typedef struct checker {
     const tq_schema_t *schema;

@@ -171,10 +171,10 @@ static void add_global_names(cnames_t *n, const tq_schema_t *s) {
 
 /* Members of the point (input) or record (output) struct of `c`. */
 static void add_value_members(cnames_t *n, const tq_schema_collection_t *c, int record) {
-    static const char *const POINT_BUILTINS[] = {"key", "vector"};
+    static const char *const POINT_BUILTINS[] = {"key", "vector", "vector_len"};
     static const char *const RECORD_BUILTINS[] = {"key", "score", "vector", "vector_dim"};
     const char *const *builtins = record ? RECORD_BUILTINS : POINT_BUILTINS;
-    size_t builtin_count = record ? 4 : 2, i;
+    size_t builtin_count = record ? 4 : 3, i;
     tq_schema_pos_t none = {0, 0};
     for (i = 0; i < builtin_count; i++)
         add(n, "built-in member", builtins[i], none, "%s", builtins[i]);

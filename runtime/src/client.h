@@ -38,8 +38,8 @@ typedef struct tq_idle_handle {
     size_t tenant_slot;
 } tq_idle_handle_t;
 
+/* Updated without a lock (stats.c): atomic adds on the counters. */
 typedef struct tq_stats_store {
-    pthread_mutex_t lock;
     tq_tenant_stats_t *tenants; /* registry order, one per registry tenant */
     size_t count;
     uint64_t leak_guard_trips;

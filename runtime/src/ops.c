@@ -196,6 +196,32 @@ cleanup:
     return tq_op_end(&call, st, detail);
 }
 
+/* The printed `body` with "query": `vector` appended as its last member, in one
+ * tq_malloc'd text: the vector is most of a search body, so it is written once, straight
+ * into place, instead of into a raw node that the printer then copies again. NULL when
+ * out of memory. */
+static char *with_query_vector(const cJSON *body, const float *vector, size_t dim)
+{
+    static const char member[] = ",\"query\":";
+    char *head = tq_json_print(body);
+    size_t head_len = head ? strlen(head) : 0;
+    char *text = head_len > 2 ? tq_malloc(head_len - 1 + sizeof member - 1 +
+                                           TQ_JSON_VECTOR_TEXT_MAX(dim) + 1)
+                              : NULL;
+    if (text) {
+        /* head is "{...}": keep all but the closing brace. */
+        size_t len = head_len - 1;
+        memcpy(text, head, len);
+        memcpy(text + len, member, sizeof member - 1);
+        len += sizeof member - 1;
+        len += tq_json_vector_text(vector, dim, text + len);
+        text[len++] = '}';
+        text[len] = '\0';
+    }
+    cJSON_free(head);
+    return text;
+}
+
 tq_status_t tq_raw_search(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
                           const char *const *scope_values, const float *vector, size_t dim,
                           const tq_raw_filter_t *filter, uint32_t limit,
@@ -205,6 +231,7 @@ tq_status_t tq_raw_search(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
     tq_op_call_t call;
     tq_response_t resp = {0};
     cJSON *body = NULL;
+    char *text = NULL;
     tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, scope_values, 1, TQ_OP_SEARCH, detail);
     if (st != TQ_OK)
         goto cleanup;
@@ -236,20 +263,22 @@ tq_status_t tq_raw_search(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
     body = body_with_filter(&call, NULL, 0, filter, &st, detail);
     if (!body)
         goto cleanup;
-    if (tq_json_add_vector(body, "query", vector, dim) != 0 ||
-        !cJSON_AddStringToObject(body, "using", collection->vector_name) ||
+    if (!cJSON_AddStringToObject(body, "using", collection->vector_name) ||
         !cJSON_AddNumberToObject(body, "limit", limit) ||
         !cJSON_AddBoolToObject(body, "with_payload", 1) ||
         !cJSON_AddBoolToObject(body, "with_vector", with_vector != 0) ||
         (score_threshold &&
-         !cJSON_AddItemToObject(body, "score_threshold", tq_json_double(*score_threshold)))) {
+         !cJSON_AddItemToObject(body, "score_threshold", tq_json_double(*score_threshold))) ||
+        !(text = with_query_vector(body, vector, dim))) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         goto cleanup;
     }
-    st = tq_op_send(&call, TQ_REQ_POINTS_QUERY, "POST", "/points/query", body, 0, &resp, detail);
+    st = tq_op_send_text(&call, TQ_REQ_POINTS_QUERY, "POST", "/points/query", text, 0, &resp,
+                         detail);
     if (st == TQ_OK)
         st = tq_op_parse_points(&call, &resp, TQ_PARSE_QUERY, out, detail);
 cleanup:
+    tq_free(text);
     cJSON_Delete(body);
     tq_response_free(&resp);
     return tq_op_end(&call, st, detail);

@@ -33,6 +33,11 @@ tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *m
                        const char *suffix, const cJSON *body, int admin, tq_response_t *out,
                        tq_detail_t *detail);
 
+/* As tq_op_send, with the body already printed (`text` may be NULL; borrowed). */
+tq_status_t tq_op_send_text(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
+                            const char *suffix, const char *text, int admin, tq_response_t *out,
+                            tq_detail_t *detail);
+
 /* Checks the answer to a write sent with wait=true: only {"result":{"status":
  * "completed"}} is TQ_OK; "acknowledged" is TQ_EPROTO (the server did not wait),
  * "wait_timeout" is TQ_ETIMEOUT (the write may still happen), an error envelope is

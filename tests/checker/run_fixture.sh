@@ -2,7 +2,7 @@
 # Runs tenantq-check on one fixture and compares its text output and exit status with
 # the fixture's expectations.
 #   run_fixture.sh CHECKER FIXTURES RUNTIME_INCLUDE SOURCE
-# SOURCE is a path under FIXTURES (a .c or .S file); CASE is SOURCE without its
+# SOURCE is a path under FIXTURES (a .c, .cpp or .S file); CASE is SOURCE without its
 # extension. Optional files next to it:
 #   CASE.expected  exact text output (absent: no output expected)
 #   CASE.args      extra checker arguments, one per line (paths relative to FIXTURES)

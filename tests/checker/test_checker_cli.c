@@ -25,6 +25,7 @@
 typedef struct run_result {
     int status;
     char *out; /* stdout, NUL-terminated */
+    char *err; /* stderr, NUL-terminated */
 } run_result_t;
 
 static char tmp_root[4096];
@@ -44,7 +45,7 @@ static char *read_text(const char *path)
 }
 
 /* Runs the checker with a NULL-terminated argument list (argv[0] added here), stdout
- * captured, stderr discarded. */
+ * and stderr captured (stderr is freed by the caller through run_free or ignored). */
 static run_result_t run_checker(const char *first, ...)
 {
     const char *argv[64];
@@ -58,14 +59,15 @@ static run_result_t run_checker(const char *first, ...)
     va_end(ap);
     argv[argc] = NULL;
 
-    char out_path[4200];
+    char out_path[4200], err_path[4200];
     snprintf(out_path, sizeof out_path, "%s/stdout.txt", tmp_root);
+    snprintf(err_path, sizeof err_path, "%s/stderr.txt", tmp_root);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int null = open("/dev/null", O_WRONLY);
-        if (fd < 0 || null < 0 || dup2(fd, 1) < 0 || dup2(null, 2) < 0) {
+        int efd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0 || efd < 0 || dup2(fd, 1) < 0 || dup2(efd, 2) < 0) {
             _exit(127);
         }
         execv(TQC_CHECKER, (char *const *)argv);
@@ -74,14 +76,35 @@ static run_result_t run_checker(const char *first, ...)
     int wstatus = 0;
     assert_int_equal(waitpid(pid, &wstatus, 0), pid);
     assert_true(WIFEXITED(wstatus));
-    run_result_t r = {WEXITSTATUS(wstatus), read_text(out_path)};
+    static char *last_err;
+    free(last_err); /* stderr of the previous run; tests read r.err before the next */
+    last_err = read_text(err_path);
+    run_result_t r = {WEXITSTATUS(wstatus), read_text(out_path), last_err};
     return r;
+}
+
+/* Runs a command (argv, NULL-terminated) and returns its exit status. */
+static int run_command(const char *const *argv)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) {
+            _exit(127);
+        }
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int wstatus = 0;
+    assert_int_equal(waitpid(pid, &wstatus, 0), pid);
+    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
 }
 
 /* base/rel in one of 16 rotating buffers (enough for one checker invocation). */
 static char *joined(const char *base, const char *rel)
 {
-    static char buf[16][4200];
+    static char buf[16][8600];
     static int next;
     char *b = buf[next++ % 16];
     snprintf(b, sizeof buf[0], "%s/%s", base, rel);
@@ -299,13 +322,13 @@ static char *first_fingerprint(const char *file, int *line)
 static void test_fingerprint_survives_moved_lines(void **state)
 {
     const char *path = tmp_path("moving.c");
-    write_text(path, "const char *u(void);\nconst char *u(void) { return \"/collections\"; }\n");
+    write_text(path, "const char *u(void);\nconst char *u(void) { return \"/collections/kb/points\"; }\n");
     int line1 = 0, line2 = 0, line3 = 0;
     char *before = first_fingerprint(path, &line1);
     write_text(path, "/* a comment\n   pushing\n   lines */\n\nconst char *u(void);\n"
-                     "const char *u(void)   {   return \"/collections\"; }\n");
+                     "const char *u(void)   {   return \"/collections/kb/points\"; }\n");
     char *after = first_fingerprint(path, &line2);
-    write_text(path, "const char *u(void);\nconst char *u(void) { return \"/collections/x\"; }\n");
+    write_text(path, "const char *u(void);\nconst char *u(void) { return \"/collections/other/points\"; }\n");
     char *changed = first_fingerprint(path, &line3);
     assert_int_equal(line1, 2);
     assert_int_equal(line2, 6);
@@ -320,15 +343,16 @@ static void test_baseline_accepts_known_and_reports_new(void **state)
 {
     const char *path = tmp_path("legacy.c");
     const char *baseline = tmp_path("baseline.json");
-    write_text(path, "const char *u(void);\nconst char *u(void) { return \"/collections\"; }\n");
+    write_text(path, "const char *u(void);\nconst char *u(void) { return \"/collections/kb/points\"; }\n");
     run_result_t r = run_checker("--root", tmp_root, "--write-baseline", baseline, path, NULL);
-    assert_int_equal(r.status, 1);
+    /* Writing a baseline adopts the current findings: the job passes. */
+    assert_int_equal(r.status, 0);
     free(r.out);
     r = run_checker("--root", tmp_root, "--baseline", baseline, path, NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
     free(r.out);
-    write_text(path, "const char *u(void);\nconst char *u(void) { return \"/collections\"; }\n"
+    write_text(path, "const char *u(void);\nconst char *u(void) { return \"/collections/kb/points\"; }\n"
                      "const char *v(void);\nconst char *v(void) { return \"/points/scroll\"; }\n");
     r = run_checker("--root", tmp_root, "--baseline", baseline, path, NULL);
     assert_int_equal(r.status, 1);
@@ -342,6 +366,39 @@ static void test_baseline_accepts_known_and_reports_new(void **state)
 }
 
 /* ---- sarif ----------------------------------------------------------------------------- */
+
+/* 1 when docs/checker.md has a heading whose GitHub anchor (lowercase, blanks to '-',
+ * punctuation other than '-' dropped) is `anchor` and that names rule `id`. */
+static int heading_anchor_exists(const char *anchor, const char *id)
+{
+    char *docs = read_text(TQC_DOCS_MD);
+    int found = 0;
+    for (char *line = strtok(docs, "\n"); line && !found; line = strtok(NULL, "\n")) {
+        if (line[0] != '#' || !strstr(line, id)) {
+            continue;
+        }
+        char slug[256];
+        size_t n = 0;
+        const char *p = line;
+        while (*p == '#' || *p == ' ') {
+            p++;
+        }
+        for (; *p && n + 1 < sizeof slug; p++) {
+            if (*p == ' ') {
+                slug[n++] = '-';
+            } else if (*p == '-' || *p == '_' || (*p >= '0' && *p <= '9') ||
+                       (*p >= 'a' && *p <= 'z')) {
+                slug[n++] = *p;
+            } else if (*p >= 'A' && *p <= 'Z') {
+                slug[n++] = (char)(*p - 'A' + 'a');
+            }
+        }
+        slug[n] = '\0';
+        found = strcmp(slug, anchor) == 0;
+    }
+    free(docs);
+    return found;
+}
 
 static void test_sarif_has_what_code_scanning_reads(void **state)
 {
@@ -366,6 +423,12 @@ static void test_sarif_has_what_code_scanning_reads(void **state)
         assert_true(strlen(str_of(cJSON_GetObjectItemCaseSensitive(rule, "fullDescription"), "text")) > 0);
         cJSON *help = cJSON_GetObjectItemCaseSensitive(rule, "help");
         assert_true(strlen(str_of(help, "text")) > 0 && strlen(str_of(help, "markdown")) > 0);
+        /* helpUri: docs/checker.md#<anchor of the rule's heading>. */
+        const char *uri = str_of(rule, "helpUri");
+        const char *hash = strrchr(uri, '#');
+        assert_non_null(hash);
+        assert_true(hash - uri > 11 && strncmp(hash - 11, "/checker.md", 11) == 0);
+        assert_true(heading_anchor_exists(hash + 1, id));
     }
     cJSON *results = cJSON_GetObjectItemCaseSensitive(run, "results");
     assert_true(cJSON_GetArraySize(results) >= 3);
@@ -548,6 +611,10 @@ static void test_manifest_discovered_only_in_build_dir(void **state)
     const char *build = tmp_path("gen-build");
     stage_generated(build, 1);
     write_db_for(build, build);
+    /* --root is the build directory itself: git must vouch that the manifest is not
+     * committed (an untracked file in a fresh work tree). */
+    const char *init[] = {"git", "init", "-q", build, NULL};
+    assert_int_equal(run_command(init), 0);
     run_result_t r = run_checker("--root", build, "-p", build, NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
@@ -562,6 +629,195 @@ static void test_manifest_discovered_only_in_build_dir(void **state)
     r = run_checker("--root", src, "-p", other, NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.out, "kb.tq.c:1:1: error: file carries the tenantq-gen banner"));
+    free(r.out);
+}
+
+
+/* ---- gitlab code quality --------------------------------------------------------------- */
+
+/* GitLab's Code Quality report (docs.gitlab.com/ci/testing/code_quality, "Code Quality
+ * report format"): a JSON array of objects each with a string description, check_name
+ * and fingerprint (unique in the report), severity one of info, minor, major, critical,
+ * blocker, and location.path (relative) with location.lines.begin (a line number).
+ * GitLab's JSON schema is not available offline, so these are the documented required
+ * fields, checked one by one. */
+static void test_gitlab_code_quality_report(void **state)
+{
+    static const char *const severities[] = {"info", "minor", "major", "critical", "blocker"};
+    run_result_t r = run_checker("--root", TQC_FIXTURES, "--format", "gitlab",
+                                 fixture("bypass/tq002_snapshots.c"),
+                                 fixture("bypass/tq007_literal_tenant.c"),
+                                 fixture("clean/suppression_with_reason.c"), "--", INC, NULL);
+    assert_int_equal(r.status, 1);
+    cJSON *doc = cJSON_Parse(r.out);
+    assert_non_null(doc);
+    assert_true(cJSON_IsArray(doc));
+    /* Two TQ002 and two TQ007; the two suppressed findings are left out. */
+    assert_int_equal(cJSON_GetArraySize(doc), 4);
+    const cJSON *issue;
+    int critical = 0, minor = 0;
+    cJSON_ArrayForEach(issue, doc)
+    {
+        assert_true(cJSON_IsObject(issue));
+        assert_true(strlen(str_of(issue, "description")) > 0);
+        assert_true(strncmp(str_of(issue, "check_name"), "tenantq-check/TQ00", 18) == 0);
+        const char *fp = str_of(issue, "fingerprint");
+        assert_int_equal(strlen(fp), 32);
+        const cJSON *other;
+        int same = 0;
+        cJSON_ArrayForEach(other, doc)
+        {
+            same += strcmp(str_of(other, "fingerprint"), fp) == 0;
+        }
+        assert_int_equal(same, 1);
+        const char *severity = str_of(issue, "severity");
+        int known = 0;
+        for (size_t i = 0; i < 5; i++) {
+            known |= strcmp(severity, severities[i]) == 0;
+        }
+        assert_true(known);
+        critical += strcmp(severity, "critical") == 0;
+        minor += strcmp(severity, "minor") == 0;
+        cJSON *location = cJSON_GetObjectItemCaseSensitive(issue, "location");
+        assert_true(cJSON_IsObject(location));
+        assert_true(strncmp(str_of(location, "path"), "bypass/", 7) == 0);
+        cJSON *lines = cJSON_GetObjectItemCaseSensitive(location, "lines");
+        assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(lines, "begin")));
+        assert_true(int_of(lines, "begin") >= 1);
+    }
+    assert_int_equal(critical, 2);
+    assert_int_equal(minor, 2);
+    cJSON_Delete(doc);
+    free(r.out);
+
+    /* No findings: an empty array, which GitLab reads as "no issues". */
+    r = run_checker("--root", TQC_FIXTURES, "--format", "gitlab", fixture("clean/public_api.c"),
+                    "--", INC, NULL);
+    assert_int_equal(r.status, 0);
+    doc = cJSON_Parse(r.out);
+    assert_true(cJSON_IsArray(doc) && cJSON_GetArraySize(doc) == 0);
+    cJSON_Delete(doc);
+    free(r.out);
+}
+
+/* ---- path filters ----------------------------------------------------------------------- */
+
+static void test_path_filter_reports_unchecked_entries(void **state)
+{
+    char build[4096];
+    snprintf(build, sizeof build, "%s", tmp_path("filter-build"));
+    char src[4096];
+    snprintf(src, sizeof src, "%s", tmp_path("filter-src"));
+    char db[20000], path[4300];
+    mkdir(build, 0700);
+    mkdir(src, 0700);
+    mkdir(joined(src, "app"), 0700);
+    mkdir(joined(src, "tools"), 0700);
+    write_text(joined(src, "app/main.c"), "int main(void) { return 0; }\n");
+    write_text(joined(src, "tools/wipe.c"),
+               "const char *u(void);\nconst char *u(void) { return \"/snapshots\"; }\n");
+    snprintf(db, sizeof db,
+             "[{\"directory\": \"%s\", \"file\": \"app/main.c\", \"arguments\": [\"cc\", \"-c\", \"app/main.c\"]},"
+             " {\"directory\": \"%s\", \"file\": \"tools/wipe.c\", \"arguments\": [\"cc\", \"-c\", \"tools/wipe.c\"]}]",
+             src, src);
+    snprintf(path, sizeof path, "%s/compile_commands.json", build);
+    write_text(path, db);
+
+    /* Naming app/ leaves tools/wipe.c unchecked: passes, but says so. */
+    run_result_t r = run_checker("--root", src, "-p", build, "--format", "json",
+                                 joined(src, "app"), NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "1 of 2 compilation database entries outside the named "
+                                  "paths was not checked"));
+    cJSON *doc = cJSON_Parse(r.out);
+    assert_int_equal(int_of(cJSON_GetObjectItemCaseSensitive(doc, "summary"),
+                            "unchecked_entries"), 1);
+    cJSON_Delete(doc);
+    free(r.out);
+
+    /* --require-all makes it a failure to analyse what was asked: exit 2. */
+    r = run_checker("--root", src, "-p", build, "--require-all", joined(src, "app"), NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "error: 1 of 2 compilation database entries"));
+    free(r.out);
+
+    /* The whole database: the finding in tools/ shows. */
+    r = run_checker("--root", src, "-p", build, "--require-all", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "tools/wipe.c:2:"));
+    assert_null(strstr(r.err, "not checked"));
+    free(r.out);
+}
+
+/* ---- running before the build ------------------------------------------------------------ */
+
+static void test_missing_generated_header_says_build_first(void **state)
+{
+    const char *path = tmp_path("early.c");
+    write_text(path, "#include \"shop.tq.h\"\nint f(void);\nint f(void) { return 0; }\n");
+    run_result_t r = run_checker("--root", tmp_root, path, "--", INC, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "'shop.tq.h' file not found"));
+    assert_non_null(strstr(r.err, "shop.tq.h is generated by tenantq-gen during the build"));
+    assert_non_null(strstr(r.err, "generate-only target"));
+    free(r.out);
+}
+
+/* ---- trust by identity -------------------------------------------------------------------- */
+
+static void test_committed_manifest_is_not_trusted(void **state)
+{
+    /* The common bear/clangd layout: the database at the repository root (-p .). */
+    const char *repo = tmp_path("gen-repo");
+    stage_generated(repo, 1);
+    write_db_for(repo, repo);
+    const char *init[] = {"git", "init", "-q", repo, NULL};
+    assert_int_equal(run_command(init), 0);
+    run_result_t r = run_checker("--root", repo, "-p", repo, NULL);
+    assert_int_equal(r.status, 0); /* untracked: the build wrote it */
+    free(r.out);
+
+    const char *add[] = {"git", "-C", repo, "add", "kb.tq.json", "kb.tq.c", "kb.tq.h", NULL};
+    assert_int_equal(run_command(add), 0);
+    r = run_checker("--root", repo, "-p", repo, NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "kb.tq.c:1:1: error: file carries the tenantq-gen banner"));
+    assert_non_null(strstr(r.err, "it is committed to the repository"));
+    free(r.out);
+}
+
+static void test_shadow_contract_header_is_not_trusted(void **state)
+{
+    /* A tenantq/tenantq.h earlier on the include path than the real one. */
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", tmp_path("shadow"));
+    mkdir(dir, 0700);
+    mkdir(joined(dir, "inc"), 0700);
+    mkdir(joined(dir, "inc/tenantq"), 0700);
+    write_text(joined(dir, "inc/tenantq/tenantq.h"),
+               "typedef struct tenant_ctx tenant_ctx_t;\n"
+               "int tq_raw_count(const tenant_ctx_t *ctx);\n"
+               "static inline int fast_count(const tenant_ctx_t *c) { return tq_raw_count(c); }\n");
+    write_text(joined(dir, "app.c"),
+               "#include <tenantq/tenantq.h>\nint n(const tenant_ctx_t *c);\n"
+               "int n(const tenant_ctx_t *c) { return fast_count(c); }\n");
+    char shadow_inc[4300];
+    snprintf(shadow_inc, sizeof shadow_inc, "-I%s/inc", dir);
+    run_result_t r = run_checker("--root", dir, joined(dir, "app.c"), "--", shadow_inc, INC, NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "inc/tenantq/tenantq.h:1:1: error: file sits where the "
+                                  "tenantq runtime's 'include/tenantq/tenantq.h' would"));
+    assert_non_null(strstr(r.out, "inc/tenantq/tenantq.h:2:"));
+    assert_non_null(strstr(r.out, "inc/tenantq/tenantq.h:3:"));
+    free(r.out);
+
+    /* A byte-identical copy of the real header is the runtime's, wherever it lies. */
+    copy_file(TQC_RUNTIME_INCLUDE "/tenantq/tenantq.h", joined(dir, "inc/tenantq/tenantq.h"));
+    write_text(joined(dir, "app.c"),
+               "#include <tenantq/tenantq.h>\nint n(void);\nint n(void) { return TQ_OK; }\n");
+    r = run_checker("--root", dir, joined(dir, "app.c"), "--", shadow_inc, INC, NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "");
     free(r.out);
 }
 
@@ -590,6 +846,11 @@ int main(void)
         cmocka_unit_test(test_manifest_exempts_generated_code),
         cmocka_unit_test(test_manifest_rejects_edited_file),
         cmocka_unit_test(test_manifest_discovered_only_in_build_dir),
+        cmocka_unit_test(test_gitlab_code_quality_report),
+        cmocka_unit_test(test_path_filter_reports_unchecked_entries),
+        cmocka_unit_test(test_missing_generated_header_says_build_first),
+        cmocka_unit_test(test_committed_manifest_is_not_trusted),
+        cmocka_unit_test(test_shadow_contract_header_is_not_trusted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

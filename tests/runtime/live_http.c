@@ -501,9 +501,11 @@ static void total_timeout_is_final(void **state)
 {
     (void)state;
     env_t *e = open_env(0, 0, 0);
-    tq_client_free(e->client);
     tq_ctx_free(e->acme);
     tq_ctx_free(e->globex);
+    tq_ctx_free(e->initech);
+    e->initech = NULL; /* contexts are the client's memory: none may outlive it */
+    tq_client_free(e->client);
     tq_client_options_t o;
     tq_client_options_init(&o);
     o.total_timeout_ms = 200;

@@ -186,6 +186,9 @@ TQ_EXPORT TQ_NODISCARD tq_status_t tq_client_new(const tq_registry_t *registry,
                                                 const tq_client_options_t *options,
                                                 tq_client_t **out, tq_detail_t *detail);
 
+/* Closes pooled connections and frees the client together with every context made from
+ * it (contexts are the client's memory): free contexts first; using or freeing one
+ * afterwards is a use after free. */
 TQ_EXPORT void tq_client_free(tq_client_t *client);
 
 /* What an endpoint says about itself (Qdrant's GET /), and how long asking took. */
