@@ -50,6 +50,13 @@ static const tq_raw_index_t hybrid_chunks_indexes[] = {
     {"page", TQ_FIELD_INTEGER},
 };
 
+static const tq_raw_field_t hybrid_chunks_fields[] = {
+    {"document", "keyword", 1, NULL},
+    {"title", "text", 0, NULL},
+    {"body", "text", 1, NULL},
+    {"page", "integer", 1, NULL},
+};
+
 static const char *const hybrid_chunks_sparse_fields[] = {"title", "body"};
 
 static const tq_raw_collection_t hybrid_chunks_collection = {
@@ -63,6 +70,10 @@ static const tq_raw_collection_t hybrid_chunks_collection = {
     .scope_count = 1,
     .indexes = hybrid_chunks_indexes,
     .index_count = 3,
+    .schema_version = 1u,
+    .revision = 1u,
+    .fields = hybrid_chunks_fields,
+    .field_count = 4,
     .sparse_name = "keywords",
     .sparse_fields = hybrid_chunks_sparse_fields,
     .sparse_field_count = 2,
@@ -501,6 +512,10 @@ cleanup:
 
 /* ---- collection notes ---- */
 
+static const tq_raw_field_t hybrid_notes_fields[] = {
+    {"text_body", "text", 0, NULL},
+};
+
 static const char *const hybrid_notes_sparse_fields[] = {"text_body"};
 
 static const tq_raw_collection_t hybrid_notes_collection = {
@@ -514,6 +529,10 @@ static const tq_raw_collection_t hybrid_notes_collection = {
     .scope_count = 0,
     .indexes = NULL,
     .index_count = 0,
+    .schema_version = 1u,
+    .revision = 1u,
+    .fields = hybrid_notes_fields,
+    .field_count = 1,
     .sparse_name = "words",
     .sparse_fields = hybrid_notes_sparse_fields,
     .sparse_field_count = 1,

@@ -11,8 +11,8 @@
 
 #include <tenantq/tenantq.h>
 
-#if TQ_ABI_VERSION != 2
-#error "hybrid.tq.h was generated for tenantq ABI version 2; regenerate it with this runtime's tenantq-gen"
+#if TQ_ABI_VERSION != 3
+#error "hybrid.tq.h was generated for tenantq ABI version 3; regenerate it with this runtime's tenantq-gen"
 #endif
 
 #ifdef __cplusplus
@@ -27,6 +27,10 @@ extern "C" {
  */
 
 #define HYBRID_CHUNKS_DIM 8
+/* The revision this client serves (its own physical collections from 2 on), and the
+ * fingerprint onboarding records in the collection's metadata. */
+#define HYBRID_CHUNKS_REVISION 1
+#define HYBRID_CHUNKS_FINGERPRINT "sha256:239185672e7056e2b8cc8a60c3cd9ca141ed9cb597d0cb41ed1b8fda4bbfa690"
 
 /* A point to upsert; everything is borrowed for the call. NULL strings and arrays are
  * absent, and so are numbers and booleans whose has_<field> is 0. */
@@ -168,6 +172,10 @@ TQ_NODISCARD tq_status_t hybrid_chunks_search_groups(const tenant_ctx_t *ctx,
  */
 
 #define HYBRID_NOTES_DIM 4
+/* The revision this client serves (its own physical collections from 2 on), and the
+ * fingerprint onboarding records in the collection's metadata. */
+#define HYBRID_NOTES_REVISION 1
+#define HYBRID_NOTES_FINGERPRINT "sha256:e8f7b45738f21492f2bfb32f4b441de69ccb044fe4861f957027bee301b0dcf2"
 
 /* A point to upsert; everything is borrowed for the call. NULL strings and arrays are
  * absent, and so are numbers and booleans whose has_<field> is 0. */
