@@ -71,6 +71,32 @@ void emit_signature(gen_buf_t *out, const char *lead, const char *name,
  * Arguments must not contain ", " themselves. */
 void emit_call(gen_buf_t *out, const char *indent, const char *head, const char *args);
 
+/* Appends one parameter (ignored beyond GEN_MAX_PARAMS); `nonnull` marks a pointer
+ * the caller must not pass NULL. */
+void gen_add_param(gen_params_t *params, const char *text, int nonnull);
+
+/* ---- hybrid retrieval: text_search, hybrid, search_groups (emit_retrieval.c) ---- */
+
+int gen_is_retrieval_op(tq_schema_op_t op);
+int gen_has_retrieval_op(const tq_schema_collection_t *c);
+
+/* The parameters of a retrieval op between the scopes and `detail`. */
+void gen_retrieval_params(const tq_schema_t *s, const tq_schema_collection_t *c,
+                          tq_schema_op_t op, gen_params_t *params);
+
+/* The contract comment of a retrieval op. */
+const char *gen_retrieval_comment(tq_schema_op_t op);
+
+/* The ", "-separated arguments of the tq_raw_retrieve call of `op`. */
+void gen_retrieval_args(char *dst, size_t size, const tq_schema_t *s,
+                        const tq_schema_collection_t *c, tq_schema_op_t op, const char *scopes,
+                        const char *filter_arg);
+
+/* The static sparse-field array before a descriptor, and the descriptor's hybrid
+ * members; both print nothing for a collection without sparse vector or group. */
+void emit_retrieval_arrays(gen_buf_t *out, const tq_schema_t *s, const tq_schema_collection_t *c);
+void emit_retrieval_members(gen_buf_t *out, const tq_schema_t *s, const tq_schema_collection_t *c);
+
 /* Whether a collection has a read that returns records (get, search, scroll). */
 int gen_returns_records(const tq_schema_collection_t *c);
 

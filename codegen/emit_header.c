@@ -85,6 +85,9 @@ static void emit_filter_members(gen_buf_t *out, const tq_schema_field_t *f) {
     case TQ_SCHEMA_INTEGER_ARRAY:
         gen_printf(out, "    const int64_t *%s; /* %s contains this value */\n", n, n);
         break;
+    case TQ_SCHEMA_TEXT:
+        gen_printf(out, "    const char *%s; /* %s contains every word of this text */\n", n, n);
+        break;
     default:
         break;
     }
@@ -161,7 +164,7 @@ static const char *op_comment(tq_schema_op_t op) {
                " * `cursor` is NULL for the first page, then the previous next_cursor; the last\n"
                " * page has next_cursor \"\". On success *out must be freed.";
     default:
-        return "";
+        return gen_retrieval_comment(op);
     }
 }
 

@@ -75,6 +75,7 @@ static void emit_descriptor(gen_buf_t *out, const tq_schema_t *s, const tq_schem
         gen_put(out, "};\n\n");
     }
     emit_evolution_fields(out, s, c);
+    emit_retrieval_arrays(out, s, c);
     gen_printf(out, "static const tq_raw_collection_t %s_%s_collection = {\n", sn, cn);
     gen_printf(out, "    .schema = \"%s\",\n", sn);
     gen_printf(out, "    .name = \"%s\",\n", cn);
@@ -93,6 +94,7 @@ static void emit_descriptor(gen_buf_t *out, const tq_schema_t *s, const tq_schem
         gen_put(out, "    .indexes = NULL,\n");
     gen_printf(out, "    .index_count = %zu,\n", index_count(c));
     emit_evolution_members(out, s, c);
+    emit_retrieval_members(out, s, c);
     gen_put(out, "};\n\n");
 }
 
@@ -158,6 +160,11 @@ static void emit_filter_field(gen_buf_t *out, const tq_schema_field_t *f) {
     case TQ_SCHEMA_BOOL:
         snprintf(test, sizeof test, "filter->%s != NULL", n);
         snprintf(call, sizeof call, "tq_raw_filter_match_bool(raw, \"%s\", *filter->%s", n, n);
+        emit_condition(out, test, call);
+        break;
+    case TQ_SCHEMA_TEXT:
+        snprintf(test, sizeof test, "filter->%s != NULL", n);
+        snprintf(call, sizeof call, "tq_raw_filter_match_text(raw, \"%s\", filter->%s", n, n);
         emit_condition(out, test, call);
         break;
     default:
@@ -453,7 +460,11 @@ static void emit_op_body(body_t *b, const tq_schema_t *s, const tq_schema_collec
         emit_call(b->out, "    ", "status = tq_raw_scroll(", args);
         break;
     default:
-        return;
+        if (!gen_is_retrieval_op(op)) return;
+        if (gen_op_takes_filter(c, op)) emit_optional_filter(b, s, c);
+        gen_retrieval_args(args, sizeof args, s, c, op, scopes, filter_arg);
+        emit_call(b->out, "    ", "status = tq_raw_retrieve(", args);
+        break;
     }
     gen_put(b->out, "    if (status != TQ_OK) {\n        goto cleanup;\n    }\n");
     b->jumps = 1;
@@ -467,7 +478,8 @@ static void emit_operation(gen_buf_t *out, const tq_schema_t *s, const tq_schema
     char name[GEN_NAME_MAX], what[GEN_NAME_MAX * 2];
     gen_params_t params;
     body_t b;
-    int records = op == TQ_SCHEMA_OP_GET || op == TQ_SCHEMA_OP_SEARCH || op == TQ_SCHEMA_OP_SCROLL;
+    int records = op == TQ_SCHEMA_OP_GET || op == TQ_SCHEMA_OP_SEARCH ||
+                  op == TQ_SCHEMA_OP_SCROLL || gen_is_retrieval_op(op);
     int filter = gen_op_takes_filter(c, op);
     size_t i;
 

@@ -139,7 +139,7 @@ static void add_global_names(cnames_t *n, const tq_schema_t *s) {
     static const char *const COLLECTION_SUFFIXES[] = {
         "collection", "indexes", "point", "point_t", "record", "record_from_raw",
         "record_t", "records", "records_free", "records_from_raw", "records_t",
-        "scope_fields", "fields"};
+        "scope_fields", "fields", "sparse_fields"};
     static const char *const FILTER_SUFFIXES[] = {"filter", "filter_build", "filter_t"};
     char up_schema[TQ_SCHEMA_NAME_MAX + 1], up_collection[TQ_SCHEMA_NAME_MAX + 1];
     size_t i, j;

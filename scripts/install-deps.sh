@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcurl4-openssl-dev libcjson-dev libcmocka-dev libmicrohttpd-dev libssl-dev
-  libclang-dev clang-14 llvm-14 libclang-rt-14-dev
+  libclang-dev clang-14 llvm-14 libclang-rt-14-dev libstemmer-dev
   help2man dpkg-dev
   valgrind ca-certificates
 )

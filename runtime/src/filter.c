@@ -129,6 +129,16 @@ void tq_raw_filter_match_keyword(tq_raw_filter_t *f, const char *key, const char
         add_condition(f, key, "match", "value", cJSON_CreateString(value));
 }
 
+void tq_raw_filter_match_text(tq_raw_filter_t *f, const char *key, const char *text)
+{
+    if (f && !string_ok(text)) {
+        record(f, TQ_EINVAL, "full-text value must be valid UTF-8 up to 4096 bytes", key);
+        return;
+    }
+    if (f && f->error == TQ_OK)
+        add_condition(f, key, "match", "text", cJSON_CreateString(text));
+}
+
 void tq_raw_filter_match_int(tq_raw_filter_t *f, const char *key, int64_t value)
 {
     if (f && !int_ok(value)) {

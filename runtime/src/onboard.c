@@ -31,6 +31,13 @@ static cJSON *collection_body(const tq_raw_collection_t *c, tq_placement_t place
     if (!params || !cJSON_AddNumberToObject(params, "size", c->dim) ||
         !cJSON_AddStringToObject(params, "distance", distance_names[c->distance]))
         goto fail;
+    if (c->sparse_name) {
+        /* BM25: the client stores term-frequency weights, the server applies IDF. */
+        cJSON *sparse = cJSON_AddObjectToObject(body, "sparse_vectors");
+        cJSON *bm25 = sparse ? cJSON_AddObjectToObject(sparse, c->sparse_name) : NULL;
+        if (!bm25 || !cJSON_AddStringToObject(bm25, "modifier", "idf"))
+            goto fail;
+    }
     cJSON *metadata = tq_fingerprint_metadata(c);
     if (!metadata || !cJSON_AddItemToObject(body, "metadata", metadata)) {
         cJSON_Delete(metadata);

@@ -13,6 +13,7 @@
 #include "detail.h"
 #include "filter.h"
 #include "json.h"
+#include "retrieve.h"
 #include "uuid.h"
 
 #include <math.h>
@@ -41,9 +42,8 @@ static cJSON *body_with_filter(const tq_op_call_t *call, const char *const *ids,
     return body;
 }
 
-/* Parses a points answer through the leak guard for this call. */
-static tq_status_t parse_points(tq_op_call_t *call, const tq_response_t *resp,
-                                tq_parse_kind_t kind, tq_raw_result_t *out, tq_detail_t *detail)
+tq_status_t tq_op_parse_points(tq_op_call_t *call, const tq_response_t *resp,
+                               tq_parse_kind_t kind, tq_raw_result_t *out, tq_detail_t *detail)
 {
     char logical[TQ_COLLECTION_NAME_MAX + 1];
     tq_guard_t guard;
@@ -141,7 +141,7 @@ tq_status_t tq_raw_get(const tenant_ctx_t *ctx, const tq_raw_collection_t *colle
     st = tq_op_send(&call, TQ_REQ_POINTS_SCROLL, "POST", "/points/scroll", body, 0, &resp,
                     detail);
     if (st == TQ_OK)
-        st = parse_points(&call, &resp, TQ_PARSE_SCROLL, out, detail);
+        st = tq_op_parse_points(&call, &resp, TQ_PARSE_SCROLL, out, detail);
     if (st == TQ_OK)
         out->next_cursor[0] = '\0';
 cleanup:
@@ -276,7 +276,7 @@ tq_status_t tq_raw_search(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
     st = tq_op_send_text(&call, TQ_REQ_POINTS_QUERY, "POST", "/points/query", text, 0, &resp,
                          detail);
     if (st == TQ_OK)
-        st = parse_points(&call, &resp, TQ_PARSE_QUERY, out, detail);
+        st = tq_op_parse_points(&call, &resp, TQ_PARSE_QUERY, out, detail);
 cleanup:
     tq_free(text);
     cJSON_Delete(body);
@@ -351,7 +351,7 @@ tq_status_t tq_raw_scroll(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
     st = tq_op_send(&call, TQ_REQ_POINTS_SCROLL, "POST", "/points/scroll", body, 0, &resp,
                     detail);
     if (st == TQ_OK)
-        st = parse_points(&call, &resp, TQ_PARSE_SCROLL, out, detail);
+        st = tq_op_parse_points(&call, &resp, TQ_PARSE_SCROLL, out, detail);
 cleanup:
     cJSON_Delete(body);
     tq_response_free(&resp);
@@ -388,6 +388,20 @@ cleanup:
     return st;
 }
 
+/* Stores every point's BM25 document vector before anything is sent. */
+static tq_status_t attach_sparse(const tq_raw_batch_t *batch, const tq_raw_collection_t *c,
+                                 size_t count, tq_detail_t *detail)
+{
+    tq_bm25_t *bm25 = tq_bm25_new();
+    tq_status_t st = bm25 ? TQ_OK : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    for (size_t i = 0; st == TQ_OK && i < count; i++) {
+        const char *key;
+        st = tq_sparse_attach(c, bm25, (cJSON *)tq_batch_point_json(batch, i, &key), detail);
+    }
+    tq_bm25_free(bm25);
+    return st;
+}
+
 tq_status_t tq_raw_batch_upsert(tq_raw_batch_t *batch, tq_detail_t *detail)
 {
     const tenant_ctx_t *ctx = NULL;
@@ -404,6 +418,8 @@ tq_status_t tq_raw_batch_upsert(tq_raw_batch_t *batch, tq_detail_t *detail)
     if (st == TQ_OK && call.tenant != stamped)
         st = tq_fail(detail, TQ_ETENANT, 0, "%s: the batch was built for another tenant",
                      __func__);
+    if (st == TQ_OK && collection->sparse_name)
+        st = attach_sparse(batch, collection, count, detail);
     size_t step = st == TQ_OK ? call.client->options.upsert_batch_size : 1;
     size_t from = 0;
     for (; st == TQ_OK && from < count; from += step) {

@@ -57,6 +57,10 @@ tq_status_t tq_op_end(tq_op_call_t *call, tq_status_t status, tq_detail_t *detai
 /* The leak guard for this call's context, collection and scope. */
 void tq_op_guard(const tq_op_call_t *call, const char *logical, tq_guard_t *guard);
 
+/* Parses a points answer through the leak guard for this call. */
+tq_status_t tq_op_parse_points(tq_op_call_t *call, const tq_response_t *resp,
+                               tq_parse_kind_t kind, tq_raw_result_t *out, tq_detail_t *detail);
+
 /* The tenant/scope filter for this call plus optional ids; NULL when out of memory. */
 cJSON *tq_op_filter(const tq_op_call_t *call, const char *const *ids, size_t id_count);
 

@@ -8,6 +8,7 @@
 
 #include "detail.h"
 #include "fingerprint.h"
+#include "retrieve.h"
 #include "text.h"
 #include "uuid.h"
 
@@ -58,7 +59,8 @@ tq_status_t tq_collection_check(const tq_raw_collection_t *c, tq_detail_t *detai
             return tq_fail(detail, TQ_EINVAL, 0, "collection %s.%s: bad index declaration",
                            c->schema, c->name);
     }
-    return tq_fields_check(c, detail);
+    tq_status_t st = tq_fields_check(c, detail);
+    return st == TQ_OK ? tq_retrieval_descriptor_check(c, detail) : st;
 }
 
 tq_status_t tq_scope_check(const tq_raw_collection_t *c, const char *const *values,

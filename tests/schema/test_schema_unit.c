@@ -124,7 +124,7 @@ static void test_tree(void **state) {
     assert_false(c->fields[1].indexed);
     assert_int_equal(c->fields[2].type, TQ_SCHEMA_INTEGER);
     assert_int_equal(c->fields[3].type, TQ_SCHEMA_KEYWORD_ARRAY);
-    assert_int_equal(c->ops, (1u << TQ_SCHEMA_OP_LAST) - 1);
+    assert_int_equal(c->ops, (1u << TQ_SCHEMA_OP_TEXT_SEARCH) - 1);
     assert_int_equal(tq_schema_filterable_count(c), 3);
 
     c = &s->collections[1];

@@ -35,6 +35,12 @@ typedef enum tq_field_type {
     TQ_FIELD_UUID = 6
 } tq_field_type_t;
 
+/* How hybrid retrieval fuses its dense and sparse candidates (Qdrant's `fusion`). */
+typedef enum tq_fusion {
+    TQ_FUSION_RRF = 0, /* reciprocal rank fusion */
+    TQ_FUSION_DBSF = 1 /* distribution-based score fusion */
+} tq_fusion_t;
+
 typedef struct tq_raw_index {
     const char *field;
     tq_field_type_t type;
@@ -65,6 +71,12 @@ typedef struct tq_raw_collection {
     uint32_t revision;               /* 'revision N' of the collection; 0 is read as 1 */
     const tq_raw_field_t *fields;    /* every payload field, in schema order */
     size_t field_count;
+    /* Hybrid retrieval (all zero when the collection declares none). */
+    const char *sparse_name;          /* BM25 sparse vector (modifier idf), or NULL */
+    const char *const *sparse_fields; /* text payload fields it is computed from */
+    size_t sparse_field_count;
+    tq_fusion_t fusion;               /* how tq_raw_retrieve fuses dense and sparse */
+    const char *group_field;          /* keyword field TQ_RETRIEVE_GROUPS groups by, or NULL */
 } tq_raw_collection_t;
 
 /* Reserved payload fields written by the runtime on every point. */
@@ -130,6 +142,11 @@ TQ_EXPORT void tq_raw_filter_range(tq_raw_filter_t *filter, const char *key,
 /* An RFC 3339 datetime range; NULL bounds are open. */
 TQ_EXPORT void tq_raw_filter_datetime_range(tq_raw_filter_t *filter, const char *key,
                                             const char *gte, const char *lte);
+
+/* Full-text match: every word of `text` must occur in the text field `key` (Qdrant's
+ * `match: {text}` over the field's full-text index). */
+TQ_EXPORT void tq_raw_filter_match_text(tq_raw_filter_t *filter, const char *key,
+                                        const char *text);
 
 /* ---- upsert batches ---------------------------------------------------------------- */
 
@@ -296,6 +313,34 @@ TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx,
 TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_offboard(const tenant_ctx_t *ctx,
                                                   const tq_raw_collection_t *collection,
                                                   tq_detail_t *detail);
+
+/* ---- hybrid retrieval -------------------------------------------------------------
+ * Upserts into a collection with a sparse vector also store each point's BM25
+ * document vector, computed from its sparse_fields. Every branch of a retrieval
+ * request (each prefetch and the top level) carries the tenant and scope conditions,
+ * and the sparse vector's IDF is computed over the caller's tenant and scope only
+ * (`params.idf.corpus`), so another tenant's documents never move the caller's
+ * scores. Every returned point, in groups too, passes the leak guard. */
+
+typedef enum tq_retrieval {
+    TQ_RETRIEVE_TEXT = 0,   /* BM25 over `text` only; `vector` must be NULL */
+    TQ_RETRIEVE_HYBRID = 1, /* dense and BM25 candidates, fused as the collection says */
+    TQ_RETRIEVE_GROUPS = 2  /* the best hit per group_field value; dense, BM25 or both */
+} tq_retrieval_t;
+
+/* Retrieves the `limit` best points (or groups) of the scope matching `filter` (may be
+ * NULL). `vector` has `dim` floats (the collection's dim) or is NULL; `text` is the
+ * query text or NULL; which must be given depends on `mode`. A text without any term
+ * (only stop words) gives an empty result for TQ_RETRIEVE_TEXT and leaves only the
+ * dense branch in TQ_RETRIEVE_HYBRID. `score_threshold` may be NULL. */
+TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_retrieve(const tenant_ctx_t *ctx,
+                                                  const tq_raw_collection_t *collection,
+                                                  const char *const *scope_values,
+                                                  tq_retrieval_t mode, const float *vector,
+                                                  size_t dim, const char *text,
+                                                  const tq_raw_filter_t *filter, uint32_t limit,
+                                                  const double *score_threshold,
+                                                  tq_raw_result_t *out, tq_detail_t *detail);
 
 #ifdef __cplusplus
 }

@@ -143,6 +143,10 @@ static tq_raw_filter_t *wide_events_filter_build(const wide_events_filter_t *fil
         tq_raw_filter_any_keyword(raw, "name", filter->name_any, filter->name_any_count);
         n++;
     }
+    if (filter->body != NULL) {
+        tq_raw_filter_match_text(raw, "body", filter->body);
+        n++;
+    }
     if (filter->count_total != NULL) {
         tq_raw_filter_match_int(raw, "count_total", *filter->count_total);
         n++;

@@ -103,6 +103,7 @@ typedef struct wide_events_filter {
     const char *name; /* name equals */
     const char *const *name_any; /* name is one of name_any_count values */
     size_t name_any_count;
+    const char *body; /* body contains every word of this text */
     const int64_t *count_total; /* count_total equals */
     const int64_t *count_total_any; /* count_total is one of count_total_any_count values */
     size_t count_total_any_count;
