@@ -38,7 +38,7 @@ tq_status_t tq_op_begin(tq_op_call_t *call, const char *function, const tenant_c
     return st;
 }
 
-static void escape_segment(const char *in, char *out, size_t cap)
+void tq_path_escape(const char *in, char *out, size_t cap)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t o = 0;
@@ -93,7 +93,7 @@ tq_status_t tq_op_send_text(tq_op_call_t *call, tq_request_kind_t kind, const ch
         if (checked != TQ_OK)
             return checked;
     }
-    escape_segment(call->route.collection, escaped, sizeof escaped);
+    tq_path_escape(call->route.collection, escaped, sizeof escaped);
     snprintf(path, sizeof path, "/collections/%s%s", escaped, suffix);
     tq_access_t access = (kind == TQ_REQ_POINTS_UPSERT || kind == TQ_REQ_POINTS_DELETE)
                              ? TQ_ACCESS_POINTS_RW

@@ -34,6 +34,10 @@ tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *m
                        const char *suffix, const cJSON *body, int admin, tq_response_t *out,
                        tq_detail_t *detail);
 
+/* Percent-escapes every byte of `in` outside [A-Za-z0-9_-] into out[cap] (truncating
+ * at a whole escape), for a path segment. */
+void tq_path_escape(const char *in, char *out, size_t cap);
+
 /* As tq_op_send, with the body already printed (`text` may be NULL; borrowed). */
 tq_status_t tq_op_send_text(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
                             const char *suffix, const char *text, int admin, tq_response_t *out,

@@ -467,12 +467,24 @@ static void request_shapes(void **state)
     assert_int_equal(fixture_request_count(e->fx), 3);
     tq_raw_batch_free(b);
 
-    /* offboard in the shared placement: filtered delete, then exact count */
-    const fixture_step_t off[] = {{200, NULL, 0}, {200, count_body, 0}};
-    fixture_script(e->fx, off, 2, NULL);
+    /* offboard sweeps: it lists the endpoint's collections, counts the tenant's points
+     * in the shared one, deletes them by the tenant filter, then counts exactly */
+    const fixture_step_t off[] = {
+        {200, "{\"result\":{\"collections\":[{\"name\":\"kb-notes\"},{\"name\":\"x\"}]}}", 0},
+        {200, count_body, 0},
+        {200, "{\"result\":{\"status\":\"completed\"}}", 0},
+        {200, count_body, 0}};
+    fixture_script(e->fx, off, 4, NULL);
     assert_int_equal(tq_raw_offboard(e->acme, &tq_test_notes, &d), TQ_EVERIFY);
     assert_non_null(strstr(d.message, "7 points"));
-    body = body_of(e->fx, 1);
+    assert_int_equal(fixture_request_count(e->fx), 4);
+    assert_string_equal(fixture_request(e->fx, 0).url, "/collections");
+    assert_string_equal(fixture_request(e->fx, 2).url,
+                        "/collections/kb-notes/points/delete?wait=true");
+    body = body_of(e->fx, 2);
+    expect_tenant_filter(body, "acme", NULL);
+    cJSON_Delete(body);
+    body = body_of(e->fx, 3);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(body, "exact")));
     expect_tenant_filter(body, "acme", NULL);
     cJSON_Delete(body);

@@ -287,9 +287,12 @@ TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx,
                                                  const tq_raw_collection_t *collection,
                                                  tq_detail_t *detail);
 
-/* Deletes all of the tenant's points in `collection` (the whole collection in the
- * collection and dedicated placements), then verifies that none remain: TQ_EVERIFY
- * if any do. Idempotent. */
+/* Deletes all of the tenant's points of `collection` wherever they are, not only where
+ * the registry routes now: on every endpoint the registry names, its own collections
+ * ("<schema>-<name>[-REV]--<tenant>", deleted whole) and its points in the shared ones
+ * ("<schema>-<name>[-REV]", by the tenant filter). Then verifies that none remain:
+ * TQ_EVERIFY if any do (after erasing everywhere else). An endpoint that cannot be
+ * listed fails the call. Idempotent. */
 TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_offboard(const tenant_ctx_t *ctx,
                                                   const tq_raw_collection_t *collection,
                                                   tq_detail_t *detail);
