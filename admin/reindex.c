@@ -64,6 +64,14 @@ static int reindex_one(adm_env_t *env, tenant_ctx_t *ctx, const tq_raw_collectio
         st = tq_raw_onboard(ctx, c, &d);
     if (st != TQ_OK) {
         char what[320];
+        /* Onboarding refused the collection's shape (TQ_ESCHEMA): say what indexing
+         * cannot fix before the refusal itself. */
+        cJSON_ArrayForEach(line, drift)
+        {
+            if (st == TQ_ESCHEMA && strncmp(line->valuestring, "payload index ", 14) != 0)
+                fprintf(env->out, "reindex %s: %s: cannot fix by indexing: %s\n",
+                        tq_ctx_tenant(ctx), route.collection, line->valuestring);
+        }
         snprintf(what, sizeof what, "reindex %s %s", tq_ctx_tenant(ctx), route.collection);
         adm_fail(env, what, st, &d);
         cJSON_Delete(drift);
