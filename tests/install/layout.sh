@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# layout.sh PREFIX DOC_SOURCE_DIR: what `cmake --install` puts where (the README's
-# "Install" table): the library and headers, the CMake package, tenantq.pc, every doc,
-# the example application with its schema, the CI templates. A pkg-config query against
-# the prefix must name it, wherever the prefix is.
+# layout.sh PREFIX DOC_SOURCE_DIR TOOL...: what `cmake --install` puts where (the
+# README's "Install" table): the library and headers, the CMake package, tenantq.pc,
+# every doc, the example application with its schema, the CI templates; and bin/ holds
+# exactly the TOOLs (the list install.tools checks), so a new executable cannot be
+# installed without being held to the common --help/--version behaviour. A pkg-config
+# query against the prefix must name it, wherever the prefix is.
 set -uo pipefail
-prefix=${1:?usage: layout.sh PREFIX DOC_SOURCE_DIR}
-docs=${2:?usage: layout.sh PREFIX DOC_SOURCE_DIR}
+prefix=${1:?usage: layout.sh PREFIX DOC_SOURCE_DIR TOOL...}
+docs=${2:?usage: layout.sh PREFIX DOC_SOURCE_DIR TOOL...}
+shift 2
 errors=0
 need() { [ -e "$prefix/$1" ] || { echo "layout: FAIL: $prefix/$1 is missing" >&2; errors=$((errors + 1)); }; }
 
@@ -33,6 +36,10 @@ for doc in "$docs"/*.md; do
 done
 [ -x "$prefix/share/tenantq/examples/ci/pre-commit" ] \
   || { echo "layout: FAIL: the installed pre-commit hook is not executable" >&2; errors=$((errors + 1)); }
+
+installed=$(ls "$prefix/bin" | sort | tr '\n' ' ')
+listed=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+[ "$installed" = "$listed" ] || { echo "layout: FAIL: bin/ holds '$installed', the tool list (TENANTQ_TOOL_DESCRIPTIONS in cmake/TenantqInstall.cmake) is '$listed'" >&2; errors=$((errors + 1)); }
 
 real=$(cd "$prefix" && pwd -P)
 got=$(PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" pkg-config --cflags --libs tenantq) \
