@@ -133,7 +133,6 @@ tq_status_t tq_client_new(const tq_registry_t *registry, const tq_client_options
     for (size_t i = 0; i < TQ_POOL_SHARDS; i++)
         pthread_mutex_init(&c->pool[i].lock, NULL);
     pthread_mutex_init(&c->rbac_lock, NULL);
-    pthread_rwlock_init(&c->ctx_lock, NULL);
     c->magic = TQ_CLIENT_MAGIC;
     atomic_init(&c->jitter_state, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)c);
     if (tq_stats_store_init(&c->stats, registry) != TQ_OK) {
@@ -189,6 +188,5 @@ void tq_client_free(tq_client_t *client)
     tq_free(client->ca_file);
     tq_stats_store_destroy(&client->stats);
     pthread_mutex_destroy(&client->rbac_lock);
-    pthread_rwlock_destroy(&client->ctx_lock);
     tq_free(client);
 }

@@ -67,7 +67,6 @@ struct tq_client {
     tq_endpoint_t *endpoints; /* registry endpoint order */
     size_t endpoint_count;
     tq_pool_shard_t pool[TQ_POOL_SHARDS];
-    pthread_rwlock_t ctx_lock;       /* guards the records of every tenant entry */
     struct tq_tenant_entry *tenants; /* one per registry tenant, registry order */
     size_t tenant_count;
     pthread_mutex_t rbac_lock;       /* one RBAC proof at a time */
