@@ -105,19 +105,26 @@ static int id_cmp_scored(const void *a, const void *b)
     return ds_id_cmp(&x->shard->points[x->slot].id, &y->shard->points[y->slot].id);
 }
 
-/* 1 if point `p` of the candidate list may be a result (before any score test). */
-static int eligible(const ds_collection_t *col, const qreq_t *q, const ds_point_t *p,
-                    const ds_cands_t *cands, int filter_done)
+/* 1 if point `p` of the candidate list may be a result (before any score test).
+ * `sparse` says which presence mask holds the query's space; it is a constant in the
+ * bounded dense pass, so that loop pays nothing for sparse support. */
+static inline int eligible_in(const ds_collection_t *col, const qreq_t *q, const ds_point_t *p,
+                              const ds_cands_t *cands, int filter_done, int sparse)
 {
     if (!p->live)
         return 0;
     if (q->has_exclude && ds_id_equal(&p->id, &q->exclude))
         return 0;
-    if (q->vec && !((p->vec_mask >> q->space) & 1u))
-        return 0;
-    if (q->sparse && !((p->sparse_mask >> q->space) & 1u))
+    if (sparse ? !((p->sparse_mask >> q->space) & 1u)
+               : q->vec && !((p->vec_mask >> q->space) & 1u))
         return 0;
     return filter_done || !q->filter || ds_filter_match_skip(q->filter, col, p, cands->known);
+}
+
+static int eligible(const ds_collection_t *col, const qreq_t *q, const ds_point_t *p,
+                    const ds_cands_t *cands, int filter_done)
+{
+    return eligible_in(col, q, p, cands, filter_done, q->sparse);
 }
 
 /* Min-heap of the `cap` largest values seen; the root is the smallest kept. */
@@ -205,7 +212,7 @@ static int run_bounded(const ds_collection_t *col, const qreq_t *q, const ds_can
             size_t ne = 0;
             for (; k < cd->n && ne < BOUND_CHUNK; k++) {
                 uint32_t slot = cd->all ? (uint32_t)k : cd->list[k];
-                if (eligible(col, q, &sh->points[slot], cd, filter_done))
+                if (eligible_in(col, q, &sh->points[slot], cd, filter_done, 0))
                     slots[ne++] = slot;
             }
             if (ds_quant_bounds(&qq, sh->codes[q->space], sh->qmeta[q->space], sp->dim, slots,

