@@ -41,6 +41,7 @@ typedef struct growth_point {
     const char *placement;
     int size_curve; /* 0: tenant curve, 1: size curve */
     size_t tenants, vectors;
+    int measured;   /* 0: not reached (yet) */
     int status;     /* the probe's exit status */
     double ingest_vps, p50_ms, p95_ms, setup_s, rss_bytes_per_point, wall_s;
     char label[32];
@@ -217,6 +218,11 @@ static void write_table(report_text_t *r, const growth_point_t *pts, size_t n,
                      "|\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (size_t i = 0; i < n; i++) {
         const growth_point_t *p = &pts[i];
+        if (!p->measured) {
+            report_printf(r, "| %s | %zu | %zu | not measured | | | | | |\n", p->placement,
+                          p->tenants, p->vectors);
+            continue;
+        }
         if (p->status != 0 || p->ingest_vps < 0) {
             report_printf(r, "| %s | %zu | %zu | failed (probe exit status %d) | | | | | |\n",
                           p->placement, p->tenants, p->vectors, p->status);
@@ -245,7 +251,7 @@ static int draw(const growth_point_t *pts, size_t n, const char *path)
             size_t k = 0;
             for (size_t i = 0; i < n; i++) {
                 if (pts[i].size_curve != curve || strcmp(pts[i].placement, *pl) != 0 ||
-                    pts[i].status != 0)
+                    !pts[i].measured || pts[i].status != 0)
                     continue;
                 labels[count][k] = pts[i].label;
                 p50[count][k] = pts[i].p50_ms;
@@ -261,6 +267,25 @@ static int draw(const growth_point_t *pts, size_t n, const char *path)
     }
     return svg_write_panels(panels, count,
                             "tenantq-probe growth: read latency per tenant count and size", path);
+}
+
+/* Writes the section (or prints it without --out) and the chart for the points so far. */
+static int publish(const growth_opts_t *o, const growth_point_t *pts, size_t n,
+                   const char *command, const char *before, const char *after)
+{
+    report_text_t r = {0};
+    const char *svg_name = o->svg ? strrchr(o->svg, '/') : NULL;
+    write_table(&r, pts, n, command, before, after,
+                o->svg ? (svg_name ? svg_name + 1 : o->svg) : NULL);
+    int rc = r.failed;
+    if (!rc && o->svg)
+        rc = draw(pts, n, o->svg) != 0;
+    if (!rc && o->out)
+        rc = report_replace_section(o->out, "tenantq-bench-growth", r.data) != 0;
+    else if (!rc && pts[n - 1].measured)
+        rc = fputs(r.data, stdout) == EOF;
+    report_free(&r);
+    return rc;
 }
 
 int growth_main(int argc, char **argv)
@@ -294,20 +319,15 @@ int growth_main(int argc, char **argv)
     char before[128], after[128], command[1024];
     report_machine(before, sizeof before);
     report_command(argc + 1, argv - 1, command, sizeof command);
-    int failed = 0;
-    for (size_t i = 0; i < n; i++)
+    int failed = 0, rc = 0;
+    /* The document and chart are rewritten after every point, so a campaign stopped
+     * part way (it takes hours on a small machine) still leaves what it measured; the
+     * points not reached yet are listed as not measured. */
+    for (size_t i = 0; i < n && rc == 0; i++) {
         failed |= measure_point(probe, &o, &pts[i]) != 0;
-    report_machine(after, sizeof after);
-    report_text_t r = {0};
-    const char *svg_name = o.svg ? strrchr(o.svg, '/') : NULL;
-    write_table(&r, pts, n, command, before, after,
-                o.svg ? (svg_name ? svg_name + 1 : o.svg) : NULL);
-    int rc = r.failed;
-    if (!rc && o.svg)
-        rc = draw(pts, n, o.svg) != 0;
-    if (!rc)
-        rc = o.out ? report_replace_section(o.out, "tenantq-bench-growth", r.data) != 0
-                   : fputs(r.data, stdout) == EOF;
-    report_free(&r);
+        pts[i].measured = 1;
+        report_machine(after, sizeof after);
+        rc = publish(&o, pts, n, command, before, after);
+    }
     return rc || failed;
 }
