@@ -51,6 +51,12 @@ expect_exit 1 admin audit --format json
 grep -q '"ok":	false' "$WORK/last.out" || fail "json ok flag"
 grep -q '"class":	"stranded"' "$WORK/last.out" || fail "json class"
 expect_exit 2 admin audit --format yaml
+# Global options in either order; the schema list ends at the command.
+expect_exit 1 "$ADMIN" --registry "$WORK/registry.json" --schema "$SRC/adm.tqs" audit --format json
+grep -q '"ok":	false' "$WORK/last.out" || fail "options in another order"
+expect_exit 2 "$ADMIN" --schema "$SRC/adm.tqs" audit
+expect_exit 2 "$ADMIN" --registry "$WORK/registry.json" audit
+expect_exit 2 admin --no-such-option audit
 
 step "migrating and offboarding clear the findings they own"
 expect_exit 0 admin offboard initech --report "$WORK/r.json"
