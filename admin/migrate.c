@@ -195,37 +195,103 @@ static tq_status_t upsert_page(const side_t *s, const place_t *p, cJSON *points,
     return st;
 }
 
+/* Journals where the copy stands: collection `c` done up to `next` (NULL: all of it),
+ * so a resumed run continues there instead of at the first page. */
+static tq_status_t save_copy_position(migration_t *m, size_t c, const cJSON *next,
+                                      tq_detail_t *detail)
+{
+    const tq_raw_collection_t *col = &m->env->collections[c];
+    snprintf(m->j.copy_collection, sizeof m->j.copy_collection, "%s-%s", col->schema,
+             col->name);
+    if (!next) {
+        snprintf(m->j.copy_offset, sizeof m->j.copy_offset, "end");
+    } else {
+        char *text = cJSON_PrintUnformatted(next);
+        if (!text || strlen(text) >= sizeof m->j.copy_offset) {
+            cJSON_free(text);
+            return tq_fail(detail, TQ_ELIMIT, 0, "a scroll offset too long to journal");
+        }
+        strcpy(m->j.copy_offset, text);
+        cJSON_free(text);
+    }
+    return adm_journal_save(m->journal_path, &m->j, detail);
+}
+
+/* Where a resumed copy starts: the collection index and the offset (owned, may be
+ * NULL). Returns TQ_EREGISTRY for an offset that does not parse. */
+static tq_status_t copy_start(migration_t *m, size_t *start, cJSON **offset,
+                              tq_detail_t *detail)
+{
+    *start = 0;
+    *offset = NULL;
+    if (!m->j.copy_collection[0])
+        return TQ_OK;
+    for (size_t c = 0; c < m->env->collection_count; c++) {
+        char logical[TQ_COLLECTION_NAME_MAX + 1];
+        snprintf(logical, sizeof logical, "%s-%s", m->env->collections[c].schema,
+                 m->env->collections[c].name);
+        if (strcmp(logical, m->j.copy_collection) != 0)
+            continue;
+        if (strcmp(m->j.copy_offset, "end") == 0) {
+            *start = c + 1;
+        } else {
+            *start = c;
+            if (m->j.copy_offset[0] && !(*offset = cJSON_Parse(m->j.copy_offset)))
+                return tq_fail(detail, TQ_EREGISTRY, 0, "%s: key copy_offset: not JSON",
+                               m->journal_path);
+        }
+        fprintf(m->env->err, "copy: resuming in %s after %llu points\n", logical,
+                (unsigned long long)m->j.points);
+        return TQ_OK;
+    }
+    /* The schemas changed since: copying again from the start is always safe. */
+    m->j.points = 0;
+    return TQ_OK;
+}
+
 static tq_status_t step_copy(migration_t *m, tq_detail_t *detail)
 {
     adm_env_t *env = m->env;
-    uint64_t total = 0, done = 0, batches = 0;
-    for (size_t c = 0; c < env->collection_count; c++) {
+    uint64_t total = 0, batches = 0;
+    size_t start = 0;
+    cJSON *offset = NULL;
+    tq_status_t st = copy_start(m, &start, &offset, detail);
+    for (size_t c = 0; st == TQ_OK && c < env->collection_count; c++) {
         uint64_t n = 0;
-        if (m->same[c])
-            continue;
-        tq_status_t st = tenant_points(&m->src, &m->src_places[c], &n, detail);
-        if (st != TQ_OK)
-            return st;
+        if (!m->same[c])
+            st = tenant_points(&m->src, &m->src_places[c], &n, detail);
         total += n;
     }
+    if (st != TQ_OK) {
+        cJSON_Delete(offset);
+        return st;
+    }
+    if (!m->j.copy_collection[0])
+        m->j.points = 0;
     adm_progress_t prog;
     adm_progress_start(&prog, env->err, "copy", total);
-    for (size_t c = 0; c < env->collection_count; c++) {
+    adm_progress_update(&prog, m->j.points);
+    for (size_t c = start; c < env->collection_count; c++) {
         if (m->same[c])
             continue;
-        cJSON *offset = NULL;
         for (;;) {
             cJSON *root = NULL, *points = NULL;
             const cJSON *next = NULL;
-            tq_status_t st = scroll_page(&m->src, &m->src_places[c], m->batch, offset, &root,
-                                         &points, &next, detail);
+            st = scroll_page(&m->src, &m->src_places[c], m->batch, offset, &root, &points,
+                             &next, detail);
             if (st == TQ_ENOTFOUND) { /* never onboarded there: nothing to copy */
                 cJSON_Delete(root);
-                break;
+                st = TQ_OK;
+                next = NULL;
+                root = NULL;
             }
-            size_t n = st == TQ_OK ? (size_t)cJSON_GetArraySize(points) : 0;
+            size_t n = st == TQ_OK && points ? (size_t)cJSON_GetArraySize(points) : 0;
             if (st == TQ_OK && n > 0)
                 st = upsert_page(&m->dst, &m->dst_places[c], points, detail);
+            if (st == TQ_OK) {
+                m->j.points += n;
+                st = save_copy_position(m, c, next, detail);
+            }
             cJSON_Delete(offset);
             offset = st == TQ_OK && next ? cJSON_Duplicate(next, 1) : NULL;
             cJSON_Delete(root);
@@ -233,16 +299,15 @@ static tq_status_t step_copy(migration_t *m, tq_detail_t *detail)
                 st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
             if (st != TQ_OK)
                 return st;
-            done += n;
-            adm_progress_update(&prog, done);
+            adm_progress_update(&prog, m->j.points);
             if (++batches == 1)
                 crash_point("copying");
             if (!offset)
                 break;
         }
     }
+    cJSON_Delete(offset);
     adm_progress_finish(&prog);
-    m->j.points = done;
     return TQ_OK;
 }
 
@@ -685,6 +750,29 @@ static tq_status_t check_target_empty(migration_t *m, tq_detail_t *detail)
     return TQ_OK;
 }
 
+/* After a failed verification (the application wrote to the source during the copy,
+ * or the target lost points): deletes the target copy and journals "begun", so the
+ * next run copies afresh. Returns TQ_EVERIFY with the difference found. */
+static tq_status_t discard_copy(migration_t *m, tq_detail_t *detail)
+{
+    tq_detail_t why = *detail, d;
+    tq_status_t st = erase_side(m, &m->dst, m->dst_places, &d);
+    if (st == TQ_OK) {
+        m->j.points = 0;
+        m->j.copy_collection[0] = '\0';
+        m->j.copy_offset[0] = '\0';
+        st = save(m, ADM_STEP_BEGUN, &d);
+    }
+    if (st != TQ_OK) {
+        *detail = d;
+        return st;
+    }
+    return tq_fail(detail, TQ_EVERIFY, 0,
+                   "%.300s; the target copy is discarded: run migrate again to copy afresh "
+                   "(writes to the tenant during a migration cause this)",
+                   why.message);
+}
+
 /* Runs the steps from the journal's one to the end. */
 static tq_status_t run_steps(migration_t *m, tq_detail_t *detail)
 {
@@ -705,6 +793,8 @@ static tq_status_t run_steps(migration_t *m, tq_detail_t *detail)
             st = step_verify(m, detail);
             if (st == TQ_OK)
                 st = save(m, ADM_STEP_VERIFIED, detail);
+            else if (st == TQ_EVERIFY)
+                st = discard_copy(m, detail);
             break;
         case ADM_STEP_VERIFIED:
             st = step_switch(m, detail);
