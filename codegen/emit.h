@@ -35,7 +35,7 @@ void emit_manifest(gen_buf_t *out, const gen_input_t *in, const gen_file_t *file
 #define GEN_MAX_PARAMS (TQ_SCHEMA_MAX_SCOPES + 12)
 
 /* The TQ_ABI_VERSION generated headers require. */
-#define GEN_ABI_VERSION 2
+#define GEN_ABI_VERSION 3
 
 typedef struct gen_params {
     size_t count;
@@ -82,5 +82,18 @@ int gen_op_takes_filter(const tq_schema_collection_t *c, tq_schema_op_t op);
  * of memory it calls `fn` once with NULL instead. */
 void gen_each_function(const tq_schema_t *s, void (*fn)(void *ctx, const char *name),
                        void *ctx);
+
+/* ---- schema evolution (emit_evolution.c) ---- */
+
+/* "#define KB_CHUNKS_REVISION 1" and "#define KB_CHUNKS_FINGERPRINT "sha256:..."". */
+void emit_evolution_macros(gen_buf_t *out, const tq_schema_t *s, const tq_schema_collection_t *c);
+/* The static tq_raw_field_t array of a collection (nothing when it has no fields). */
+void emit_evolution_fields(gen_buf_t *out, const tq_schema_t *s, const tq_schema_collection_t *c);
+/* The descriptor members schema_version, revision, fields and field_count. */
+void emit_evolution_members(gen_buf_t *out, const tq_schema_t *s, const tq_schema_collection_t *c);
+/* After reading field `f` with `head` and `args`: when `f` was renamed, reads the
+ * previous key (`args` already naming it) if `present` says the new one was absent. */
+void emit_evolution_fallback(gen_buf_t *out, const tq_schema_field_t *f, const char *head,
+                             const char *args, const char *present);
 
 #endif

@@ -97,7 +97,8 @@ static void emit_types(gen_buf_t *out, const tq_schema_t *s, const tq_schema_col
     size_t i;
 
     gen_dim_macro(dim_macro, sizeof dim_macro, s, c);
-    gen_printf(out, "#define %s %llu\n\n", dim_macro, (unsigned long long)c->dim);
+    gen_printf(out, "#define %s %llu\n", dim_macro, (unsigned long long)c->dim);
+    emit_evolution_macros(out, s, c);
 
     gen_put(out, "/* A point to upsert; everything is borrowed for the call. NULL strings and arrays are\n"
                  " * absent, and so are numbers and booleans whose has_<field> is 0. */\n");

@@ -144,6 +144,40 @@ static void check_fields(checker_t *k, const tq_schema_collection_t *c) {
     }
 }
 
+/* `was OLD` clauses: OLD is spelled like a field, differs from the field's own name,
+ * is no current field or scope of the collection (reads would then take one stored key
+ * for two fields), and no two fields claim the same OLD. */
+static void check_renames(checker_t *k, const tq_schema_collection_t *c) {
+    size_t i, j;
+    for (i = 0; i < c->field_count; i++) {
+        const tq_schema_field_t *f = &c->fields[i];
+        if (f->was == NULL) continue;
+        if (!check_spelling(k, "field", f->was, f->was_pos)) continue;
+        if (strcmp(f->was, f->name) == 0) {
+            tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, f->was_pos,
+                       "field '%s' cannot be renamed from itself", f->name);
+            continue;
+        }
+        for (j = 0; j < c->field_count; j++)
+            if (strcmp(f->was, c->fields[j].name) == 0)
+                tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, f->was_pos,
+                           "field '%s' was '%s', but '%s' is still a field (line %u)", f->name,
+                           f->was, f->was, c->fields[j].pos.line);
+        for (j = 0; j < c->scope_count; j++)
+            if (strcmp(f->was, c->scopes[j].name) == 0)
+                tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, f->was_pos,
+                           "field '%s' was '%s', which is a scope (line %u)", f->name, f->was,
+                           c->scopes[j].pos.line);
+        for (j = 0; j < i; j++)
+            if (c->fields[j].was != NULL && strcmp(f->was, c->fields[j].was) == 0) {
+                tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, f->was_pos,
+                           "fields '%s' and '%s' both claim to have been '%s'",
+                           c->fields[j].name, f->name, f->was);
+                break;
+            }
+    }
+}
+
 /* Everything about one collection except duplicates against other collections. */
 static void check_collection(checker_t *k, const tq_schema_collection_t *c) {
     if (c->name[0] == '\0') return; /* the parser reported the missing name */
@@ -165,6 +199,10 @@ static void check_collection(checker_t *k, const tq_schema_collection_t *c) {
                    "vector dimension %llu is out of range 1..%u", (unsigned long long)c->dim,
                    TQ_SCHEMA_DIM_MAX);
     }
+    if (c->revision < 1 || c->revision > TQ_SCHEMA_REVISION_MAX)
+        tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, c->revision_pos,
+                   "collection '%s': revision must be 1..%lu", c->name,
+                   (unsigned long)TQ_SCHEMA_REVISION_MAX);
     if (!c->has_ops)
         tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, c->pos,
                "collection '%s' allows no operations ('ops upsert, get, ...;')", c->name);
@@ -176,6 +214,7 @@ static void check_collection(checker_t *k, const tq_schema_collection_t *c) {
     check_scopes(k, c);
     check_fields(k, c);
     check_payload_duplicates(k, c);
+    check_renames(k, c);
 }
 
 /* The schema's name, version and number of collections. */

@@ -207,15 +207,35 @@ static int parse_type(parser_t *p, tq_schema_type_t *type) {
     return 1;
 }
 
-/* Zero or more of `indexed`, `filterable`, `required`; a repeat is a warning. */
-static void parse_modifiers(parser_t *p, tq_schema_field_t *field) {
+/* `was OLD` after a field's type: the field was called OLD before. Given twice is an
+ * error (a field has one previous payload key). Returns 0 when the name is missing. */
+static int parse_was(parser_t *p, tq_schema_field_t *field) {
+    tq_schema_pos_t at = p->tok.pos;
+    next(p);
+    if (field->was != NULL) {
+        tqs_report(p->diags, &p->nomem, TQ_SCHEMA_ERROR, at,
+                   "field '%s' declares 'was' twice (a field has one previous name)",
+                   field->name);
+        tqs_free(p->a, field->was);
+        field->was = NULL;
+    }
+    return take_name(p, "the field's previous name after 'was'", &field->was, &field->was_pos);
+}
+
+/* Zero or more of `indexed`, `filterable`, `required` and `was OLD`; a repeated flag is
+ * a warning. Returns 0 when `was` lacks its name (reported). */
+static int parse_modifiers(parser_t *p, tq_schema_field_t *field) {
     while (p->tok.kind == TQS_TOK_IDENT && !stopped(p)) {
         int *flag = NULL;
+        if (tqs_token_is(&p->tok, "was")) {
+            if (!parse_was(p, field)) return 0;
+            continue;
+        }
         if (tqs_token_is(&p->tok, "indexed")) flag = &field->indexed;
         if (tqs_token_is(&p->tok, "filterable")) flag = &field->filterable;
         if (tqs_token_is(&p->tok, "required")) flag = &field->required;
         if (flag == NULL) {
-            unknown_word(p, "field option", "indexed, filterable or required");
+            unknown_word(p, "field option", "indexed, filterable, required or 'was NAME'");
         } else if (*flag) {
             char word[64];
             tqs_report(p->diags, &p->nomem, TQ_SCHEMA_WARNING, p->tok.pos, "field option %s given twice",
@@ -224,6 +244,7 @@ static void parse_modifiers(parser_t *p, tq_schema_field_t *field) {
         if (flag != NULL) *flag = 1;
         next(p);
     }
+    return 1;
 }
 
 /* `field NAME: TYPE OPTIONS;`; the field is added only when the whole statement
@@ -236,7 +257,7 @@ static void parse_field(parser_t *p, tq_schema_collection_t *c) {
     if (!take_name(p, "a field name", &field.name, &field.pos)) goto fail;
     if (!expect(p, TQS_TOK_COLON, "':' after the field name")) goto fail;
     if (!parse_type(p, &field.type)) goto fail;
-    parse_modifiers(p, &field);
+    if (!parse_modifiers(p, &field)) goto fail;
     if (!expect(p, TQS_TOK_SEMI, "';'")) goto fail;
     slot = tqs_push(p->a, (void **)&c->fields, &c->field_count, sizeof *slot);
     if (slot == NULL) {
@@ -247,6 +268,7 @@ static void parse_field(parser_t *p, tq_schema_collection_t *c) {
     return;
 fail:
     tqs_free(p->a, field.name);
+    tqs_free(p->a, field.was);
     skip_statement(p);
 }
 
@@ -313,9 +335,20 @@ static void parse_collection(parser_t *p) {
         return;
     }
     c->pos = p->tok.pos;
+    c->revision = 1;
     if (!take_name(p, "a collection name", &c->name, &c->pos)) {
         c->name = tqs_strndup(p->a, "", 0);
         if (c->name == NULL) p->nomem = 1;
+    }
+    if (tqs_token_is(&p->tok, "revision")) {
+        next(p);
+        if (p->tok.kind == TQS_TOK_INT) {
+            c->revision = p->tok.value;
+            c->revision_pos = p->tok.pos;
+            next(p);
+        } else {
+            expected(p, "the revision number after 'revision'");
+        }
     }
     if (!expect(p, TQS_TOK_LBRACE, "'{'")) {
         while (p->tok.kind != TQS_TOK_EOF && p->tok.kind != TQS_TOK_LBRACE &&

@@ -58,7 +58,10 @@ void tq_schema_free(tq_schema_t *schema) {
     for (i = 0; i < schema->collection_count; i++) {
         tq_schema_collection_t *c = &schema->collections[i];
         for (j = 0; j < c->scope_count; j++) tqs_free(a, c->scopes[j].name);
-        for (j = 0; j < c->field_count; j++) tqs_free(a, c->fields[j].name);
+        for (j = 0; j < c->field_count; j++) {
+            tqs_free(a, c->fields[j].name);
+            tqs_free(a, c->fields[j].was);
+        }
         tqs_free(a, c->scopes);
         tqs_free(a, c->fields);
         tqs_free(a, c->name);

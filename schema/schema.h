@@ -27,6 +27,7 @@ extern "C" {
 #define TQ_SCHEMA_MAX_COLLECTIONS 64
 #define TQ_SCHEMA_MAX_FIELDS 128
 #define TQ_SCHEMA_MAX_SCOPES 8
+#define TQ_SCHEMA_REVISION_MAX 4294967295u
 
 typedef enum tq_schema_status {
     TQ_SCHEMA_OK = 0,      /* parsed and checked; warnings may be present */
@@ -92,6 +93,9 @@ typedef struct tq_schema_field {
     int indexed;    /* a payload index is created */
     int filterable; /* declared 'filterable': filter members without an index */
     int required;   /* upsert refuses a point without it */
+    char *was;      /* 'was OLD': the payload key points written before a rename carry,
+                       or NULL */
+    tq_schema_pos_t was_pos;
 } tq_schema_field_t;
 
 typedef struct tq_schema_scope {
@@ -102,6 +106,8 @@ typedef struct tq_schema_scope {
 typedef struct tq_schema_collection {
     char *name;
     tq_schema_pos_t pos;
+    uint64_t revision; /* 'revision N'; 1 unless declared, checked against 1..2^32-1 */
+    tq_schema_pos_t revision_pos;
     int has_vector;
     char *vector_name;
     tq_schema_pos_t vector_pos;

@@ -118,40 +118,41 @@ int ds_sparse_parse(ds_ctx_t *c, const cJSON *node, const char *where, ds_svec_t
     return 0;
 }
 
+/* First position in a[lo..n) holding a value >= key (n when none); branch-free. */
+static inline uint32_t lower_bound(const uint32_t *a, uint32_t lo, uint32_t n, uint32_t key)
+{
+    if (lo >= n)
+        return n;
+    const uint32_t *base = a + lo;
+    uint32_t len = n - lo;
+    while (len > 1) {
+        uint32_t half = len / 2;
+        base = base[half - 1] < key ? base + half : base;
+        len -= half;
+    }
+    return (uint32_t)(base - a) + (*base < key);
+}
+
+/* Walks the shorter vector and finds each of its indices in the longer one, so the
+ * shared indices come in increasing order and the sum is the one a merge computes
+ * (products are commutative, so which side is which does not change a bit). */
 float ds_sparse_dot(const ds_svec_t *a, const ds_svec_t *b, int *overlap)
 {
+    const ds_svec_t *s = a->n <= b->n ? a : b, *l = a->n <= b->n ? b : a;
     float score = 0;
-    uint32_t i = 0, j = 0;
+    uint32_t pos = 0;
     *overlap = 0;
-    while (i < a->n && j < b->n) {
-        if (a->idx[i] < b->idx[j]) {
-            i++;
-        } else if (a->idx[i] > b->idx[j]) {
-            j++;
-        } else {
+    for (uint32_t i = 0; i < s->n; i++) {
+        pos = lower_bound(l->idx, pos, l->n, s->idx[i]);
+        if (pos == l->n)
+            break;
+        if (l->idx[pos] == s->idx[i]) {
             *overlap = 1;
-            score += a->val[i] * b->val[j];
-            i++;
-            j++;
+            score += s->val[i] * l->val[pos];
+            pos++;
         }
     }
     return score;
-}
-
-/* 1 if the sorted vector lists `idx`. */
-static int svec_has(const ds_svec_t *v, uint32_t idx)
-{
-    uint32_t lo = 0, hi = v->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (v->idx[mid] < idx)
-            lo = mid + 1;
-        else if (v->idx[mid] > idx)
-            hi = mid;
-        else
-            return 1;
-    }
-    return 0;
 }
 
 void ds_sparse_idf_weights(const ds_collection_t *col, const ds_shard_t *shard, size_t space,
@@ -170,8 +171,14 @@ void ds_sparse_idf_weights(const ds_collection_t *col, const ds_shard_t *shard, 
             continue;
         docs++;
         const ds_svec_t *v = &shard->svecs[space][slot];
-        for (uint32_t t = 0; t < q->n; t++)
-            out[t] += (float)svec_has(v, q->idx[t]);
+        uint32_t pos = 0;
+        for (uint32_t t = 0; t < q->n && pos < v->n; t++) {
+            pos = lower_bound(v->idx, pos, v->n, q->idx[t]);
+            if (pos < v->n && v->idx[pos] == q->idx[t]) {
+                out[t] += 1.0f;
+                pos++;
+            }
+        }
     }
     /* fancy_idf in f32, as Qdrant computes it (DimWeight is f32). */
     float n = (float)docs;

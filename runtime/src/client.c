@@ -39,6 +39,7 @@ void tq_client_options_init(tq_client_options_t *o)
     o->max_results = 10000;
     o->upsert_batch_size = 256;
     o->tenant_jwt = 0;
+    o->skip_schema_check = 0;
     o->jwt_ttl_s = 300;
     o->ca_file = NULL;
 }
@@ -134,6 +135,7 @@ tq_status_t tq_client_new(const tq_registry_t *registry, const tq_client_options
     pthread_mutex_init(&c->rbac_lock, NULL);
     pthread_rwlock_init(&c->ctx_lock, NULL);
     c->magic = TQ_CLIENT_MAGIC;
+    tq_verified_init(&c->verified);
     atomic_init(&c->jitter_state, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)c);
     if (tq_stats_store_init(&c->stats, registry) != TQ_OK) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
@@ -189,5 +191,6 @@ void tq_client_free(tq_client_t *client)
     pthread_mutex_destroy(&client->pool_lock);
     pthread_mutex_destroy(&client->rbac_lock);
     pthread_rwlock_destroy(&client->ctx_lock);
+    tq_verified_destroy(&client->verified);
     tq_free(client);
 }

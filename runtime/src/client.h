@@ -45,6 +45,15 @@ typedef struct tq_stats_store {
     uint64_t leak_guard_trips;
 } tq_stats_store_t;
 
+/* Physical collections whose fingerprint this client has compared (fingerprint.c):
+ * "<endpoint index>/<collection name>" strings, so each is checked once per client. */
+typedef struct tq_verified_set {
+    pthread_mutex_t lock;
+    char **names;
+    size_t count;
+    size_t cap;
+} tq_verified_set_t;
+
 #define TQ_CLIENT_MAGIC 0x74716c69656e7431ULL /* "tqlient1" */
 
 struct tq_tenant_entry;
@@ -66,7 +75,12 @@ struct tq_client {
     pthread_mutex_t rbac_lock;       /* one RBAC proof at a time */
     atomic_uint_fast64_t jitter_state;
     tq_stats_store_t stats;
+    tq_verified_set_t verified;
 };
+
+/* ---- fingerprints (fingerprint.c) ---- */
+void tq_verified_init(tq_verified_set_t *set);
+void tq_verified_destroy(tq_verified_set_t *set);
 
 /* ---- statistics (stats.c) ---- */
 tq_status_t tq_stats_store_init(tq_stats_store_t *store, const tq_registry_t *registry);

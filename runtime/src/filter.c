@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "detail.h"
+#include "fingerprint.h"
 #include "json.h"
 #include "text.h"
 
@@ -219,7 +220,11 @@ tq_status_t tq_filter_apply(const tq_raw_filter_t *filter, const tq_raw_collecti
                 return tq_fail(detail, TQ_EINVAL, 0,
                                "filter on \"%s\": scope fields are set by the runtime", key);
         }
-        cJSON *copy = cJSON_Duplicate(cond, 1);
+        cJSON *renamed = NULL;
+        int owned = 0;
+        if (tq_rename_condition(c, cond, &renamed, &owned) != TQ_OK)
+            return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        cJSON *copy = owned ? renamed : cJSON_Duplicate(cond, 1);
         if (!copy || !cJSON_AddItemToArray(must, copy)) {
             cJSON_Delete(copy);
             return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");

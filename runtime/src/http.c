@@ -27,6 +27,7 @@ static const unsigned char idempotent_kinds[TQ_REQ_KIND_LAST] = {
     [TQ_REQ_POINTS_UPSERT] = 1,     [TQ_REQ_POINTS_DELETE] = 1,
     [TQ_REQ_POINTS_QUERY] = 1,      [TQ_REQ_POINTS_SCROLL] = 1,
     [TQ_REQ_POINTS_COUNT] = 1,      [TQ_REQ_SERVER_INFO] = 1,
+    [TQ_REQ_COLLECTION_INFO] = 1,   [TQ_REQ_COLLECTION_UPDATE] = 1,
 };
 
 int tq_request_idempotent(tq_request_kind_t kind)

@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "detail.h"
+#include "fingerprint.h"
 #include "json.h"
 
 #include <stdio.h>
@@ -20,8 +21,8 @@ static const char *const distance_names[] = {"Cosine", "Dot", "Euclid", "Manhatt
 static const char *const field_type_names[] = {"keyword", "text", "integer", "float",
                                                "bool",    "datetime", "uuid"};
 
-/* The CreateCollection body: the named vector, plus tenant-partitioned HNSW in the
- * shared placement. NULL when out of memory. */
+/* The CreateCollection body: the named vector, the schema fingerprint as metadata,
+ * plus tenant-partitioned HNSW in the shared placement. NULL when out of memory. */
 static cJSON *collection_body(const tq_raw_collection_t *c, tq_placement_t placement)
 {
     cJSON *body = cJSON_CreateObject();
@@ -30,6 +31,11 @@ static cJSON *collection_body(const tq_raw_collection_t *c, tq_placement_t place
     if (!params || !cJSON_AddNumberToObject(params, "size", c->dim) ||
         !cJSON_AddStringToObject(params, "distance", distance_names[c->distance]))
         goto fail;
+    cJSON *metadata = tq_fingerprint_metadata(c);
+    if (!metadata || !cJSON_AddItemToObject(body, "metadata", metadata)) {
+        cJSON_Delete(metadata);
+        goto fail;
+    }
     if (placement == TQ_PLACEMENT_SHARED) {
         cJSON *hnsw = cJSON_AddObjectToObject(body, "hnsw_config");
         if (!hnsw || !cJSON_AddNumberToObject(hnsw, "payload_m", 16) ||
@@ -90,6 +96,8 @@ tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *c
     int present = 0;
     tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
     if (st == TQ_OK)
+        st = tq_fingerprint_placement(&call, detail);
+    if (st == TQ_OK)
         st = exists(&call, &present, detail);
     if (st != TQ_OK)
         goto cleanup;
@@ -101,12 +109,19 @@ tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *c
         }
         st = tq_op_send(&call, TQ_REQ_COLLECTION_CREATE, "PUT", "?timeout=60", body, 1, &resp,
                         detail);
-        /* Another process may have created it between the check and the create. */
-        if (st == TQ_ECONFLICT)
-            st = TQ_OK;
-        if (st != TQ_OK)
+        /* Another process may have created it between the check and the create: then
+         * it is compared like any existing collection. */
+        if (st == TQ_OK)
+            tq_fingerprint_note(&call);
+        else if (st == TQ_ECONFLICT)
+            present = 1;
+        else
             goto cleanup;
     }
+    if (present)
+        st = tq_fingerprint_onboard(&call, detail);
+    if (st != TQ_OK)
+        goto cleanup;
     st = create_index(&call, TQ_FIELD_TENANT, TQ_FIELD_KEYWORD,
                       call.route.placement == TQ_PLACEMENT_SHARED, detail);
     if (st == TQ_OK)

@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "detail.h"
+#include "fingerprint.h"
 #include "json.h"
 #include "text.h"
 
@@ -83,6 +84,15 @@ tq_status_t tq_op_send_text(tq_op_call_t *call, tq_request_kind_t kind, const ch
 {
     char escaped[3 * TQ_COLLECTION_NAME_MAX + 1];
     char path[3 * TQ_COLLECTION_NAME_MAX + 128];
+    /* A data call's first request is preceded by the fingerprint comparison (cached per
+     * client), after every local argument check and before any point moves. */
+    if (call->op != TQ_OP_ADMIN && !call->schema_checked &&
+        !call->client->options.skip_schema_check) {
+        call->schema_checked = 1;
+        tq_status_t checked = tq_fingerprint_verify(call, detail);
+        if (checked != TQ_OK)
+            return checked;
+    }
     tq_path_escape(call->route.collection, escaped, sizeof escaped);
     snprintf(path, sizeof path, "/collections/%s%s", escaped, suffix);
     tq_access_t access = (kind == TQ_REQ_POINTS_UPSERT || kind == TQ_REQ_POINTS_DELETE)

@@ -17,6 +17,7 @@ typedef struct tq_op_call {
     size_t endpoint;
     tq_op_t op;
     uint64_t started_us;
+    int schema_checked; /* the fingerprint comparison ran (fingerprint.c) */
 } tq_op_call_t;
 
 /* Checks the context (tq_ctx_resolve, `function` names the caller in messages), the

@@ -11,7 +11,8 @@
 #      library directory (needed outside the linker's default paths), run.
 #   2. CMake: find_package(tenantq) + tenantq_generate + tenantq_add_check; the gate
 #      runs before the build (generate-only target) and passes; a target calling the raw
-#      layer fails both its gate target and its ctest test with TQ001; build, run.
+#      layer fails both its gate target and its ctest test with TQ001, and with FORMAT
+#      gitlab and OUTPUT writes the Code Quality report there; build, run.
 # Each run talks to a fresh tenantq-devserver on a free port.
 set -euo pipefail
 src=${1:?usage: smoke.sh SMOKE_SOURCE_DIR WORK_DIR}
@@ -82,13 +83,18 @@ if [ "$gate" = ON ]; then
   [ -f "$work/cmake/tenantq/smoke/kb.tq.h" ] || fail "the gate target did not generate kb.tq.h"
   if cmake --build "$work/cmake" --target bad_tenantq_check >"$work/bad.log" 2>&1; then
     fail "the lint gate target passed a raw-layer call"
-fi
-grep -q 'TQ001' "$work/bad.log" || { cat "$work/bad.log" >&2; fail "no TQ001 in the gate's output"; }
-if ctest --test-dir "$work/cmake" -R '^bad_tenantq_check$' >"$work/bad-ctest.log" 2>&1; then
-  fail "the ctest gate passed a raw-layer call"
-fi
-grep -q 'bad_tenantq_check .*Failed' "$work/bad-ctest.log" \
-  || { cat "$work/bad-ctest.log" >&2; fail "the ctest gate did not run"; }
+  fi
+  grep -q 'TQ001' "$work/bad.log" || { cat "$work/bad.log" >&2; fail "no TQ001 in the gate's output"; }
+  if ctest --test-dir "$work/cmake" -R '^bad_tenantq_check$' >"$work/bad-ctest.log" 2>&1; then
+    fail "the ctest gate passed a raw-layer call"
+  fi
+  grep -q 'bad_tenantq_check .*Failed' "$work/bad-ctest.log" \
+    || { cat "$work/bad-ctest.log" >&2; fail "the ctest gate did not run"; }
+  if cmake --build "$work/cmake" --target bad_gitlab >"$work/bad-gitlab.log" 2>&1; then
+    fail "the gate target with FORMAT gitlab passed a raw-layer call"
+  fi
+  grep -q '"check_name":.*TQ001' "$work/cmake/bad-codequality.json" \
+    || { cat "$work/bad-gitlab.log" >&2; fail "no TQ001 issue in the Code Quality report (OUTPUT)"; }
 fi
 cmake --build "$work/cmake" --target smoke >"$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; fail "build against the installed package"; }

