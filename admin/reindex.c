@@ -53,15 +53,21 @@ static int reindex_one(adm_env_t *env, tenant_ctx_t *ctx, const tq_raw_collectio
         cJSON_Delete(drift);
         return ADM_EXIT_FAIL;
     }
-    size_t wrong_type = 0;
+    size_t wrong_type = 0, vector = 0;
     const cJSON *line;
     cJSON_ArrayForEach(line, drift)
     {
         if (strstr(line->valuestring, "of another type"))
             wrong_type++;
+        else if (strncmp(line->valuestring, "vector ", 7) == 0)
+            vector++;
     }
-    if (st == TQ_OK && missing > wrong_type)
+    /* A collection of another vector shape is another revision's business (the
+     * runtime refuses to touch it); indexing it would only hide that. */
+    if (st == TQ_OK && missing > wrong_type && !vector)
         st = tq_raw_onboard(ctx, c, &d);
+    if (vector)
+        missing = wrong_type; /* nothing was created */
     if (st != TQ_OK) {
         char what[320];
         snprintf(what, sizeof what, "reindex %s %s", tq_ctx_tenant(ctx), route.collection);
@@ -73,7 +79,7 @@ static int reindex_one(adm_env_t *env, tenant_ctx_t *ctx, const tq_raw_collectio
     {
         const char *text = line->valuestring;
         const char *tail = strstr(text, " is missing");
-        if (strncmp(text, "payload index ", 14) == 0 && tail)
+        if (strncmp(text, "payload index ", 14) == 0 && tail && !vector)
             fprintf(env->out, "reindex %s: %s: created index %.*s\n", tq_ctx_tenant(ctx),
                     route.collection, (int)(tail - text - 14), text + 14);
         else
