@@ -26,6 +26,8 @@ static const command_t commands[] = {
      "copy, verify, switch the registry, delete the source (resumable)", adm_cmd_migrate},
     {"reindex", "[TENANT...]",
      "create payload indexes the schema declares but a collection lacks", adm_cmd_reindex},
+    {"rewrite", "TENANT...", "apply the schema's declared field renames to stored points",
+     adm_cmd_rewrite},
     {"offboard", "TENANT --report FILE.json [--unregistered]",
      "erase the tenant's data everywhere it can be and write an erasure report",
      adm_cmd_offboard},
