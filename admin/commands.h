@@ -11,5 +11,6 @@ int adm_cmd_offboard(adm_env_t *env, int argc, char **argv);
 int adm_cmd_migrate(adm_env_t *env, int argc, char **argv);
 int adm_cmd_audit(adm_env_t *env, int argc, char **argv);
 int adm_cmd_reindex(adm_env_t *env, int argc, char **argv);
+int adm_cmd_rewrite(adm_env_t *env, int argc, char **argv);
 
 #endif

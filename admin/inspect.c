@@ -1,5 +1,6 @@
 /* inspect.c: comparing a collection on the server with what the schema declares: the
- * vector's size and distance and every payload index onboarding creates. Used by
+ * vector's size and distance, every payload index onboarding creates, and the schema
+ * fingerprint onboarding stamps into the collection's metadata. Used by
  * `audit` (to classify drift) and `reindex` (to know what to create). Read-only. */
 #include "inspect.h"
 
@@ -66,7 +67,23 @@ tq_status_t adm_collection_drift(tq_client_t *client, size_t e, const char *name
                 (*missing_indexes)++;
         }
     }
+    /* The schema fingerprint onboarding stamps into the collection's metadata. */
+    char digest[TQ_FINGERPRINT_LEN + 1];
+    const cJSON *fp = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(result, "config"),
+                                         "metadata"),
+        "tq_fingerprint");
+    st = tq_raw_fingerprint(c, NULL, 0, digest, detail);
+    if (st == TQ_OK && !cJSON_IsString(fp)) {
+        snprintf(line, sizeof line, "fingerprint: none on the server; the schema's is %.23s...",
+                 digest);
+        cJSON_AddItemToArray(drift, cJSON_CreateString(line));
+    } else if (st == TQ_OK && strcmp(fp->valuestring, digest) != 0) {
+        snprintf(line, sizeof line, "fingerprint: %.23s... on the server; the schema's is %.23s...",
+                 fp->valuestring, digest);
+        cJSON_AddItemToArray(drift, cJSON_CreateString(line));
+    }
     cJSON_Delete(root);
-    return TQ_OK;
+    return st;
 }
 

@@ -74,7 +74,9 @@ char *adm_journal_format(const adm_journal_t *j)
         cJSON_AddStringToObject(o, "registry_after", j->registry_after) &&
         cJSON_AddStringToObject(o, "started", j->started) &&
         cJSON_AddStringToObject(o, "step", adm_step_name(j->step)) &&
-        cJSON_AddRawToObject(o, "points", points))
+        cJSON_AddRawToObject(o, "points", points) &&
+        cJSON_AddStringToObject(o, "copy_collection", j->copy_collection) &&
+        cJSON_AddStringToObject(o, "copy_offset", j->copy_offset))
         text = cJSON_Print(o);
     cJSON_Delete(from);
     cJSON_Delete(to);
@@ -167,6 +169,10 @@ tq_status_t adm_journal_parse(const char *text, size_t len, const char *origin,
     else if (!cJSON_IsNumber(points) || points->valuedouble < 0 ||
              points->valuedouble > 9007199254740992.0)
         bad = "points: must be a count";
+    else if (copy_string(o, "copy_collection", j.copy_collection, sizeof j.copy_collection))
+        bad = "copy_collection: must be a collection name or \"\"";
+    else if (copy_string(o, "copy_offset", j.copy_offset, sizeof j.copy_offset))
+        bad = "copy_offset: must be a point id in JSON or \"\"";
     if (!bad) {
         j.step = (adm_step_t)adm_step_parse(step);
         j.points = (uint64_t)points->valuedouble;

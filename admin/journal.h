@@ -4,6 +4,8 @@
 
 #include "regedit.h"
 
+#include <tenantq/raw.h>
+
 #include <stdint.h>
 
 /* The steps of a migration, in order. The journal names the last step completed. */
@@ -33,6 +35,11 @@ typedef struct adm_journal {
     char started[32];                             /* RFC 3339 UTC */
     adm_step_t step;
     uint64_t points; /* points copied and verified */
+    /* Where the copy stands while the step is "prepared": the schema collection being
+     * copied ("<schema>-<name>", "" before the first batch) and the scroll offset of its
+     * next page as JSON text ("" for its first page). */
+    char copy_collection[TQ_COLLECTION_NAME_MAX + 1];
+    char copy_offset[128];
 } adm_journal_t;
 
 /* The journal path for a registry: "<registry>.journal". 0, or -1 when too long. */

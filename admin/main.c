@@ -21,10 +21,13 @@ typedef struct command {
 static const command_t commands[] = {
     {"onboard", "TENANT...", "create the tenants' collections and payload indexes",
      adm_cmd_onboard},
-    {"migrate", "TENANT --to PLACEMENT [--endpoint NAME]",
+    {"migrate",
+     "TENANT --to PLACEMENT [--endpoint NAME] [--batch N] [--grace-ms MS] | TENANT [--abort]",
      "copy, verify, switch the registry, delete the source (resumable)", adm_cmd_migrate},
     {"reindex", "[TENANT...]",
      "create payload indexes the schema declares but a collection lacks", adm_cmd_reindex},
+    {"rewrite", "TENANT...", "apply the schema's declared field renames to stored points",
+     adm_cmd_rewrite},
     {"offboard", "TENANT --report FILE.json [--unregistered]",
      "erase the tenant's data everywhere it can be and write an erasure report",
      adm_cmd_offboard},
@@ -33,12 +36,22 @@ static const command_t commands[] = {
      adm_cmd_audit},
 };
 
+/* The command named `name`, or NULL. */
+static const command_t *find_command(const char *name)
+{
+    for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) {
+        if (strcmp(name, commands[c].name) == 0)
+            return &commands[c];
+    }
+    return NULL;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: tenantq-admin --schema FILE.tqs... --registry REGISTRY.json COMMAND "
                "[args]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(f, "  %-9s %-28s %s\n", commands[i].name, commands[i].args, commands[i].help);
+        fprintf(f, "  %s %s\n      %s\n", commands[i].name, commands[i].args, commands[i].help);
     fprintf(f, "\noptions:\n"
                "  --schema FILE.tqs...   the application's schemas (one or more)\n"
                "  --registry FILE.json   the tenant registry (a journal is kept beside it)\n"
@@ -70,7 +83,9 @@ int main(int argc, char **argv)
             return ADM_EXIT_OK;
         }
         if (strcmp(argv[i], "--schema") == 0) {
-            while (i + 1 < argc && argv[i + 1][0] != '-')
+            /* Files up to the next option or command name (a schema file named like a
+             * command is given as ./NAME). */
+            while (i + 1 < argc && argv[i + 1][0] != '-' && !find_command(argv[i + 1]))
                 schemas[schema_count++] = argv[++i];
         } else if (strcmp(argv[i], "--registry") == 0 && i + 1 < argc) {
             registry = argv[++i];
@@ -83,19 +98,7 @@ int main(int argc, char **argv)
             break;
         }
     }
-    /* The schema list is greedy, so the command may have been taken as a schema file:
-     * the last non-.tqs word is the command. */
-    if (i >= argc && schema_count > 0 && !strstr(schemas[schema_count - 1], ".tqs")) {
-        i = argc - 1;
-        while (i > 0 && argv[i] != schemas[schema_count - 1])
-            i--;
-        schema_count--;
-    }
-    const command_t *cmd = NULL;
-    for (size_t c = 0; i < argc && c < sizeof commands / sizeof *commands; c++) {
-        if (strcmp(argv[i], commands[c].name) == 0)
-            cmd = &commands[c];
-    }
+    const command_t *cmd = i < argc ? find_command(argv[i]) : NULL;
     if (!cmd || schema_count == 0 || !registry) {
         if (i < argc && !cmd)
             fprintf(stderr, "tenantq-admin: error: unknown command \"%s\"\n", argv[i]);

@@ -40,11 +40,6 @@
 #define MIGRATE_BATCH_MAX 4096
 #define VECTOR_TOLERANCE 1e-6
 
-typedef struct place {
-    size_t endpoint;
-    tq_raw_route_t route;
-} place_t;
-
 typedef struct migration {
     adm_env_t *env;
     adm_journal_t j;
@@ -72,160 +67,103 @@ static void crash_point(const char *point)
 
 /* ---- the two sides --------------------------------------------------------------- */
 
-static tq_status_t place_of(const side_t *s, const tq_raw_collection_t *c, place_t *out,
-                            tq_detail_t *detail)
+/* Journals where the copy stands: collection `c` done up to `next` (NULL: all of it),
+ * so a resumed run continues there instead of at the first page. */
+static tq_status_t save_copy_position(migration_t *m, size_t c, const cJSON *next,
+                                      tq_detail_t *detail)
 {
-    tq_status_t st = tq_raw_route(s->ctx, c, &out->route, detail);
-    if (st != TQ_OK)
-        return st;
-    out->endpoint = tq_admin_endpoint_index(s->client, out->route.endpoint_name);
-    return TQ_OK;
+    const tq_raw_collection_t *col = &m->env->collections[c];
+    snprintf(m->j.copy_collection, sizeof m->j.copy_collection, "%s-%s", col->schema,
+             col->name);
+    if (!next) {
+        snprintf(m->j.copy_offset, sizeof m->j.copy_offset, "end");
+    } else {
+        char *text = cJSON_PrintUnformatted(next);
+        if (!text || strlen(text) >= sizeof m->j.copy_offset) {
+            cJSON_free(text);
+            return tq_fail(detail, TQ_ELIMIT, 0, "a scroll offset too long to journal");
+        }
+        strcpy(m->j.copy_offset, text);
+        cJSON_free(text);
+    }
+    return adm_journal_save(m->journal_path, &m->j, detail);
 }
 
-/* The tenant's points in a place: every point of its own collection (0 when absent),
- * its tq_tenant points in a shared one. */
-static tq_status_t tenant_points(const side_t *s, const place_t *p, uint64_t *out,
-                                 tq_detail_t *detail)
+/* Where a resumed copy starts: the collection index and the offset (owned, may be
+ * NULL). Returns TQ_EREGISTRY for an offset that does not parse. */
+static tq_status_t copy_start(migration_t *m, size_t *start, cJSON **offset,
+                              tq_detail_t *detail)
 {
-    const char *tenant = tq_ctx_tenant(s->ctx);
-    const char *filter = p->route.placement == TQ_PLACEMENT_SHARED ? tenant : NULL;
-    tq_status_t st = tq_admin_client_count(s->client, s->slot, p->endpoint, p->route.collection,
-                                           filter, out, detail);
-    if (st == TQ_ENOTFOUND) {
-        *out = 0;
-        tq_detail_ok(detail);
+    *start = 0;
+    *offset = NULL;
+    if (!m->j.copy_collection[0])
+        return TQ_OK;
+    for (size_t c = 0; c < m->env->collection_count; c++) {
+        char logical[TQ_COLLECTION_NAME_MAX + 1];
+        snprintf(logical, sizeof logical, "%s-%s", m->env->collections[c].schema,
+                 m->env->collections[c].name);
+        if (strcmp(logical, m->j.copy_collection) != 0)
+            continue;
+        if (strcmp(m->j.copy_offset, "end") == 0) {
+            *start = c + 1;
+        } else {
+            *start = c;
+            if (m->j.copy_offset[0] && !(*offset = cJSON_Parse(m->j.copy_offset)))
+                return tq_fail(detail, TQ_EREGISTRY, 0, "%s: key copy_offset: not JSON",
+                               m->journal_path);
+        }
+        fprintf(m->env->err, "copy: resuming in %s after %llu points\n", logical,
+                (unsigned long long)m->j.points);
         return TQ_OK;
     }
-    return st;
-}
-
-/* ---- scrolling and copying --------------------------------------------------------- */
-
-/* One page of the tenant's points with vectors and payload; *root owns the answer and
- * *points points into it; *next is the next offset (NULL at the end). TQ_ELEAK when a
- * point's tq_tenant is not the tenant's: such a collection is not copied. */
-static tq_status_t scroll_page(const side_t *s, const place_t *p, size_t limit,
-                               const cJSON *offset, cJSON **root, cJSON **points,
-                               const cJSON **next, tq_detail_t *detail)
-{
-    tq_response_t resp = {0};
-    cJSON *body = cJSON_CreateObject();
-    cJSON *filter = body ? cJSON_AddObjectToObject(body, "filter") : NULL;
-    cJSON *must = filter ? cJSON_AddArrayToObject(filter, "must") : NULL;
-    cJSON *cond = tq_json_match_keyword(TQ_FIELD_TENANT, tq_ctx_tenant(s->ctx));
-    tq_status_t st = TQ_OK;
-    if (must && cond && cJSON_AddItemToArray(must, cond))
-        cond = NULL; /* now owned by the body */
-    cJSON *off = offset ? cJSON_Duplicate(offset, 1) : NULL;
-    if (off && cJSON_AddItemToObject(body, "offset", off))
-        off = NULL;
-    if (!must || cond || off || (offset && !cJSON_GetObjectItem(body, "offset")) ||
-        !cJSON_AddNumberToObject(body, "limit", (double)limit) ||
-        !cJSON_AddBoolToObject(body, "with_payload", 1) ||
-        !cJSON_AddBoolToObject(body, "with_vector", 1))
-        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-    cJSON_Delete(cond);
-    cJSON_Delete(off);
-    if (st == TQ_OK)
-        st = tq_admin_request(s->client, s->slot, p->endpoint, p->route.collection,
-                              TQ_REQ_POINTS_SCROLL, "POST", "/points/scroll", body, &resp,
-                              detail);
-    cJSON_Delete(body);
-    if (st == TQ_OK)
-        st = tq_json_parse_limited(resp.body, resp.len, 64, root, detail);
-    tq_response_free(&resp);
-    if (st != TQ_OK)
-        return st;
-    cJSON *result = cJSON_GetObjectItemCaseSensitive(*root, "result");
-    *points = cJSON_GetObjectItemCaseSensitive(result, "points");
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(result, "next_page_offset");
-    *next = n && !cJSON_IsNull(n) ? n : NULL;
-    if (!cJSON_IsArray(*points))
-        return tq_fail(detail, TQ_EPROTO, 0, "%s: scroll answer without points",
-                       p->route.collection);
-    const cJSON *pt;
-    cJSON_ArrayForEach(pt, *points)
-    {
-        const cJSON *payload = cJSON_GetObjectItemCaseSensitive(pt, "payload");
-        const cJSON *owner = cJSON_GetObjectItemCaseSensitive(payload, TQ_FIELD_TENANT);
-        if (!cJSON_IsString(owner) || strcmp(owner->valuestring, tq_ctx_tenant(s->ctx)) != 0)
-            return tq_fail(detail, TQ_ELEAK, 0,
-                           "%s on endpoint \"%s\": a point that is not tenant \"%s\"'s came "
-                           "back from a tenant-filtered scroll; nothing is copied",
-                           p->route.collection, p->route.endpoint_name, tq_ctx_tenant(s->ctx));
-        if (!cJSON_GetObjectItemCaseSensitive(pt, "id") ||
-            !cJSON_GetObjectItemCaseSensitive(pt, "vector"))
-            return tq_fail(detail, TQ_EPROTO, 0, "%s: a point without id or vector",
-                           p->route.collection);
-    }
+    /* The schemas changed since: copying again from the start is always safe. */
+    m->j.points = 0;
     return TQ_OK;
-}
-
-/* Upserts a page of scrolled points (moved out of `points`) into the target. */
-static tq_status_t upsert_page(const side_t *s, const place_t *p, cJSON *points,
-                               tq_detail_t *detail)
-{
-    tq_response_t resp = {0};
-    cJSON *body = cJSON_CreateObject();
-    cJSON *list = body ? cJSON_AddArrayToObject(body, "points") : NULL;
-    tq_status_t st = TQ_OK;
-    while (list && cJSON_GetArraySize(points) > 0) {
-        cJSON *src = cJSON_DetachItemFromArray(points, 0);
-        cJSON *pt = cJSON_CreateObject();
-        const char *keys[] = {"id", "vector", "payload"};
-        int ok = pt != NULL && cJSON_AddItemToArray(list, pt);
-        for (size_t k = 0; ok && k < 3; k++) {
-            cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(src, keys[k]);
-            ok = v && cJSON_AddItemToObject(pt, keys[k], v);
-        }
-        cJSON_Delete(src);
-        if (!ok) {
-            list = NULL;
-            break;
-        }
-    }
-    if (!list)
-        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-    else
-        st = tq_admin_request(s->client, s->slot, p->endpoint, p->route.collection,
-                              TQ_REQ_POINTS_UPSERT, "PUT", "/points?wait=true", body, &resp,
-                              detail);
-    cJSON_Delete(body);
-    tq_response_free(&resp);
-    return st;
 }
 
 static tq_status_t step_copy(migration_t *m, tq_detail_t *detail)
 {
     adm_env_t *env = m->env;
-    uint64_t total = 0, done = 0, batches = 0;
-    for (size_t c = 0; c < env->collection_count; c++) {
+    uint64_t total = 0, batches = 0;
+    size_t start = 0;
+    cJSON *offset = NULL;
+    tq_status_t st = copy_start(m, &start, &offset, detail);
+    for (size_t c = 0; st == TQ_OK && c < env->collection_count; c++) {
         uint64_t n = 0;
-        if (m->same[c])
-            continue;
-        tq_status_t st = tenant_points(&m->src, &m->src_places[c], &n, detail);
-        if (st != TQ_OK)
-            return st;
+        if (!m->same[c])
+            st = adm_tenant_points(&m->src, &m->src_places[c], &n, detail);
         total += n;
     }
+    if (st != TQ_OK) {
+        cJSON_Delete(offset);
+        return st;
+    }
+    if (!m->j.copy_collection[0])
+        m->j.points = 0;
     adm_progress_t prog;
     adm_progress_start(&prog, env->err, "copy", total);
-    for (size_t c = 0; c < env->collection_count; c++) {
+    adm_progress_update(&prog, m->j.points);
+    for (size_t c = start; c < env->collection_count; c++) {
         if (m->same[c])
             continue;
-        cJSON *offset = NULL;
         for (;;) {
             cJSON *root = NULL, *points = NULL;
             const cJSON *next = NULL;
-            tq_status_t st = scroll_page(&m->src, &m->src_places[c], m->batch, offset, &root,
-                                         &points, &next, detail);
+            st = adm_scroll_page(&m->src, &m->src_places[c], m->batch, offset, &root, &points,
+                             &next, detail);
             if (st == TQ_ENOTFOUND) { /* never onboarded there: nothing to copy */
                 cJSON_Delete(root);
-                break;
+                st = TQ_OK;
+                next = NULL;
+                root = NULL;
             }
-            size_t n = st == TQ_OK ? (size_t)cJSON_GetArraySize(points) : 0;
+            size_t n = st == TQ_OK && points ? (size_t)cJSON_GetArraySize(points) : 0;
             if (st == TQ_OK && n > 0)
-                st = upsert_page(&m->dst, &m->dst_places[c], points, detail);
+                st = adm_upsert_page(&m->dst, &m->dst_places[c], points, detail);
+            if (st == TQ_OK) {
+                m->j.points += n;
+                st = save_copy_position(m, c, next, detail);
+            }
             cJSON_Delete(offset);
             offset = st == TQ_OK && next ? cJSON_Duplicate(next, 1) : NULL;
             cJSON_Delete(root);
@@ -233,16 +171,15 @@ static tq_status_t step_copy(migration_t *m, tq_detail_t *detail)
                 st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
             if (st != TQ_OK)
                 return st;
-            done += n;
-            adm_progress_update(&prog, done);
+            adm_progress_update(&prog, m->j.points);
             if (++batches == 1)
                 crash_point("copying");
             if (!offset)
                 break;
         }
     }
+    cJSON_Delete(offset);
     adm_progress_finish(&prog);
-    m->j.points = done;
     return TQ_OK;
 }
 
@@ -355,7 +292,7 @@ static tq_status_t collect_digests(const side_t *s, const place_t *p, size_t bat
     for (;;) {
         cJSON *root = NULL, *points = NULL;
         const cJSON *next = NULL;
-        tq_status_t st = scroll_page(s, p, batch, offset, &root, &points, &next, detail);
+        tq_status_t st = adm_scroll_page(s, p, batch, offset, &root, &points, &next, detail);
         cJSON_Delete(offset);
         offset = NULL;
         if (st == TQ_ENOTFOUND) {
@@ -531,7 +468,7 @@ static tq_status_t verify_empty(migration_t *m, const side_t *s, const place_t *
         const place_t *p = &places[c];
         uint64_t left = 0;
         int present = 0;
-        tq_status_t st = tenant_points(s, p, &left, detail);
+        tq_status_t st = adm_tenant_points(s, p, &left, detail);
         if (st == TQ_OK && p->route.placement != TQ_PLACEMENT_SHARED)
             st = tq_admin_exists(s->client, s->slot, p->endpoint, p->route.collection, &present,
                                  detail);
@@ -587,16 +524,6 @@ static int same_location(const adm_location_t *a, const adm_location_t *b)
     return a->placement == b->placement && strcmp(a->endpoint, b->endpoint) == 0;
 }
 
-/* The tenant's location in the loaded registry. */
-static void current_location(const adm_env_t *env, const char *tenant, adm_location_t *out)
-{
-    const tq_registry_tenant_t *t = tq_registry_find(env->registry, tenant);
-    memset(out, 0, sizeof *out);
-    out->placement = (tq_placement_t)t->placement;
-    snprintf(out->endpoint, sizeof out->endpoint, "%s",
-             env->registry->endpoints[t->endpoint].name);
-}
-
 /* Opens both sides and computes every collection's source and target place. */
 static tq_status_t open_sides(migration_t *m, tq_detail_t *detail)
 {
@@ -611,9 +538,9 @@ static tq_status_t open_sides(migration_t *m, tq_detail_t *detail)
     if (st == TQ_OK)
         st = adm_side_open(&m->dst, env->registry, m->j.tenant, &m->j.to, detail);
     for (size_t c = 0; st == TQ_OK && c < env->collection_count; c++) {
-        st = place_of(&m->src, &env->collections[c], &m->src_places[c], detail);
+        st = adm_place_of(&m->src, &env->collections[c], &m->src_places[c], detail);
         if (st == TQ_OK)
-            st = place_of(&m->dst, &env->collections[c], &m->dst_places[c], detail);
+            st = adm_place_of(&m->dst, &env->collections[c], &m->dst_places[c], detail);
         if (st == TQ_OK)
             m->same[c] = strcmp(m->src_places[c].route.endpoint_name,
                                 m->dst_places[c].route.endpoint_name) == 0 &&
@@ -672,7 +599,7 @@ static tq_status_t check_target_empty(migration_t *m, tq_detail_t *detail)
         uint64_t n = 0;
         if (m->same[c])
             continue;
-        tq_status_t st = tenant_points(&m->dst, &m->dst_places[c], &n, detail);
+        tq_status_t st = adm_tenant_points(&m->dst, &m->dst_places[c], &n, detail);
         if (st != TQ_OK)
             return st;
         if (n)
@@ -683,6 +610,29 @@ static tq_status_t check_target_empty(migration_t *m, tq_detail_t *detail)
                            m->dst_places[c].route.endpoint_name, (unsigned long long)n);
     }
     return TQ_OK;
+}
+
+/* After a failed verification (the application wrote to the source during the copy,
+ * or the target lost points): deletes the target copy and journals "begun", so the
+ * next run copies afresh. Returns TQ_EVERIFY with the difference found. */
+static tq_status_t discard_copy(migration_t *m, tq_detail_t *detail)
+{
+    tq_detail_t why = *detail, d;
+    tq_status_t st = erase_side(m, &m->dst, m->dst_places, &d);
+    if (st == TQ_OK) {
+        m->j.points = 0;
+        m->j.copy_collection[0] = '\0';
+        m->j.copy_offset[0] = '\0';
+        st = save(m, ADM_STEP_BEGUN, &d);
+    }
+    if (st != TQ_OK) {
+        *detail = d;
+        return st;
+    }
+    return tq_fail(detail, TQ_EVERIFY, 0,
+                   "%.300s; the target copy is discarded: run migrate again to copy afresh "
+                   "(writes to the tenant during a migration cause this)",
+                   why.message);
 }
 
 /* Runs the steps from the journal's one to the end. */
@@ -705,6 +655,8 @@ static tq_status_t run_steps(migration_t *m, tq_detail_t *detail)
             st = step_verify(m, detail);
             if (st == TQ_OK)
                 st = save(m, ADM_STEP_VERIFIED, detail);
+            else if (st == TQ_EVERIFY)
+                st = discard_copy(m, detail);
             break;
         case ADM_STEP_VERIFIED:
             st = step_switch(m, detail);
@@ -853,7 +805,7 @@ int adm_cmd_migrate(adm_env_t *env, int argc, char **argv)
     }
     if (!present) {
         adm_location_t from;
-        current_location(env, tenant, &from);
+        adm_current_location(env, tenant, &from);
         if (same_location(&from, &to)) {
             fprintf(env->out, "migrate %s: already in the %s placement; nothing to do\n",
                     tenant, placement);

@@ -1,5 +1,6 @@
 /* model.c: turning the .tqs files given on the command line into the runtime's
- * collection descriptors (exactly as tenantq-gen lays them out in generated code), and
+ * collection descriptors (exactly as tenantq-gen lays them out in generated code,
+ * fields, revision and schema version included, so fingerprints agree), and
  * opening the registry and client every command works through.
  *
  * The descriptors must match generated code field for field: the physical collection
@@ -64,6 +65,21 @@ static int describe(const tq_schema_t *s, const tq_schema_collection_t *c,
             scopes[i] = c->scopes[i].name;
         d->scope_fields = scopes;
         d->scope_count = c->scope_count;
+    }
+    d->schema_version = (uint32_t)s->version;
+    d->revision = (uint32_t)c->revision;
+    if (c->field_count) {
+        tq_raw_field_t *fields = calloc(c->field_count, sizeof *fields);
+        if (!fields)
+            return -1;
+        for (size_t i = 0; i < c->field_count; i++) {
+            fields[i].name = c->fields[i].name;
+            fields[i].type = tq_schema_type_name(c->fields[i].type);
+            fields[i].indexed = c->fields[i].indexed != 0;
+            fields[i].was = c->fields[i].was;
+        }
+        d->fields = fields;
+        d->field_count = c->field_count;
     }
     size_t n = 0;
     for (size_t i = 0; i < c->field_count; i++)

@@ -53,15 +53,26 @@ static int reindex_one(adm_env_t *env, tenant_ctx_t *ctx, const tq_raw_collectio
         cJSON_Delete(drift);
         return ADM_EXIT_FAIL;
     }
-    size_t wrong_type = 0;
+    size_t wrong_type = 0, vector = 0;
+    int stamp = 0;
     const cJSON *line;
     cJSON_ArrayForEach(line, drift)
     {
         if (strstr(line->valuestring, "of another type"))
             wrong_type++;
+        else if (strncmp(line->valuestring, "vector ", 7) == 0)
+            vector++;
+        else if (strncmp(line->valuestring, "fingerprint: ", 13) == 0)
+            stamp = 1;
     }
-    if (st == TQ_OK && missing > wrong_type)
+    /* A collection of another vector shape is another revision's business (the
+     * runtime refuses to touch it); indexing it would only hide that. */
+    /* Onboarding creates the missing indexes and stamps the new fingerprint; it refuses
+     * (TQ_ESCHEMA, with the fix) a change in what the stored points mean. */
+    if (st == TQ_OK && (missing > wrong_type || stamp) && !vector)
         st = tq_raw_onboard(ctx, c, &d);
+    if (vector)
+        missing = wrong_type; /* nothing was created */
     if (st != TQ_OK) {
         char what[320];
         /* Onboarding refused the collection's shape (TQ_ESCHEMA): say what indexing
@@ -81,9 +92,12 @@ static int reindex_one(adm_env_t *env, tenant_ctx_t *ctx, const tq_raw_collectio
     {
         const char *text = line->valuestring;
         const char *tail = strstr(text, " is missing");
-        if (strncmp(text, "payload index ", 14) == 0 && tail)
+        if (strncmp(text, "payload index ", 14) == 0 && tail && !vector)
             fprintf(env->out, "reindex %s: %s: created index %.*s\n", tq_ctx_tenant(ctx),
                     route.collection, (int)(tail - text - 14), text + 14);
+        else if (strncmp(text, "fingerprint: ", 13) == 0 && !vector)
+            fprintf(env->out, "reindex %s: %s: stamped the schema's fingerprint (was %s)\n",
+                    tq_ctx_tenant(ctx), route.collection, text + 13);
         else
             fprintf(env->out, "reindex %s: %s: cannot fix by indexing: %s\n",
                     tq_ctx_tenant(ctx), route.collection, text);
@@ -92,7 +106,8 @@ static int reindex_one(adm_env_t *env, tenant_ctx_t *ctx, const tq_raw_collectio
         fprintf(env->out, "reindex %s: %s: every declared index present\n", tq_ctx_tenant(ctx),
                 route.collection);
     *created += missing - wrong_type;
-    *conflicts += (size_t)cJSON_GetArraySize(drift) - (missing - wrong_type);
+    *conflicts += (size_t)cJSON_GetArraySize(drift) - (missing - wrong_type) -
+                  (size_t)(stamp && !vector);
     cJSON_Delete(drift);
     return ADM_EXIT_OK;
 }

@@ -9,6 +9,7 @@
  *                                               reloading the registry each time
  *   admin_fixture offboard REGISTRY TENANT      the generated adm_offboard_tenant
  *   admin_fixture rawcount URL COLLECTION [TENANT]   prints the count, or "absent"
+ *   admin_fixture rawhas URL COLLECTION KEY      points carrying payload key KEY
  *   admin_fixture rawput URL COLLECTION [TENANT]     creates a bare collection, or puts
  *                                               one point with that tq_tenant into it
  *   admin_fixture report FILE                   checks an erasure report's seal and
@@ -209,6 +210,20 @@ static long raw(const char *method, const char *url, const char *body, char *ans
     return code;
 }
 
+/* Prints the count of a count answer; 0, or 1 with the answer on stderr. */
+static int print_count(const char *url, long code, const char *answer)
+{
+    cJSON *root = code == 200 ? cJSON_Parse(answer) : NULL;
+    const cJSON *count = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "result"), "count");
+    int ok = cJSON_IsNumber(count);
+    if (ok)
+        printf("%.0f\n", count->valuedouble);
+    else
+        fprintf(stderr, "admin_fixture: %s: HTTP %ld %s\n", url, code, answer);
+    cJSON_Delete(root);
+    return ok ? 0 : 1;
+}
+
 static int rawcount(const char *url, const char *collection, const char *tenant)
 {
     char full[1024], body[512], answer[8192];
@@ -227,15 +242,18 @@ static int rawcount(const char *url, const char *collection, const char *tenant)
         printf("absent\n");
         return 0;
     }
-    cJSON *root = cJSON_Parse(answer);
-    const cJSON *count = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "result"), "count");
-    int ok = code == 200 && cJSON_IsNumber(count);
-    if (ok)
-        printf("%.0f\n", count->valuedouble);
-    else
-        fprintf(stderr, "admin_fixture: %s: HTTP %ld %s\n", full, code, answer);
-    cJSON_Delete(root);
-    return ok ? 0 : 1;
+    return print_count(full, code, answer);
+}
+
+/* Prints how many points of COLLECTION carry the payload key KEY (not empty). */
+static int rawhas(const char *url, const char *collection, const char *key)
+{
+    char full[1024], body[512], answer[8192];
+    snprintf(full, sizeof full, "%s/collections/%s/points/count", url, collection);
+    snprintf(body, sizeof body,
+             "{\"exact\":true,\"filter\":{\"must_not\":[{\"is_empty\":{\"key\":\"%s\"}}]}}",
+             key);
+    return print_count(full, raw("POST", full, body, answer), answer);
 }
 
 /* PUT URL/collections/NAME (a bare collection, vector "v" of 4 dims, no indexes) or,
@@ -307,6 +325,8 @@ int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "report") == 0)
         return report(argv[2]);
+    if (argc >= 5 && strcmp(argv[1], "rawhas") == 0)
+        return rawhas(argv[2], argv[3], argv[4]);
     if (argc >= 4 && strcmp(argv[1], "rawput") == 0)
         return rawput(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
     if (argc >= 4 && strcmp(argv[1], "rawcount") == 0)

@@ -42,6 +42,7 @@ grep -q "foreign   somebody-elses" "$out" || fail "foreign"
 grep -q "drifted   adm-docs--bare  tenant bare" "$out" || fail "drifted"
 grep -q 'drift: payload index "tq_tenant" (keyword) is missing' "$out" || fail "drift index"
 grep -q 'drift: vector "v": the schema says 8 Cosine' "$out" || fail "drift vector"
+grep -q "drift: fingerprint: none on the server" "$out" || fail "drift fingerprint"
 grep -q 'flagged: 1 points with tq_tenant "ghost", which no registered tenant owns' "$out" ||
     fail "unowned flag"
 grep -q "initech: 2 points" "$out" || fail "initech shared count"
@@ -51,6 +52,12 @@ expect_exit 1 admin audit --format json
 grep -q '"ok":	false' "$WORK/last.out" || fail "json ok flag"
 grep -q '"class":	"stranded"' "$WORK/last.out" || fail "json class"
 expect_exit 2 admin audit --format yaml
+# Global options in either order; the schema list ends at the command.
+expect_exit 1 "$ADMIN" --registry "$WORK/registry.json" --schema "$SRC/adm.tqs" audit --format json
+grep -q '"ok":	false' "$WORK/last.out" || fail "options in another order"
+expect_exit 2 "$ADMIN" --schema "$SRC/adm.tqs" audit
+expect_exit 2 "$ADMIN" --registry "$WORK/registry.json" audit
+expect_exit 2 admin --no-such-option audit
 
 step "migrating and offboarding clear the findings they own"
 expect_exit 0 admin offboard initech --report "$WORK/r.json"
@@ -65,9 +72,13 @@ registry shared ', "bare": {"placement": "collection"}, "newco": {"placement": "
 expect_exit 1 admin audit
 grep -q 'drifted   adm-docs--newco' "$WORK/last.out" || fail "newco drifted"
 grep -q 'drift: payload index "n" (integer) is missing' "$WORK/last.out" || fail "newco drift line"
+grep -q 'drift: fingerprint: sha256:.* on the server; the schema.s is sha256:' "$WORK/last.out" ||
+    fail "newco fingerprint drift"
 expect_exit 0 admin reindex newco
 grep -q 'reindex newco: adm-docs--newco: created index "n" (integer)$' "$WORK/last.out" ||
     fail "reindex line"
+grep -q "reindex newco: adm-docs--newco: stamped the schema's fingerprint" "$WORK/last.out" ||
+    fail "reindex fingerprint line"
 expect_exit 0 admin reindex newco
 grep -q 'reindex: 0 indexes created' "$WORK/last.out" || fail "reindex is idempotent"
 expect_exit 1 admin audit

@@ -31,8 +31,9 @@ places() {
     echo "$(count "$URL_a" adm-docs--initech) $(count "$URL_a" adm-docs initech) $(count "$URL_b" adm-docs--initech)"
 }
 runs=0 failures=0
-# migrate_until_done ARGS...: runs migrate until it succeeds (at most 40 runs); the
-# tenant must be readable after every failed run.
+# migrate_until_done ARGS...: runs the same migrate command until it succeeds (at most
+# 40 runs; a run may fail before or after its journal exists); the tenant must be
+# readable after every failed run.
 migrate_until_done() {
     admin migrate initech "$@" --batch 100 >"$WORK/m.out" 2>"$WORK/m.err"
     rc=$?
@@ -41,7 +42,7 @@ migrate_until_done() {
         failures=$((failures + 1))
         [ $failures -ge 40 ] && fail "migrate did not finish under faults: $(tail -3 "$WORK/m.err")"
         fixture check "$WORK/registry.json" initech $N || fail "not readable after a failed run"
-        admin migrate initech --batch 100 >"$WORK/m.out" 2>"$WORK/m.err"
+        admin migrate initech "$@" --batch 100 >"$WORK/m.out" 2>"$WORK/m.err"
         rc=$?
     done
     runs=$((runs + 1))

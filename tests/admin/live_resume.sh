@@ -40,6 +40,10 @@ for point in begun prepared copying copied verified switching registry-written s
     grep -q "unfinished" "$WORK/last.err" || fail "unfinished-migration message"
     expect_exit 0 admin migrate initech --batch 50
     grep -q "resuming after step" "$WORK/last.err" || fail "resume message"
+    if [ $point = copying ]; then
+        grep -q "copy: resuming in adm-docs after 50 points" "$WORK/last.err" ||
+            fail "the copy did not resume where it stopped"
+    fi
     [ -e "$WORK/registry.json.journal" ] && fail "journal left after resume"
     readable "after resuming from $point"
     case $to in
@@ -84,6 +88,20 @@ printf '{"version":1,"op":"migr' >"$WORK/registry.json.journal"
 expect_exit 1 admin migrate initech --to shared
 grep -q "journal" "$WORK/last.err" || fail "torn-journal message"
 rm -f "$WORK/registry.json.journal"
+
+step "a write to the source during the migration: verification fails, the copy is discarded"
+TENANTQ_ADMIN_CRASH_AT=copied admin migrate initech --to dedicated --endpoint eu >/dev/null 2>&1
+"$FIXTURE" seed "$WORK/registry.json" initech $((N + 1)) || fail "seed during the migration"
+N=$((N + 1))
+expect_exit 1 admin migrate initech
+grep -q "the source has $N points, the target $((N - 1)); the target copy is discarded" \
+    "$WORK/last.err" ||
+    fail "verification did not catch the new point"
+grep -q '"step":	"begun"' "$WORK/registry.json.journal" || fail "journal not back at begun"
+readable "after a failed verification"
+expect_exit 0 admin migrate initech
+readable "after copying afresh"
+[ "$(places)" = "absent 0 $N" ] || fail "places after the fresh copy: $(places)"
 
 step "kill -9 part way through a copy, then resume"
 "$FIXTURE" seed "$WORK/registry.json" initech 3000 >/dev/null || fail "seed more"

@@ -52,6 +52,13 @@ static void format_and_parse_round_trip(void **state)
     assert_int_equal(adm_journal_parse(text, strlen(text), "j", &back, NULL), TQ_OK);
     assert_memory_equal(&j, &back, sizeof j);
     free(text);
+    j.step = ADM_STEP_PREPARED;
+    strcpy(j.copy_collection, "kb-chunks");
+    strcpy(j.copy_offset, "\"6a1f0c52-8f5e-5c3b-9d1e-0e2f4a6b8c9d\"");
+    text = adm_journal_format(&j);
+    assert_int_equal(adm_journal_parse(text, strlen(text), "j", &back, NULL), TQ_OK);
+    assert_memory_equal(&j, &back, sizeof j);
+    free(text);
     j.step = ADM_STEP_SWITCHED;
     memset(j.registry_after, 'b', ADM_SHA256_HEX_LEN);
     j.points = 9007199254740992ull;
@@ -98,6 +105,10 @@ static void malformed_journals_are_refused_with_the_key(void **state)
     expect_refused("\"verified\"", "\"verifying\"",
                    "reg.json.journal: key step: must name a migration step");
     expect_refused("10000", "-1", "reg.json.journal: key points: must be a count");
+    expect_refused("\"copy_collection\":\t\"\"", "\"copy_collection\":\t7",
+                   "reg.json.journal: key copy_collection: must be a collection name or \"\"");
+    expect_refused("\"copy_offset\":\t\"\"", "\"copy_offset\":\tnull",
+                   "reg.json.journal: key copy_offset: must be a point id in JSON or \"\"");
     expect_refused("\"step\":\t\"switched\"", "\"step\":\t\"switched\"",
                    "reg.json.journal: key registry_after: required once the registry is "
                    "switched");
