@@ -3,8 +3,10 @@
  *
  * Fails closed: a unit with any error-severity diagnostic, or that libclang cannot
  * parse at all, is recorded as not analysed (exit 2) and contributes no findings.
- * System headers and exempt files (runtime tree, contract headers, verified generated
- * code) are skipped as whole subtrees, which is also what keeps the walk fast. */
+ * System headers and exempt files (the runtime's own files, verified generated code)
+ * are skipped as whole subtrees, which is also what keeps the walk fast. A unit whose
+ * tenantq code hides behind a compiler-identity #if, built by a compiler other than
+ * clang, is parsed and walked a second time as gcc would see it. */
 #include "analyze.h"
 #include "internal.h"
 
@@ -114,6 +116,12 @@ const tqc_file_slot_t *tqc_tu_slot(tqc_tu_t *t, CXFile f)
     if (slot->is_raw) {
         t->has_raw_header = 1;
     }
+    /* Only a unit that can name struct tenant_ctx can forge one: the TQ004 checks of
+     * expressions run only there, which keeps code that does not touch tenantq fast. */
+    if (slot->is_raw || (slot->file && slot->file->mentions_ctx) ||
+        tqc_path_has_suffix(path, "tenantq/tenantq.h")) {
+        t->has_ctx = 1;
+    }
     clang_disposeString(name);
     return slot;
 }
@@ -204,7 +212,9 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData d
         CXString name = clang_getCursorSpelling(c);
         const char *callee = clang_getCString(name);
         if (callee && callee[0]) {
-            tqc_tq004_call(t, c, callee);
+            if (t->has_ctx) {
+                tqc_tq004_call(t, c, callee);
+            }
             tqc_tq007_call(t, c, callee);
         }
         clang_disposeString(name);
@@ -390,6 +400,7 @@ static int parse_and_walk(tqc_session_t *s, CXIndex index, const tqc_job_t *job,
     rc = 0;
 done:
     free(t.slots);
+    free(t.records);
     clang_disposeTranslationUnit(tu);
     return rc;
 }

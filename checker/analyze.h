@@ -21,7 +21,10 @@ typedef struct tqc_tu {
     CXTranslationUnit tu;
     tqc_file_slot_t *slots; /* open addressing on the CXFile pointer */
     size_t slot_cap, slot_count;
+    struct tqc_record_memo *records; /* TQ004: which records hold a context pointer */
+    size_t record_cap, record_count;
     int has_raw_header;     /* some included file is tenantq/raw.h */
+    int has_ctx;            /* some file of the unit can name struct tenant_ctx */
     int failed;             /* out of memory during the walk */
 } tqc_tu_t;
 

@@ -59,6 +59,7 @@ typedef struct tqc_file {
     unsigned is_test : 1;            /* a tests path (TQ007) */
     unsigned exempt : 1;             /* runtime, contract header or verified generated */
     unsigned identity_hint : 1;      /* tenantq code under a compiler-identity #if */
+    unsigned mentions_ctx : 1;       /* its text contains "tenant_ctx" */
 } tqc_file_t;
 
 typedef struct tqc_finding {

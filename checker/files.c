@@ -1,9 +1,10 @@
 /* files.c: the table of every file the analysis reached, keyed by the name libclang
  * gives it and by its resolved path, each read and classified exactly once.
  *
- * Classification decides exemptions (runtime tree, contract headers, verified
- * generated code), so it must never exempt a file it could not read: an unreadable
- * file is simply not exempt. */
+ * Classification decides exemptions (the runtime's own files, recognised by their
+ * sha256 against runtime_digests.c, and verified generated code) and notes tenantq
+ * code under compiler-identity conditionals. It must never exempt a file it could not
+ * read or hash: such a file is simply not exempt. */
 #include "internal.h"
 
 #include <cjson/cJSON.h>
@@ -343,6 +344,7 @@ static tqc_file_t *file_create(tqc_session_t *s, const char *resolved)
         index_lines(file) != 0) {
         s->out_of_memory = 1;
     }
+    file->mentions_ctx = file->data && strstr(file->data, "tenant_ctx") != NULL;
     if (trusted_runtime_file(s, file, runtime_rel)) {
         file->exempt = 1;
         return file;

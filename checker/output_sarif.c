@@ -146,6 +146,23 @@ static cJSON *invocation_json(const tqc_session_t *s)
         cJSON_Delete(inv);
         return NULL;
     }
+    if (s->unchecked_entries && !s->opt.require_all) {
+        char *text = tqc_format("%zu of %zu compilation database entries outside the named "
+                                "paths were not checked", s->unchecked_entries,
+                                s->database_entries);
+        cJSON *note = cJSON_CreateObject();
+        int ok = text && note;
+        if (note) {
+            cJSON_AddItemToArray(notes, note);
+        }
+        ok = ok && cJSON_AddStringToObject(note, "level", "warning") &&
+             add_text(note, "message", text) == 0;
+        free(text);
+        if (!ok) {
+            cJSON_Delete(inv);
+            return NULL;
+        }
+    }
     for (size_t i = 0; i < s->error_count; i++) {
         cJSON *note = cJSON_CreateObject();
         if (!note) {

@@ -177,10 +177,47 @@ static char *literal_text(tqc_tu_t *t, CXCursor c, char *word, size_t word_size)
     return decoded;
 }
 
+/* 1 when the source text of the cursor's extent, where it is written or where its
+ * macro is used, contains "tq": tokenizing is needed only then. */
+static int extent_mentions_tq(tqc_tu_t *t, CXCursor c)
+{
+    CXSourceRange range = clang_getCursorExtent(c);
+    for (int spelling = 0; spelling < 2; spelling++) {
+        CXFile f = NULL, fe = NULL;
+        unsigned start = 0, end = 0;
+        if (spelling) {
+            clang_getSpellingLocation(clang_getRangeStart(range), &f, NULL, NULL, &start);
+            clang_getSpellingLocation(clang_getRangeEnd(range), &fe, NULL, NULL, &end);
+        } else {
+            clang_getExpansionLocation(clang_getRangeStart(range), &f, NULL, NULL, &start);
+            clang_getExpansionLocation(clang_getRangeEnd(range), &fe, NULL, NULL, &end);
+        }
+        const tqc_file_slot_t *slot = tqc_tu_slot(t, f);
+        if (!slot || !slot->file || !slot->file->data || f != fe || end < start) {
+            return 1; /* cannot tell: look at the tokens */
+        }
+        /* The end is the start of the last token: include that token. */
+        size_t stop = end;
+        while (stop < slot->file->size && slot->file->data[stop] != '\n' &&
+               stop - end < 4096) {
+            stop++;
+        }
+        for (size_t i = start; i + 1 < stop; i++) {
+            if (slot->file->data[i] == 't' && slot->file->data[i + 1] == 'q') {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Assembly (a statement or a file-scope asm) naming a tenantq symbol; libclang exposes
  * no children there, so the tokens are read. */
 static void check_assembly(tqc_tu_t *t, CXCursor c)
 {
+    if (!extent_mentions_tq(t, c)) {
+        return;
+    }
     char *text = literal_text(t, c, NULL, 0);
     first_hit_t first = {0, {TQC_TQ001, 0, 0, NULL}, "", text};
     tqc_loc_t loc;
@@ -197,6 +234,9 @@ static void check_assembly(tqc_tu_t *t, CXCursor c)
  * string, invisible to C references. */
 static void check_attribute(tqc_tu_t *t, CXCursor c)
 {
+    if (!extent_mentions_tq(t, c)) {
+        return;
+    }
     char word[32];
     char *text = literal_text(t, c, word, sizeof word);
     tqc_loc_t loc;

@@ -25,6 +25,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int is_ctx_record(CXType t)
@@ -75,6 +76,63 @@ static enum CXVisitorResult visit_field(CXCursor field, CXClientData data)
     return CXVisit_Continue;
 }
 
+/* Memo of record_holds_ctx per record declaration in one unit: large programs pass the
+ * same big structs to many calls. */
+struct tqc_record_memo {
+    CXCursor decl;
+    int holds;
+};
+
+static int memo_find(tqc_tu_t *t, CXCursor decl, int *holds)
+{
+    if (!t->record_cap) {
+        return 0;
+    }
+    for (size_t i = clang_hashCursor(decl) & (t->record_cap - 1);;
+         i = (i + 1) & (t->record_cap - 1)) {
+        if (clang_Cursor_isNull(t->records[i].decl)) {
+            return 0;
+        }
+        if (clang_equalCursors(t->records[i].decl, decl)) {
+            *holds = t->records[i].holds;
+            return 1;
+        }
+    }
+}
+
+static void memo_add(tqc_tu_t *t, CXCursor decl, int holds)
+{
+    if ((t->record_count + 1) * 2 > t->record_cap) {
+        size_t cap = t->record_cap ? t->record_cap * 2 : 64;
+        struct tqc_record_memo *grown = malloc(cap * sizeof *grown);
+        if (!grown) {
+            return; /* only a cache */
+        }
+        for (size_t i = 0; i < cap; i++) {
+            grown[i].decl = clang_getNullCursor();
+        }
+        for (size_t i = 0; i < t->record_cap; i++) {
+            if (!clang_Cursor_isNull(t->records[i].decl)) {
+                size_t j = clang_hashCursor(t->records[i].decl) & (cap - 1);
+                while (!clang_Cursor_isNull(grown[j].decl)) {
+                    j = (j + 1) & (cap - 1);
+                }
+                grown[j] = t->records[i];
+            }
+        }
+        free(t->records);
+        t->records = grown;
+        t->record_cap = cap;
+    }
+    size_t i = clang_hashCursor(decl) & (t->record_cap - 1);
+    while (!clang_Cursor_isNull(t->records[i].decl)) {
+        i = (i + 1) & (t->record_cap - 1);
+    }
+    t->records[i].decl = decl;
+    t->records[i].holds = holds;
+    t->record_count++;
+}
+
 /* 1 when a struct or union has a member (at any depth) that is a context pointer. */
 static int record_holds_ctx(CXType record, int depth)
 {
@@ -86,9 +144,21 @@ static int record_holds_ctx(CXType record, int depth)
     return scan.found;
 }
 
+static int record_holds_ctx_memo(tqc_tu_t *t, CXType record)
+{
+    CXCursor decl = clang_getTypeDeclaration(record);
+    int holds = 0;
+    if (memo_find(t, decl, &holds)) {
+        return holds;
+    }
+    holds = record_holds_ctx(record, 0);
+    memo_add(t, decl, holds);
+    return holds;
+}
+
 /* What a pointer type points at: 1 a tenant context itself, 2 context storage (a
  * context pointer, an array of them, a struct holding one), 0 anything else. */
-static int storage_kind(CXType pointer)
+static int storage_kind(tqc_tu_t *t, CXType pointer)
 {
     int depth = tqc_ctx_depth(pointer);
     if (depth == 1) {
@@ -102,7 +172,7 @@ static int storage_kind(CXType pointer)
         return 0;
     }
     CXType pointee = clang_getCanonicalType(clang_getPointeeType(canon));
-    return pointee.kind == CXType_Record && record_holds_ctx(pointee, 0) ? 2 : 0;
+    return pointee.kind == CXType_Record && record_holds_ctx_memo(t, pointee) ? 2 : 0;
 }
 
 /* The pointer an argument really designates: under casts and pointer arithmetic. */
@@ -340,7 +410,7 @@ static void check_writer(tqc_tu_t *t, CXCursor call, const char *callee, const w
     }
     CXCursor dest = pointer_origin(clang_Cursor_getArgument(call, w->dest));
     CXType dest_type = clang_getCursorType(dest);
-    int kind = storage_kind(dest_type);
+    int kind = storage_kind(t, dest_type);
     if (kind == 0) {
         return;
     }
@@ -378,10 +448,10 @@ static void check_arguments(tqc_tu_t *t, CXCursor call, const char *callee, CXCu
     for (int i = direct ? (fixed < 0 ? 0 : fixed) : 0; i < argc; i++) {
         CXCursor arg = clang_Cursor_getArgument(call, (unsigned)i);
         CXCursor origin = pointer_origin(arg);
-        if (storage_kind(clang_getCursorType(origin)) != 2) {
+        if (storage_kind(t, clang_getCursorType(origin)) != 2) {
             continue;
         }
-        if (!direct && storage_kind(clang_getCursorType(arg)) != 0) {
+        if (!direct && storage_kind(t, clang_getCursorType(arg)) != 0) {
             continue; /* passed as what it is: a typed callback argument */
         }
         report_at(t, call,
@@ -474,6 +544,7 @@ void tqc_tq004_call(tqc_tu_t *t, CXCursor call, const char *callee)
 
 typedef struct attr_scan {
     tqc_tu_t *t;
+    int want_alias; /* only a tq_ctx_* declaration needs its attributes read */
     char label[256];
     int alias;
 } attr_scan_t;
@@ -484,7 +555,7 @@ static enum CXChildVisitResult find_attrs(CXCursor c, CXCursor parent, CXClientD
     enum CXCursorKind kind = clang_getCursorKind(c);
     if (kind == CXCursor_AsmLabelAttr) {
         tqc_spelling(c, scan->label, sizeof scan->label);
-    } else if (kind == CXCursor_UnexposedAttr) {
+    } else if (kind == CXCursor_UnexposedAttr && scan->want_alias) {
         char name[32];
         scan->alias |= tqc_attribute_name(scan->t, c, name, sizeof name) &&
                        strcmp(name, "alias") == 0;
@@ -499,11 +570,12 @@ static void check_function(tqc_tu_t *t, CXCursor c)
     char name[256];
     tqc_spelling(c, name, sizeof name);
     int definition = clang_isCursorDefinition(c);
-    attr_scan_t scan = {t, "", 0};
+    int runtime_name = strncmp(name, "tq_ctx_", 7) == 0;
+    attr_scan_t scan = {t, runtime_name, "", 0};
     if (clang_Cursor_hasAttrs(c)) {
         clang_visitChildren(c, find_attrs, &scan);
     }
-    if (strncmp(name, "tq_ctx_", 7) == 0 && (definition || scan.alias)) {
+    if (runtime_name && (definition || scan.alias)) {
         report_at(t, c, "defines runtime function '%s' outside the runtime%s", name,
                   scan.alias ? " (as an alias of another function)" : "");
         return;
@@ -519,6 +591,13 @@ void tqc_tq004_cursor(tqc_tu_t *t, CXCursor c, enum CXCursorKind kind)
 {
     char name[256];
     tqc_loc_t loc;
+    if (kind == CXCursor_FunctionDecl) {
+        check_function(t, c); /* interposition needs no context type in the unit */
+        return;
+    }
+    if (!t->has_ctx) {
+        return;
+    }
     if (tqc_is_cast_kind(kind)) {
         check_cast(t, c);
         return;
@@ -554,9 +633,6 @@ void tqc_tq004_cursor(tqc_tu_t *t, CXCursor c, enum CXCursorKind kind)
             tqc_report(t, TQC_TQ004, &loc, "declares a struct tenant_ctx object '%s'",
                        tqc_spelling(c, name, sizeof name));
         }
-        return;
-    case CXCursor_FunctionDecl:
-        check_function(t, c);
         return;
     default:
         return;

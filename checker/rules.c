@@ -26,10 +26,11 @@ static const tqc_rule_info_t rules[TQC_RULE_COUNT] = {
      "tq001-raw-layer"},
     {"TQ002", "qdrant-http", TQC_LEVEL_ERROR, 1,
      "A hand-built Qdrant route or request body outside the runtime.",
-     "A string naming a Qdrant REST route (/collections, /collections/NAME/..., "
-     "/points...) or building a request body around the reserved payload fields "
-     "(tq_tenant, tq_key) lets code talk to Qdrant without the tenant routing and the "
-     "leak guard of libtenantq.",
+     "A string naming a Qdrant route by its shape (/collections/NAME/points..., "
+     "/collections/NAME/index, /snapshots, /cluster, gRPC qdrant.Points/...) or building "
+     "a request body around the reserved payload fields (tq_tenant, tq_key, also JSON-"
+     "escaped) lets code talk to Qdrant without the tenant routing and the leak guard "
+     "of libtenantq.",
      "Use the generated client; it routes every request through the tenant context.",
      "Use the generated client instead of building `/collections/...` URLs.",
      "tq002-hand-rolled-qdrant-http"},
@@ -43,9 +44,12 @@ static const tqc_rule_info_t rules[TQC_RULE_COUNT] = {
     {"TQ004", "forged-context", TQC_LEVEL_ERROR, 1,
      "A tenant context made or altered other than by tq_ctx_new.",
      "tenant_ctx_t is opaque and made only by tq_ctx_new from a registered tenant id. "
-     "Casting to it, converting void pointers to it, copying or writing into one, "
-     "reinterpreting one, overlaying one in a union, defining struct tenant_ctx or "
-     "redefining tq_ctx_* functions forges a tenant.",
+     "Casting to it (C casts, C++ named and functional casts, std::bit_cast, casts in "
+     "templates), converting void pointers to it or to tenant_ctx_t **, writing bytes "
+     "into context storage (memcpy, read, sscanf \"%p\", function pointers), casting "
+     "away the const of tq_ctx_tenant(), reinterpreting one, overlaying one in a union, "
+     "disagreeing declarations across units, defining struct tenant_ctx or redefining "
+     "or interposing tq_ctx_* functions forges a tenant.",
      "Make contexts with tq_ctx_new and pass them as `tenant_ctx_t *` values only.",
      "Obtain contexts from `tq_ctx_new()`; carry them in a typed struct member rather "
      "than through `void *`.",
@@ -58,12 +62,18 @@ static const tqc_rule_info_t rules[TQC_RULE_COUNT] = {
      "Do not look up `tq_raw_*` symbols; call the generated client.",
      "tq005-symbol-lookup"},
     {"TQ006", "tampered-generated", TQC_LEVEL_ERROR, 0,
-     "A file claims to be generated but no manifest vouches for it.",
+     "A file claims to be generated code or part of the runtime, but its content does "
+     "not match.",
      "A file that starts with the tenantq-gen banner is exempt only when a manifest "
-     "passed with --manifest (or found in the -p build directory) lists it with a "
-     "matching sha256. A copied banner or an edited generated file gets no exemption.",
-     "Regenerate the file with tenantq-gen and pass its manifest, or remove the banner.",
-     "Regenerate with `tenantq-gen` and pass `--manifest`; never copy the banner.",
+     "passed with --manifest (or written by the build in the -p build directory) lists "
+     "it with a matching sha256. A file where a runtime file would be (a runtime tree, a "
+     "tenantq/ header directory) is exempt only when its bytes match the runtime "
+     "tenantq-check was built with. A copied banner, an edited generated or runtime "
+     "file, or a shadow header gets no exemption.",
+     "Regenerate the file with tenantq-gen and pass its manifest, or remove the banner; "
+     "use the runtime of the same release as tenantq-check, unmodified.",
+     "Regenerate with `tenantq-gen` and pass `--manifest`; never copy the banner; keep "
+     "vendored runtime files byte for byte as released.",
      "tq006-tampered-generated-file"},
     {"TQ007", "hardcoded-tenant", TQC_LEVEL_WARNING, 1,
      "A tenant context made from a string literal outside tests.",
