@@ -5,6 +5,9 @@
 #                 under valgrind (a second, unsanitized build in BUILD_DIR-valgrind)
 #   make mutants  the mutation harness alone (also part of `make test`, label mutation)
 #   make fuzz-long  every libFuzzer target for TENANTQ_FUZZ_LONG_SECONDS (default 1800) each
+#   make bench    generated vs hand-written vs JS client, concurrency, and callgrind
+#                 instruction counts per search -> docs/performance.md (BENCH_ARGS)
+#   make bench-growth  the probe's growth curves -> docs/performance.md (GROWTH_ARGS)
 # Knobs: BUILD_DIR, SANITIZE=ON|OFF, WERROR=ON|OFF, VALGRIND=ON|OFF, JOBS.
 
 BUILD_DIR ?= build
@@ -14,7 +17,7 @@ VALGRIND  ?= ON
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS = -G Ninja -DTENANTQ_SANITIZE=$(SANITIZE) -DTENANTQ_WERROR=$(WERROR)
 
-.PHONY: demo test deps configure build mutants fuzz-long clean
+.PHONY: demo test deps configure build mutants fuzz-long bench bench-growth clean
 
 deps:
 	@scripts/install-deps.sh
@@ -35,6 +38,18 @@ mutants: build
 
 fuzz-long: build
 	@cmake --build $(BUILD_DIR) --target fuzz-long
+
+bench: build
+	@scripts/install-deps.sh bench
+	@scripts/npm-deps.sh
+	@cmake --build $(BUILD_DIR) --target tenantq-bench
+	@$(BUILD_DIR)/bench/tenantq-bench $(BENCH_ARGS) --out docs/performance.md
+	@bench/profile.sh $(BUILD_DIR) docs/performance.md
+
+bench-growth: build
+	@cmake --build $(BUILD_DIR) --target tenantq-bench
+	@$(BUILD_DIR)/bench/tenantq-bench growth $(GROWTH_ARGS) --out docs/performance.md \
+	  --svg docs/performance-growth.svg
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)

@@ -29,7 +29,9 @@ static void usage(FILE *out)
           "  --root DIR           repository root for relative paths (default: git top level)\n"
           "  --werror             warnings (TQ007) fail the run too\n"
           "  --require-all        exit 2 when named paths leave database entries unchecked\n"
-          "  -- ARGS              compiler arguments for the named files (with -p: appended)\n",
+          "  -- ARGS              compiler arguments for the named files (with -p: appended)\n"
+          "  -h, --help           show this help\n"
+          "  --version            show the version\n",
           out);
 }
 

@@ -14,6 +14,17 @@ tenantq_require_pkg(CJSON libcjson libcjson-dev)
 tenantq_require_pkg(CURL libcurl libcurl4-openssl-dev)
 tenantq_require_pkg(MHD libmicrohttpd libmicrohttpd-dev)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+
+# Snowball stemmers for the runtime's BM25 vectors; Debian ships no pkg-config file.
+find_path(TENANTQ_STEMMER_INCLUDE libstemmer.h)
+find_library(TENANTQ_STEMMER_LIBRARY NAMES stemmer)
+if(NOT TENANTQ_STEMMER_INCLUDE OR NOT TENANTQ_STEMMER_LIBRARY)
+  message(FATAL_ERROR "tenantq: libstemmer not found; install the Debian package "
+                      "libstemmer-dev (scripts/install-deps.sh does this)")
+endif()
+add_library(tenantq_stemmer INTERFACE)
+target_include_directories(tenantq_stemmer INTERFACE ${TENANTQ_STEMMER_INCLUDE})
+target_link_libraries(tenantq_stemmer INTERFACE ${TENANTQ_STEMMER_LIBRARY})
 find_package(Threads REQUIRED)
 
 if(TENANTQ_BUILD_TESTS)

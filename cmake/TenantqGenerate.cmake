@@ -15,6 +15,23 @@
 #
 # The manifest's path is appended to the target property TENANTQ_MANIFESTS, so a lint
 # step can pass it on: `--manifest $<TARGET_PROPERTY:app,TENANTQ_MANIFESTS>`.
+#
+# Each TARGET also gets a generate-only target, <target>_tenantq_generate, that writes
+# the generated files without compiling anything: `cmake --build build --target
+# app_tenantq_generate` is enough for tenantq-check to parse the sources that include
+# the generated header, so the lint gate can run before (and fail faster than) the
+# build. tenantq_add_check() (TenantqCheck.cmake) depends on it.
+
+# Returns in OUT the generate-only target of TARGET, creating it empty if needed (a
+# later tenantq_generate() call adds its outputs to it).
+function(_tenantq_generate_target target out)
+  set(name ${target}_tenantq_generate)
+  if(NOT TARGET ${name})
+    add_custom_target(${name})
+    set_target_properties(${name} PROPERTIES FOLDER tenantq)
+  endif()
+  set(${out} ${name} PARENT_SCOPE)
+endfunction()
 
 function(tenantq_generate)
   cmake_parse_arguments(TQG "" "TARGET;SCHEMA;OUTDIR" "" ${ARGN})
@@ -58,6 +75,8 @@ function(tenantq_generate)
 
   set(outputs ${outdir}/${name}.tq.c ${outdir}/${name}.tq.h ${outdir}/${name}.tq.json)
   set_property(TARGET ${TQG_TARGET} APPEND PROPERTY TENANTQ_MANIFESTS ${outdir}/${name}.tq.json)
+  _tenantq_generate_target(${TQG_TARGET} generate_only)
+  target_sources(${generate_only} PRIVATE ${outputs})
   # One rule per output set and directory: a second target reuses the first's rule.
   get_property(rules DIRECTORY PROPERTY TENANTQ_GENERATE_RULES)
   if("${outdir}/${name}.tq.c" IN_LIST rules)

@@ -35,7 +35,7 @@ void emit_manifest(gen_buf_t *out, const gen_input_t *in, const gen_file_t *file
 #define GEN_MAX_PARAMS (TQ_SCHEMA_MAX_SCOPES + 12)
 
 /* The TQ_ABI_VERSION generated headers require. */
-#define GEN_ABI_VERSION 2
+#define GEN_ABI_VERSION 3
 
 typedef struct gen_params {
     size_t count;
@@ -71,6 +71,32 @@ void emit_signature(gen_buf_t *out, const char *lead, const char *name,
  * Arguments must not contain ", " themselves. */
 void emit_call(gen_buf_t *out, const char *indent, const char *head, const char *args);
 
+/* Appends one parameter (ignored beyond GEN_MAX_PARAMS); `nonnull` marks a pointer
+ * the caller must not pass NULL. */
+void gen_add_param(gen_params_t *params, const char *text, int nonnull);
+
+/* ---- hybrid retrieval: text_search, hybrid, search_groups (emit_retrieval.c) ---- */
+
+int gen_is_retrieval_op(tq_schema_op_t op);
+int gen_has_retrieval_op(const tq_schema_collection_t *c);
+
+/* The parameters of a retrieval op between the scopes and `detail`. */
+void gen_retrieval_params(const tq_schema_t *s, const tq_schema_collection_t *c,
+                          tq_schema_op_t op, gen_params_t *params);
+
+/* The contract comment of a retrieval op. */
+const char *gen_retrieval_comment(tq_schema_op_t op);
+
+/* The ", "-separated arguments of the tq_raw_retrieve call of `op`. */
+void gen_retrieval_args(char *dst, size_t size, const tq_schema_t *s,
+                        const tq_schema_collection_t *c, tq_schema_op_t op, const char *scopes,
+                        const char *filter_arg);
+
+/* The static sparse-field array before a descriptor, and the descriptor's hybrid
+ * members; both print nothing for a collection without sparse vector or group. */
+void emit_retrieval_arrays(gen_buf_t *out, const tq_schema_t *s, const tq_schema_collection_t *c);
+void emit_retrieval_members(gen_buf_t *out, const tq_schema_t *s, const tq_schema_collection_t *c);
+
 /* Whether a collection has a read that returns records (get, search, scroll). */
 int gen_returns_records(const tq_schema_collection_t *c);
 
@@ -82,5 +108,18 @@ int gen_op_takes_filter(const tq_schema_collection_t *c, tq_schema_op_t op);
  * of memory it calls `fn` once with NULL instead. */
 void gen_each_function(const tq_schema_t *s, void (*fn)(void *ctx, const char *name),
                        void *ctx);
+
+/* ---- schema evolution (emit_evolution.c) ---- */
+
+/* "#define KB_CHUNKS_REVISION 1" and "#define KB_CHUNKS_FINGERPRINT "sha256:..."". */
+void emit_evolution_macros(gen_buf_t *out, const tq_schema_t *s, const tq_schema_collection_t *c);
+/* The static tq_raw_field_t array of a collection (nothing when it has no fields). */
+void emit_evolution_fields(gen_buf_t *out, const tq_schema_t *s, const tq_schema_collection_t *c);
+/* The descriptor members schema_version, revision, fields and field_count. */
+void emit_evolution_members(gen_buf_t *out, const tq_schema_t *s, const tq_schema_collection_t *c);
+/* After reading field `f` with `head` and `args`: when `f` was renamed, reads the
+ * previous key (`args` already naming it) if `present` says the new one was absent. */
+void emit_evolution_fallback(gen_buf_t *out, const tq_schema_field_t *f, const char *head,
+                             const char *args, const char *present);
 
 #endif

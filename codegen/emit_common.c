@@ -36,13 +36,13 @@ void gen_dim_macro(char *dst, size_t size, const tq_schema_t *s, const tq_schema
 
 int gen_returns_records(const tq_schema_collection_t *c) {
     return tq_schema_has_op(c, TQ_SCHEMA_OP_GET) || tq_schema_has_op(c, TQ_SCHEMA_OP_SEARCH) ||
-           tq_schema_has_op(c, TQ_SCHEMA_OP_SCROLL);
+           tq_schema_has_op(c, TQ_SCHEMA_OP_SCROLL) || gen_has_retrieval_op(c);
 }
 
 int gen_op_takes_filter(const tq_schema_collection_t *c, tq_schema_op_t op) {
     if (tq_schema_filterable_count(c) == 0) return 0;
     return op == TQ_SCHEMA_OP_DELETE_WHERE || op == TQ_SCHEMA_OP_SEARCH ||
-           op == TQ_SCHEMA_OP_COUNT || op == TQ_SCHEMA_OP_SCROLL;
+           op == TQ_SCHEMA_OP_COUNT || op == TQ_SCHEMA_OP_SCROLL || gen_is_retrieval_op(op);
 }
 
 static void add_param(gen_params_t *params, const char *fmt, ...) GEN_PRINTF(2, 3);
@@ -60,6 +60,11 @@ static void add_param(gen_params_t *params, const char *fmt, ...) {
 /* Marks the parameter added last as one that must not be NULL. */
 static void required(gen_params_t *params) {
     if (params->count > 0) params->nonnull[params->count - 1] = 1;
+}
+
+void gen_add_param(gen_params_t *params, const char *text, int nonnull) {
+    add_param(params, "%s", text);
+    if (nonnull) required(params);
 }
 
 void gen_op_params(const tq_schema_t *s, const tq_schema_collection_t *c, tq_schema_op_t op,
@@ -120,6 +125,7 @@ void gen_op_params(const tq_schema_t *s, const tq_schema_collection_t *c, tq_sch
         required(params);
         break;
     default:
+        gen_retrieval_params(s, c, op, params);
         break;
     }
     add_param(params, "tq_detail_t *detail");

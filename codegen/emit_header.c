@@ -85,6 +85,9 @@ static void emit_filter_members(gen_buf_t *out, const tq_schema_field_t *f) {
     case TQ_SCHEMA_INTEGER_ARRAY:
         gen_printf(out, "    const int64_t *%s; /* %s contains this value */\n", n, n);
         break;
+    case TQ_SCHEMA_TEXT:
+        gen_printf(out, "    const char *%s; /* %s contains every word of this text */\n", n, n);
+        break;
     default:
         break;
     }
@@ -97,7 +100,8 @@ static void emit_types(gen_buf_t *out, const tq_schema_t *s, const tq_schema_col
     size_t i;
 
     gen_dim_macro(dim_macro, sizeof dim_macro, s, c);
-    gen_printf(out, "#define %s %llu\n\n", dim_macro, (unsigned long long)c->dim);
+    gen_printf(out, "#define %s %llu\n", dim_macro, (unsigned long long)c->dim);
+    emit_evolution_macros(out, s, c);
 
     gen_put(out, "/* A point to upsert; everything is borrowed for the call. NULL strings and arrays are\n"
                  " * absent, and so are numbers and booleans whose has_<field> is 0. */\n");
@@ -160,7 +164,7 @@ static const char *op_comment(tq_schema_op_t op) {
                " * `cursor` is NULL for the first page, then the previous next_cursor; the last\n"
                " * page has next_cursor \"\". On success *out must be freed.";
     default:
-        return "";
+        return gen_retrieval_comment(op);
     }
 }
 

@@ -45,7 +45,7 @@ void emit_manifest(gen_buf_t *out, const gen_input_t *in, const gen_file_t *file
 
     gen_put(out, "{\n");
     gen_printf(out, "  \"generator\": \"tenantq-gen %s\",\n", TQ_GEN_VERSION);
-    gen_put(out, "  \"abi\": 1,\n");
+    gen_printf(out, "  \"abi\": %d,\n", GEN_ABI_VERSION);
     gen_put(out, "  \"schema\": {\n    \"path\": ");
     put_json_string(out, in->schema_path);
     gen_printf(out, ",\n    \"sha256\": \"%s\"\n  },\n", in->schema_sha256);

@@ -74,6 +74,8 @@ static void emit_descriptor(gen_buf_t *out, const tq_schema_t *s, const tq_schem
                            field_index_type(c->fields[i].type));
         gen_put(out, "};\n\n");
     }
+    emit_evolution_fields(out, s, c);
+    emit_retrieval_arrays(out, s, c);
     gen_printf(out, "static const tq_raw_collection_t %s_%s_collection = {\n", sn, cn);
     gen_printf(out, "    .schema = \"%s\",\n", sn);
     gen_printf(out, "    .name = \"%s\",\n", cn);
@@ -91,6 +93,8 @@ static void emit_descriptor(gen_buf_t *out, const tq_schema_t *s, const tq_schem
     else
         gen_put(out, "    .indexes = NULL,\n");
     gen_printf(out, "    .index_count = %zu,\n", index_count(c));
+    emit_evolution_members(out, s, c);
+    emit_retrieval_members(out, s, c);
     gen_put(out, "};\n\n");
 }
 
@@ -158,6 +162,11 @@ static void emit_filter_field(gen_buf_t *out, const tq_schema_field_t *f) {
         snprintf(call, sizeof call, "tq_raw_filter_match_bool(raw, \"%s\", *filter->%s", n, n);
         emit_condition(out, test, call);
         break;
+    case TQ_SCHEMA_TEXT:
+        snprintf(test, sizeof test, "filter->%s != NULL", n);
+        snprintf(call, sizeof call, "tq_raw_filter_match_text(raw, \"%s\", filter->%s", n, n);
+        emit_condition(out, test, call);
+        break;
     default:
         break;
     }
@@ -210,10 +219,33 @@ static void emit_records_free(gen_buf_t *out, const tq_schema_t *s, const tq_sch
     gen_put(out, "    memset(records, 0, sizeof *records);\n}\n\n");
 }
 
-/* Copies one payload field of a returned point into the record. */
+/* Copies one payload field of a returned point into the record; a renamed field falls
+ * back to its previous key (docs/migrations.md). */
 static void emit_read_field(gen_buf_t *out, const tq_schema_field_t *f) {
-    const char *n = f->name, *head;
-    char args[GEN_NAME_MAX * 4];
+    const char *n = f->name, *head, *present = "present";
+    char args[GEN_NAME_MAX * 4], old_args[GEN_NAME_MAX * 4], has[GEN_NAME_MAX];
+    const char *keys[2];
+    int k;
+    keys[0] = n;
+    keys[1] = f->was != NULL ? f->was : n;
+    for (k = 0; k < 2; k++) {
+        char *dst = k == 0 ? args : old_args;
+        switch (f->type) {
+        case TQ_SCHEMA_INTEGER:
+        case TQ_SCHEMA_FLOAT:
+        case TQ_SCHEMA_BOOL:
+            snprintf(dst, sizeof args, "point, \"%s\", &record->%s, &record->has_%s", keys[k], n, n);
+            break;
+        case TQ_SCHEMA_KEYWORD_ARRAY:
+        case TQ_SCHEMA_INTEGER_ARRAY:
+            snprintf(dst, sizeof args, "point, \"%s\", &record->%s, &record->%s_count, &present",
+                     keys[k], n, n);
+            break;
+        default:
+            snprintf(dst, sizeof args, "point, \"%s\", &record->%s, &present", keys[k], n);
+            break;
+        }
+    }
     switch (f->type) {
     case TQ_SCHEMA_INTEGER:
     case TQ_SCHEMA_FLOAT:
@@ -221,21 +253,20 @@ static void emit_read_field(gen_buf_t *out, const tq_schema_field_t *f) {
         head = f->type == TQ_SCHEMA_INTEGER ? "status = tq_raw_point_int("
                : f->type == TQ_SCHEMA_FLOAT ? "status = tq_raw_point_float("
                                             : "status = tq_raw_point_bool(";
-        snprintf(args, sizeof args, "point, \"%s\", &record->%s, &record->has_%s", n, n, n);
+        snprintf(has, sizeof has, "record->has_%s", n);
+        present = has;
         break;
     case TQ_SCHEMA_KEYWORD_ARRAY:
     case TQ_SCHEMA_INTEGER_ARRAY:
         head = f->type == TQ_SCHEMA_KEYWORD_ARRAY ? "status = tq_raw_point_keyword_array("
                                                   : "status = tq_raw_point_int_array(";
-        snprintf(args, sizeof args, "point, \"%s\", &record->%s, &record->%s_count, &present", n,
-                 n, n);
         break;
     default:
         head = "status = tq_raw_point_keyword(";
-        snprintf(args, sizeof args, "point, \"%s\", &record->%s, &present", n, n);
         break;
     }
     emit_call(out, "    ", head, args);
+    emit_evolution_fallback(out, f, head, old_args, present);
     gen_put(out, "    if (status != TQ_OK) {\n        return status;\n    }\n");
 }
 
@@ -429,7 +460,11 @@ static void emit_op_body(body_t *b, const tq_schema_t *s, const tq_schema_collec
         emit_call(b->out, "    ", "status = tq_raw_scroll(", args);
         break;
     default:
-        return;
+        if (!gen_is_retrieval_op(op)) return;
+        if (gen_op_takes_filter(c, op)) emit_optional_filter(b, s, c);
+        gen_retrieval_args(args, sizeof args, s, c, op, scopes, filter_arg);
+        emit_call(b->out, "    ", "status = tq_raw_retrieve(", args);
+        break;
     }
     gen_put(b->out, "    if (status != TQ_OK) {\n        goto cleanup;\n    }\n");
     b->jumps = 1;
@@ -443,7 +478,8 @@ static void emit_operation(gen_buf_t *out, const tq_schema_t *s, const tq_schema
     char name[GEN_NAME_MAX], what[GEN_NAME_MAX * 2];
     gen_params_t params;
     body_t b;
-    int records = op == TQ_SCHEMA_OP_GET || op == TQ_SCHEMA_OP_SEARCH || op == TQ_SCHEMA_OP_SCROLL;
+    int records = op == TQ_SCHEMA_OP_GET || op == TQ_SCHEMA_OP_SEARCH ||
+                  op == TQ_SCHEMA_OP_SCROLL || gen_is_retrieval_op(op);
     int filter = gen_op_takes_filter(c, op);
     size_t i;
 

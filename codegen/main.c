@@ -1,12 +1,15 @@
 /* main.c: the tenantq-gen command line.
  *
  *   tenantq-gen [--check] [-o OUTDIR] SCHEMA...
+ *   tenantq-gen --breaking-against OLD NEW [--format text|json]
  *
  * For each schema writes OUTDIR/<name>.tq.h, <name>.tq.c and <name>.tq.json (only the
  * files whose bytes change), or with --check writes nothing and names every file that
  * would change. Exit status: 0 ok, 1 schema errors or stale files, 2 usage or I/O
  * errors. Diagnostics go to stderr as "file:line:col: severity: message". It never
- * writes outside OUTDIR and never records an absolute path in its output. */
+ * writes outside OUTDIR and never records an absolute path in its output. The second
+ * form compares two versions of a schema (breaking.c) and writes nothing. */
+#include "breaking.h"
 #include "emit.h"
 #include "files.h"
 #include "schema.h"
@@ -22,6 +25,8 @@ enum { EXIT_SCHEMA = 1, EXIT_USAGE = 2 };
 
 typedef struct options {
     int check;
+    const char *breaking_against; /* OLD of --breaking-against, "-" for stdin */
+    int json;
     const char *outdir;
     const char **schemas;
     size_t schema_count;
@@ -29,12 +34,18 @@ typedef struct options {
 
 static void usage(FILE *to) {
     fputs("usage: tenantq-gen [--check] [-o OUTDIR] SCHEMA...\n"
+          "       tenantq-gen --breaking-against OLD NEW [--format text|json]\n"
           "\n"
           "Generates the typed, tenant-scoped C client of each .tqs schema:\n"
           "OUTDIR/<name>.tq.h, OUTDIR/<name>.tq.c and the manifest OUTDIR/<name>.tq.json.\n"
           "\n"
           "  -o, --output OUTDIR  where to write (default: the current directory)\n"
           "      --check          write nothing; exit 1 naming every file that would change\n"
+          "      --breaking-against OLD\n"
+          "                       compare schema OLD (\"-\": stdin) with NEW and classify\n"
+          "                       every difference as safe, action or breaking; exit 1\n"
+          "                       when any is breaking\n"
+          "      --format FORMAT  text (default) or json, with --breaking-against\n"
           "  -h, --help           show this help\n"
           "      --version        show the version\n"
           "\n"
@@ -46,6 +57,8 @@ static void usage(FILE *to) {
 static int parse_args(int argc, char **argv, options_t *opt) {
     int i, only_files = 0;
     opt->check = 0;
+    opt->breaking_against = NULL;
+    opt->json = 0;
     opt->outdir = ".";
     opt->schemas = calloc((size_t)argc, sizeof *opt->schemas);
     opt->schema_count = 0;
@@ -61,6 +74,20 @@ static int parse_args(int argc, char **argv, options_t *opt) {
             only_files = 1;
         } else if (strcmp(arg, "--check") == 0) {
             opt->check = 1;
+        } else if (strcmp(arg, "--breaking-against") == 0 || strcmp(arg, "--format") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "tenantq-gen: %s needs %s\n", arg,
+                        arg[2] == 'b' ? "the old schema (a path or -)" : "text or json");
+                return EXIT_USAGE;
+            }
+            if (arg[2] == 'b') {
+                opt->breaking_against = argv[++i];
+            } else if (strcmp(argv[++i], "json") == 0 || strcmp(argv[i], "text") == 0) {
+                opt->json = strcmp(argv[i], "json") == 0;
+            } else {
+                fprintf(stderr, "tenantq-gen: --format must be text or json, not '%s'\n", argv[i]);
+                return EXIT_USAGE;
+            }
         } else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "tenantq-gen: %s needs a directory\n", arg);
@@ -82,6 +109,18 @@ static int parse_args(int argc, char **argv, options_t *opt) {
     if (opt->schema_count == 0) {
         fputs("tenantq-gen: no schema given\n", stderr);
         usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (opt->breaking_against != NULL && opt->schema_count != 1) {
+        fputs("tenantq-gen: --breaking-against compares one new schema with the old one\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (opt->breaking_against != NULL && (opt->check || strcmp(opt->outdir, ".") != 0)) {
+        fputs("tenantq-gen: --breaking-against writes nothing; it takes no --check or -o\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (opt->breaking_against == NULL && opt->json) {
+        fputs("tenantq-gen: --format applies to --breaking-against only\n", stderr);
         return EXIT_USAGE;
     }
     return 0;
@@ -290,6 +329,11 @@ int main(int argc, char **argv) {
     if (result != 0) {
         free(opt.schemas);
         return result < 0 ? 0 : result;
+    }
+    if (opt.breaking_against != NULL) {
+        result = gen_breaking_main(opt.breaking_against, opt.schemas[0], opt.json);
+        free(opt.schemas);
+        return result;
     }
     memset(&claimed, 0, sizeof claimed);
     for (i = 0; i < opt.schema_count; i++)

@@ -19,6 +19,7 @@ typedef struct probe_point {
     const float *vector;
     const char *source;
     int64_t topic;
+    const char *body; /* the text its BM25 vector is computed from */
 } probe_point_t;
 
 /* Typed conditions; NULL members are no condition. */
@@ -58,6 +59,16 @@ typedef struct probe_api {
                           tq_detail_t *detail);
     tq_status_t (*count)(const tenant_ctx_t *ctx, const char *bot, const probe_filter_t *filter,
                          uint64_t *out, tq_detail_t *detail);
+    /* BM25 text search, hybrid (dense and BM25 fused) and grouped search (one hit per
+     * source; `vector` or `text` may be NULL, not both). */
+    tq_status_t (*text_search)(const tenant_ctx_t *ctx, const char *bot, const char *text,
+                               uint32_t limit, probe_hits_t *out, tq_detail_t *detail);
+    tq_status_t (*hybrid)(const tenant_ctx_t *ctx, const char *bot, const float *vector,
+                          const char *text, uint32_t limit, probe_hits_t *out,
+                          tq_detail_t *detail);
+    tq_status_t (*groups)(const tenant_ctx_t *ctx, const char *bot, const float *vector,
+                          const char *text, uint32_t limit, probe_hits_t *out,
+                          tq_detail_t *detail);
     tq_status_t (*scroll)(const tenant_ctx_t *ctx, const char *bot, const probe_filter_t *filter,
                           uint32_t limit, const char *cursor, probe_hits_t *out,
                           tq_detail_t *detail);

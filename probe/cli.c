@@ -19,6 +19,7 @@ static const char usage_text[] =
     "                     [--concurrency C] [--batch B] [--seed S] [--jwt]\n"
     "                     [--report FILE.json] [--svg FILE.svg] [--keep]\n"
     "                     [--tenant-prefix PREFIX] [--k K] [--min-recall R]\n"
+    "                     [-h|--help] [--version]\n"
     "\n"
     "Loads N tenants of M vectors into Qdrant through the generated client, fires P\n"
     "cross-tenant probes and reports leaks, recall@k, per-tenant latency and ingestion.\n"

@@ -199,6 +199,21 @@ static size_t tenant_index(const probe_corpus_t *corpus, const char *id, size_t 
     return (size_t)-1;
 }
 
+void corpus_tenant_term(size_t tenant, size_t n, char out[32])
+{
+    snprintf(out, 32, "qz%zuk%zu", tenant, n % 16);
+}
+
+void corpus_point_text(const probe_corpus_t *corpus, size_t tenant, size_t i,
+                       char out[PROBE_TEXT_MAX])
+{
+    char own_a[32], own_b[32];
+    corpus_tenant_term(tenant, i % 8, own_a);
+    corpus_tenant_term(tenant, 8 + i % 8, own_b);
+    snprintf(out, PROBE_TEXT_MAX, "Topic t%zu guide, section s%zu: %s and %s notes.",
+             corpus_point_topic(corpus, tenant, i), i % 16, own_a, own_b);
+}
+
 int corpus_key_owner(const probe_corpus_t *corpus, const char *key, size_t *tenant, size_t *i)
 {
     if (!key)

@@ -52,6 +52,15 @@ void corpus_point_key(const probe_corpus_t *corpus, size_t tenant, size_t i,
 void corpus_point_source(const probe_corpus_t *corpus, size_t tenant, size_t i,
                          char out[PROBE_SOURCE_MAX]);
 
+/* The point's text: words shared by every tenant (its topic and section) and two
+ * terms only this tenant's documents hold, corpus_tenant_term(tenant, i % 8) and
+ * corpus_tenant_term(tenant, 8 + i % 8). */
+#define PROBE_TEXT_MAX 160
+void corpus_point_text(const probe_corpus_t *corpus, size_t tenant, size_t i,
+                       char out[PROBE_TEXT_MAX]);
+/* A term only `tenant`'s documents hold ("qz<tenant>k<n>", n in 0..15). */
+void corpus_tenant_term(size_t tenant, size_t n, char out[32]);
+
 /* Ground truth for a returned key: 1 and the owner's tenant and point index when the
  * key is exactly one the probe stored, else 0. Never trusts anything but the text. */
 int corpus_key_owner(const probe_corpus_t *corpus, const char *key, size_t *tenant, size_t *i);

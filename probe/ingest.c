@@ -26,6 +26,7 @@ typedef struct batch {
     float *vectors;
     char (*keys)[PROBE_KEY_MAX];
     char (*sources)[PROBE_SOURCE_MAX];
+    char (*texts)[PROBE_TEXT_MAX];
 } batch_t;
 
 static int batch_alloc(batch_t *b, size_t size, uint32_t dim)
@@ -34,7 +35,8 @@ static int batch_alloc(batch_t *b, size_t size, uint32_t dim)
     b->vectors = calloc(size * dim, sizeof *b->vectors);
     b->keys = calloc(size, sizeof *b->keys);
     b->sources = calloc(size, sizeof *b->sources);
-    return b->points && b->vectors && b->keys && b->sources ? 0 : -1;
+    b->texts = calloc(size, sizeof *b->texts);
+    return b->points && b->vectors && b->keys && b->sources && b->texts ? 0 : -1;
 }
 
 static void batch_free(batch_t *b)
@@ -43,6 +45,7 @@ static void batch_free(batch_t *b)
     free(b->vectors);
     free(b->keys);
     free(b->sources);
+    free(b->texts);
 }
 
 /* Loads one tenant. Returns 0, or -1 after printing why. */
@@ -59,8 +62,10 @@ static int ingest_tenant(probe_run_t *run, size_t t, batch_t *b)
                 corpus_point_vector(c, t, i, v);
                 corpus_point_key(c, t, i, b->keys[n]);
                 corpus_point_source(c, t, i, b->sources[n]);
+                corpus_point_text(c, t, i, b->texts[n]);
                 b->points[n] = (probe_point_t){b->keys[n], v, b->sources[n],
-                                               (int64_t)corpus_point_topic(c, t, i)};
+                                               (int64_t)corpus_point_topic(c, t, i),
+                                               b->texts[n]};
             }
             tq_detail_t detail;
             memset(&detail, 0, sizeof detail);

@@ -154,10 +154,12 @@ static void collect_runtime_stats(probe_run_t *run)
 int placement_run(probe_run_t *run, const char *const urls[2], int have_api_key)
 {
     tq_registry_t *registry = NULL;
+    double setup_t0 = now_ms();
     int rc = open_client(run, urls, have_api_key, &registry);
     int opened = rc == 0;
     if (rc == 0)
         rc = onboard_all(run);
+    run->setup_wall_ms = now_ms() - setup_t0;
     if (rc == 0 && ingest_all(run) != 0)
         rc = 2;
     if (rc == 0) {

@@ -10,6 +10,7 @@
  * against the probe's own ground truth. */
 #include "probes.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,23 @@ static tq_status_t do_delete(probe_run_t *run, size_t caller, size_t bot,
     return st;
 }
 
+/* text_search (POP_TEXT), hybrid (POP_HYBRID) or search_groups (POP_GROUPS) with
+ * the run's k. */
+static tq_status_t do_retrieve(probe_run_t *run, size_t caller, size_t bot, probe_op_t op,
+                               const float *vector, const char *text, probe_hits_t *out,
+                               tq_detail_t *detail)
+{
+    const tenant_ctx_t *ctx = run->tenants[caller].ctx;
+    const char *scope = corpus_bot_name(bot);
+    uint32_t k = run->opt->k;
+    double t0 = now_ms();
+    tq_status_t st = op == POP_TEXT     ? run->api->text_search(ctx, scope, text, k, out, detail)
+                     : op == POP_HYBRID ? run->api->hybrid(ctx, scope, vector, text, k, out, detail)
+                                        : run->api->groups(ctx, scope, vector, text, k, out, detail);
+    record(run, caller, op, t0);
+    return st;
+}
+
 /* ---- checked building blocks ------------------------------------------------------- */
 
 /* Searches as `caller`, judges every hit and, when `recall_topic` >= -1, records
@@ -170,6 +188,36 @@ static void checked_get(probe_run_t *run, probe_kind_t kind, size_t caller, size
         judge_fail(run, caller, kind, "", "get returned %zu of the caller's %zu own keys",
                    hits.count - leaks, own);
     probe_hits_free(&hits);
+}
+
+/* Runs one retrieval as `caller` and judges every hit; grouped answers must also hold
+ * at most one hit per source document. Returns the number of hits, or -1 when the call
+ * failed (recorded). */
+static long checked_retrieve(probe_run_t *run, probe_kind_t kind, size_t caller, size_t bot,
+                             probe_op_t op, const float *vector, const char *text)
+{
+    probe_hits_t hits;
+    tq_detail_t detail;
+    memset(&detail, 0, sizeof detail);
+    tq_status_t st = do_retrieve(run, caller, bot, op, vector, text, &hits, &detail);
+    if (st != TQ_OK) {
+        judge_status(run, caller, kind, probe_op_name(op), st, &detail);
+        return -1;
+    }
+    judge_hits(run, caller, bot, kind, &hits);
+    for (size_t i = 0; op == POP_GROUPS && i < hits.count; i++) {
+        size_t ti, pi, tj, pj;
+        for (size_t j = i + 1; j < hits.count; j++) {
+            if (corpus_key_owner(run->corpus, hits.keys[i], &ti, &pi) &&
+                corpus_key_owner(run->corpus, hits.keys[j], &tj, &pj) && ti == tj &&
+                pi / PROBE_CHUNKS_PER_SOURCE == pj / PROBE_CHUNKS_PER_SOURCE)
+                judge_fail(run, caller, kind, hits.keys[j],
+                           "grouped search returned two hits of one source document");
+        }
+    }
+    long n = (long)hits.count;
+    probe_hits_free(&hits);
+    return n;
 }
 
 /* How many of `tenant`'s points in `bot` have topic `topic`. */
@@ -446,6 +494,47 @@ static void probe_interleaved(probe_run_t *run, const probe_plan_t *p)
     free(args);
 }
 
+/* sparse_terms, hybrid, grouped: the incident's shape. The attacker's query is made
+ * only of terms that exist in the victim's documents and nowhere in its own: BM25
+ * must find nothing, and the fused and grouped searches (with the victim's vector too)
+ * must return only the attacker's points, which the judge checks. The attacker's own
+ * term must find its own points, so the keyword path is shown to work. */
+static void probe_keyword(probe_run_t *run, const probe_plan_t *p, float *victim_v)
+{
+    const probe_corpus_t *c = run->corpus;
+    size_t bot = corpus_point_bot(p->point);
+    int foreign = p->attacker != p->victim;
+    char a[32], b[32], theirs[80];
+    corpus_tenant_term(p->victim, p->point % 8, a);
+    corpus_tenant_term(p->victim, 8 + p->point % 8, b);
+    snprintf(theirs, sizeof theirs, "%s %s", a, b);
+    corpus_tenant_term(p->attacker, p->point % 8, a);
+    corpus_point_vector(c, p->victim, p->point, victim_v);
+    long n;
+    switch (p->kind) {
+    case PK_SPARSE:
+        n = checked_retrieve(run, p->kind, p->attacker, bot, POP_TEXT, NULL, theirs);
+        if (foreign && n > 0)
+            judge_fail(run, p->attacker, p->kind, "",
+                       "text search with only the victim's terms returned %ld points", n);
+        if (checked_retrieve(run, p->kind, p->attacker, bot, POP_TEXT, NULL, a) == 0)
+            judge_fail(run, p->attacker, p->kind, "", "text search for an own term found nothing");
+        break;
+    case PK_HYBRID:
+        if (checked_retrieve(run, p->kind, p->attacker, bot, POP_HYBRID, victim_v, theirs) == 0)
+            judge_fail(run, p->attacker, p->kind, "", "hybrid search found nothing");
+        break;
+    default:
+        n = checked_retrieve(run, p->kind, p->attacker, bot, POP_GROUPS, NULL, theirs);
+        if (foreign && n > 0)
+            judge_fail(run, p->attacker, p->kind, "",
+                       "grouped text search with only the victim's terms returned %ld groups", n);
+        if (checked_retrieve(run, p->kind, p->attacker, bot, POP_GROUPS, victim_v, theirs) == 0)
+            judge_fail(run, p->attacker, p->kind, "", "grouped hybrid search found nothing");
+        break;
+    }
+}
+
 /* Runs one planned probe with scratch vectors of dim floats. */
 static void probe_one(probe_run_t *run, const probe_plan_t *p, float *a, float *b)
 {
@@ -475,6 +564,11 @@ static void probe_one(probe_run_t *run, const probe_plan_t *p, float *a, float *
         break;
     case PK_SCOPE:
         probe_scope(run, p, a);
+        break;
+    case PK_SPARSE:
+    case PK_HYBRID:
+    case PK_GROUPED:
+        probe_keyword(run, p, a);
         break;
     default:
         return;

@@ -138,6 +138,7 @@ static cJSON *run_json(probe_run_t *run)
     cJSON_AddNumberToObject(ingest, "seconds", round3(run->ingest_wall_ms / 1000.0));
     cJSON_AddNumberToObject(ingest, "vectors_per_s",
                             round3(per_s((double)run->ingest_vectors, run->ingest_wall_ms)));
+    cJSON_AddNumberToObject(o, "setup_seconds", round3(run->setup_wall_ms / 1000.0));
     cJSON_AddNumberToObject(o, "probe_seconds", round3(run->probe_wall_ms / 1000.0));
     cJSON_AddItemToObject(o, "latency_ms", percentiles_json(all_tenants_latency(run)));
     cJSON *by_op = cJSON_AddObjectToObject(o, "latency_ms_by_op");

@@ -8,10 +8,12 @@
 static const char *const kind_names[PK_COUNT] = {
     "exact_vector", "near_vector",  "topic_centroid", "payload_filter", "get_by_key",
     "delete_by_key", "count_scroll", "client_switch", "interleaved",    "other_scope",
+    "sparse_terms",  "hybrid",       "grouped",
 };
 
-static const char *const op_names[POP_COUNT_OPS] = {"search", "get", "count", "scroll",
-                                                     "delete"};
+static const char *const op_names[POP_COUNT_OPS] = {"search", "get",         "count",
+                                                     "scroll", "delete",      "text_search",
+                                                     "hybrid", "search_groups"};
 
 const char *probe_kind_name(probe_kind_t kind)
 {
@@ -34,6 +36,9 @@ int probe_kind_is_pair(probe_kind_t kind)
     case PK_GET:
     case PK_DELETE:
     case PK_SWITCH:
+    case PK_SPARSE:
+    case PK_HYBRID:
+    case PK_GROUPED:
         return 1;
     default:
         return 0;

@@ -26,6 +26,9 @@ typedef enum probe_kind {
     PK_SWITCH = 7,       /* one client used for A, then B, then A */
     PK_INTERLEAVED = 8,  /* all tenants interleaved on several threads */
     PK_SCOPE = 9,        /* the other scope value inside the same tenant */
+    PK_SPARSE = 10,      /* BM25 with terms only the victim's documents hold */
+    PK_HYBRID = 11,      /* the victim's vector and terms, dense and BM25 fused */
+    PK_GROUPED = 12,     /* grouped search with the victim's vector and terms */
     PK_COUNT
 } probe_kind_t;
 
@@ -38,6 +41,9 @@ typedef enum probe_op {
     POP_COUNT = 2,
     POP_SCROLL = 3,
     POP_DELETE = 4,
+    POP_TEXT = 5,
+    POP_HYBRID = 6,
+    POP_GROUPS = 7,
     POP_COUNT_OPS
 } probe_op_t;
 
@@ -89,6 +95,7 @@ typedef struct probe_run {
 
     probe_samples_t op_latency[POP_COUNT_OPS];
 
+    double setup_wall_ms; /* registry, client, contexts and onboarding */
     double ingest_wall_ms;
     uint64_t ingest_vectors;
     double probe_wall_ms;

@@ -21,10 +21,10 @@
 /* The first line is short; anything longer is not a devserver. */
 #define FIRST_LINE_MAX 256
 
-/* Writes the devserver path into `out`; returns 0, or -1 when none is found. */
-static int find_devserver(char *out, size_t cap)
+int spawn_find_program(const char *env_name, const char *const *candidates, size_t count,
+                       char *out, size_t cap)
 {
-    const char *env = getenv("TENANTQ_DEVSERVER");
+    const char *env = getenv(env_name);
     if (env && *env) {
         snprintf(out, cap, "%s", env);
         return access(out, X_OK) == 0 ? 0 : -1;
@@ -38,14 +38,21 @@ static int find_devserver(char *out, size_t cap)
     if (!slash)
         return -1;
     *slash = '\0';
-    static const char *const candidates[] = {"/tenantq-devserver",
-                                             "/../devserver/tenantq-devserver"};
-    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+    for (size_t i = 0; i < count; i++) {
         int w = snprintf(out, cap, "%s%s", self, candidates[i]);
         if (w > 0 && (size_t)w < cap && access(out, X_OK) == 0)
             return 0;
     }
     return -1;
+}
+
+/* Writes the devserver path into `out`; returns 0, or -1 when none is found. */
+static int find_devserver(char *out, size_t cap)
+{
+    static const char *const candidates[] = {"/tenantq-devserver",
+                                             "/../devserver/tenantq-devserver"};
+    return spawn_find_program("TENANTQ_DEVSERVER", candidates,
+                              sizeof candidates / sizeof candidates[0], out, cap);
 }
 
 static int read_line(int fd, char *buf, size_t cap)

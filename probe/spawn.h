@@ -2,6 +2,7 @@
 #ifndef TQ_PROBE_SPAWN_H
 #define TQ_PROBE_SPAWN_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 typedef struct probe_server {
@@ -15,6 +16,12 @@ typedef struct probe_server {
  * `die_with_parent` makes the child exit when the probe does. Returns 0, or -1 after
  * printing why (nothing is left running). */
 int spawn_devserver(probe_server_t *server, const char *api_key, int jwt, int die_with_parent);
+
+/* Finds a program: $ENV_NAME when set, else the first of `candidates` (suffixes such as
+ * "/../probe/tenantq-probe") beside this executable that can be run. Writes its path to
+ * `out`; returns 0, or -1 when none is found. */
+int spawn_find_program(const char *env_name, const char *const *candidates, size_t count,
+                       char *out, size_t cap);
 
 /* SIGTERM, then waits. Returns the child's exit status (0 on a clean exit). */
 int spawn_stop(probe_server_t *server);

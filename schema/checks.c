@@ -13,8 +13,8 @@
  * take one of these names. */
 static const char *const GENERATED_LOCALS[] = {
     "batch", "conditions", "count", "ctx", "cursor", "detail", "filter", "i", "keys",
-    "limit", "out", "point", "points", "raw_filter", "result", "score_threshold",
-    "scope_values", "status", "vector", "with_vector"};
+    "limit", "out", "point", "points", "query", "raw_filter", "result", "score_threshold",
+    "scope_values", "status", "text", "vector", "vector_len", "with_vector"};
 
 typedef struct checker {
     const tq_schema_t *schema;
@@ -129,18 +129,102 @@ static void check_fields(checker_t *k, const tq_schema_collection_t *c) {
         check_payload_name(k, "field", f->name, f->pos);
         if (f->type == TQ_SCHEMA_TEXT && f->filterable)
             tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, f->pos,
-                   "text field '%s' cannot be filterable: typed filters match whole values "
-                   "(declare it keyword)",
-                   f->name);
-        else if (f->type == TQ_SCHEMA_TEXT && f->indexed)
-            tqs_report(k->diags, &k->nomem, TQ_SCHEMA_WARNING, f->pos,
-                   "text field '%s' is indexed, but no generated function filters on it",
+                   "text field '%s' cannot be filterable: its full-text filter needs the "
+                   "full-text index (declare it indexed)",
                    f->name);
         else if (f->filterable && !f->indexed)
             tqs_report(k->diags, &k->nomem, TQ_SCHEMA_WARNING, f->pos,
                    "field '%s' is filterable but not indexed: filters on it scan every point "
                    "(add 'indexed')",
                    f->name);
+    }
+}
+
+/* The field of `c` called `name`, or NULL. */
+static const tq_schema_field_t *find_field(const tq_schema_collection_t *c, const char *name) {
+    size_t i;
+    for (i = 0; i < c->field_count; i++)
+        if (strcmp(c->fields[i].name, name) == 0) return &c->fields[i];
+    return NULL;
+}
+
+/* The sparse vector, its text fields, the group field, and the operations that need
+ * them. */
+static void check_retrieval(checker_t *k, const tq_schema_collection_t *c) {
+    static const tq_schema_op_t SPARSE_OPS[] = {TQ_SCHEMA_OP_TEXT_SEARCH, TQ_SCHEMA_OP_HYBRID};
+    size_t i, j;
+    if (c->has_sparse && c->sparse_name != NULL &&
+        check_spelling(k, "sparse vector", c->sparse_name, c->sparse_pos) &&
+        c->vector_name != NULL && strcmp(c->sparse_name, c->vector_name) == 0)
+        tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, c->sparse_pos,
+                   "sparse vector '%s' has the name of the dense vector", c->sparse_name);
+    for (i = 0; i < c->sparse_field_count; i++) {
+        const tq_schema_name_ref_t *r = &c->sparse_fields[i];
+        const tq_schema_field_t *f = find_field(c, r->name);
+        for (j = 0; j < i; j++)
+            if (strcmp(c->sparse_fields[j].name, r->name) == 0) break;
+        if (j < i)
+            tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, r->pos,
+                       "sparse vector '%s' names field '%s' twice", c->sparse_name, r->name);
+        else if (f == NULL)
+            tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, r->pos,
+                       "sparse vector '%s' reads field '%s', which is not declared",
+                       c->sparse_name, r->name);
+        else if (f->type != TQ_SCHEMA_TEXT)
+            tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, r->pos,
+                       "sparse vector '%s' reads field '%s', which is %s, not text",
+                       c->sparse_name, r->name, tq_schema_type_name(f->type));
+    }
+    for (i = 0; i < sizeof SPARSE_OPS / sizeof SPARSE_OPS[0]; i++)
+        if (tq_schema_has_op(c, SPARSE_OPS[i]) && !c->has_sparse)
+            tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, c->pos,
+                       "collection '%s' allows %s but declares no sparse vector "
+                       "('sparse NAME from FIELD;')",
+                       c->name, tq_schema_op_name(SPARSE_OPS[i]));
+    if (tq_schema_has_op(c, TQ_SCHEMA_OP_SEARCH_GROUPS) && c->group_field == NULL)
+        tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, c->pos,
+                   "collection '%s' allows search_groups but declares no 'group by FIELD;'",
+                   c->name);
+    if (c->group_field != NULL) {
+        const tq_schema_field_t *f = find_field(c, c->group_field);
+        if (f == NULL || f->type != TQ_SCHEMA_KEYWORD || !f->indexed)
+            tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, c->group_pos,
+                       "group field '%s' must be a declared keyword field with 'indexed'",
+                       c->group_field);
+    }
+}
+
+/* `was OLD` clauses: OLD is spelled like a field, differs from the field's own name,
+ * is no current field or scope of the collection (reads would then take one stored key
+ * for two fields), and no two fields claim the same OLD. */
+static void check_renames(checker_t *k, const tq_schema_collection_t *c) {
+    size_t i, j;
+    for (i = 0; i < c->field_count; i++) {
+        const tq_schema_field_t *f = &c->fields[i];
+        if (f->was == NULL) continue;
+        if (!check_spelling(k, "field", f->was, f->was_pos)) continue;
+        if (strcmp(f->was, f->name) == 0) {
+            tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, f->was_pos,
+                       "field '%s' cannot be renamed from itself", f->name);
+            continue;
+        }
+        for (j = 0; j < c->field_count; j++)
+            if (strcmp(f->was, c->fields[j].name) == 0)
+                tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, f->was_pos,
+                           "field '%s' was '%s', but '%s' is still a field (line %u)", f->name,
+                           f->was, f->was, c->fields[j].pos.line);
+        for (j = 0; j < c->scope_count; j++)
+            if (strcmp(f->was, c->scopes[j].name) == 0)
+                tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, f->was_pos,
+                           "field '%s' was '%s', which is a scope (line %u)", f->name, f->was,
+                           c->scopes[j].pos.line);
+        for (j = 0; j < i; j++)
+            if (c->fields[j].was != NULL && strcmp(f->was, c->fields[j].was) == 0) {
+                tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, f->was_pos,
+                           "fields '%s' and '%s' both claim to have been '%s'",
+                           c->fields[j].name, f->name, f->was);
+                break;
+            }
     }
 }
 
@@ -165,6 +249,10 @@ static void check_collection(checker_t *k, const tq_schema_collection_t *c) {
                    "vector dimension %llu is out of range 1..%u", (unsigned long long)c->dim,
                    TQ_SCHEMA_DIM_MAX);
     }
+    if (c->revision < 1 || c->revision > TQ_SCHEMA_REVISION_MAX)
+        tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, c->revision_pos,
+                   "collection '%s': revision must be 1..%lu", c->name,
+                   (unsigned long)TQ_SCHEMA_REVISION_MAX);
     if (!c->has_ops)
         tqs_report(k->diags, &k->nomem, TQ_SCHEMA_ERROR, c->pos,
                "collection '%s' allows no operations ('ops upsert, get, ...;')", c->name);
@@ -175,7 +263,9 @@ static void check_collection(checker_t *k, const tq_schema_collection_t *c) {
                c->name);
     check_scopes(k, c);
     check_fields(k, c);
+    check_retrieval(k, c);
     check_payload_duplicates(k, c);
+    check_renames(k, c);
 }
 
 /* The schema's name, version and number of collections. */

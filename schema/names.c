@@ -139,7 +139,7 @@ static void add_global_names(cnames_t *n, const tq_schema_t *s) {
     static const char *const COLLECTION_SUFFIXES[] = {
         "collection", "indexes", "point", "point_t", "record", "record_from_raw",
         "record_t", "records", "records_free", "records_from_raw", "records_t",
-        "scope_fields"};
+        "scope_fields", "fields", "sparse_fields"};
     static const char *const FILTER_SUFFIXES[] = {"filter", "filter_build", "filter_t"};
     char up_schema[TQ_SCHEMA_NAME_MAX + 1], up_collection[TQ_SCHEMA_NAME_MAX + 1];
     size_t i, j;
@@ -157,6 +157,8 @@ static void add_global_names(cnames_t *n, const tq_schema_t *s) {
         const char *C = "collection";
         upper(up_collection, c->name, sizeof up_collection);
         add(n, C, c->name, c->pos, "%s_%s_DIM", up_schema, up_collection);
+        add(n, C, c->name, c->pos, "%s_%s_REVISION", up_schema, up_collection);
+        add(n, C, c->name, c->pos, "%s_%s_FINGERPRINT", up_schema, up_collection);
         for (j = 0; j < sizeof COLLECTION_SUFFIXES / sizeof COLLECTION_SUFFIXES[0]; j++)
             add(n, C, c->name, c->pos, "%s_%s_%s", s->name, c->name, COLLECTION_SUFFIXES[j]);
         if (tq_schema_filterable_count(c) > 0)
@@ -171,10 +173,10 @@ static void add_global_names(cnames_t *n, const tq_schema_t *s) {
 
 /* Members of the point (input) or record (output) struct of `c`. */
 static void add_value_members(cnames_t *n, const tq_schema_collection_t *c, int record) {
-    static const char *const POINT_BUILTINS[] = {"key", "vector"};
+    static const char *const POINT_BUILTINS[] = {"key", "vector", "vector_len"};
     static const char *const RECORD_BUILTINS[] = {"key", "score", "vector", "vector_dim"};
     const char *const *builtins = record ? RECORD_BUILTINS : POINT_BUILTINS;
-    size_t builtin_count = record ? 4 : 2, i;
+    size_t builtin_count = record ? 4 : 3, i;
     tq_schema_pos_t none = {0, 0};
     for (i = 0; i < builtin_count; i++)
         add(n, "built-in member", builtins[i], none, "%s", builtins[i]);

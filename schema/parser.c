@@ -27,7 +27,11 @@ static const char *const TYPE_WORDS[] = {"keyword", "text", "integer", "float", 
 static const char *const DISTANCE_WORDS[] = {"Cosine", "Dot", "Euclid", "Manhattan"};
 static const char *const PLACEMENT_WORDS[] = {"collection", "shared", "dedicated"};
 static const char *const OP_WORDS[] = {"upsert", "get", "delete", "delete_where",
-                                       "search", "count", "scroll"};
+                                       "search", "count", "scroll", "text_search",
+                                       "hybrid", "search_groups"};
+static const char *const FUSION_WORDS[] = {"rrf", "dbsf"};
+#define OP_LIST "upsert, get, delete, delete_where, search, count, scroll, text_search, " \
+                "hybrid or search_groups"
 
 #define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -207,15 +211,35 @@ static int parse_type(parser_t *p, tq_schema_type_t *type) {
     return 1;
 }
 
-/* Zero or more of `indexed`, `filterable`, `required`; a repeat is a warning. */
-static void parse_modifiers(parser_t *p, tq_schema_field_t *field) {
+/* `was OLD` after a field's type: the field was called OLD before. Given twice is an
+ * error (a field has one previous payload key). Returns 0 when the name is missing. */
+static int parse_was(parser_t *p, tq_schema_field_t *field) {
+    tq_schema_pos_t at = p->tok.pos;
+    next(p);
+    if (field->was != NULL) {
+        tqs_report(p->diags, &p->nomem, TQ_SCHEMA_ERROR, at,
+                   "field '%s' declares 'was' twice (a field has one previous name)",
+                   field->name);
+        tqs_free(p->a, field->was);
+        field->was = NULL;
+    }
+    return take_name(p, "the field's previous name after 'was'", &field->was, &field->was_pos);
+}
+
+/* Zero or more of `indexed`, `filterable`, `required` and `was OLD`; a repeated flag is
+ * a warning. Returns 0 when `was` lacks its name (reported). */
+static int parse_modifiers(parser_t *p, tq_schema_field_t *field) {
     while (p->tok.kind == TQS_TOK_IDENT && !stopped(p)) {
         int *flag = NULL;
+        if (tqs_token_is(&p->tok, "was")) {
+            if (!parse_was(p, field)) return 0;
+            continue;
+        }
         if (tqs_token_is(&p->tok, "indexed")) flag = &field->indexed;
         if (tqs_token_is(&p->tok, "filterable")) flag = &field->filterable;
         if (tqs_token_is(&p->tok, "required")) flag = &field->required;
         if (flag == NULL) {
-            unknown_word(p, "field option", "indexed, filterable or required");
+            unknown_word(p, "field option", "indexed, filterable, required or 'was NAME'");
         } else if (*flag) {
             char word[64];
             tqs_report(p->diags, &p->nomem, TQ_SCHEMA_WARNING, p->tok.pos, "field option %s given twice",
@@ -224,6 +248,7 @@ static void parse_modifiers(parser_t *p, tq_schema_field_t *field) {
         if (flag != NULL) *flag = 1;
         next(p);
     }
+    return 1;
 }
 
 /* `field NAME: TYPE OPTIONS;`; the field is added only when the whole statement
@@ -236,7 +261,7 @@ static void parse_field(parser_t *p, tq_schema_collection_t *c) {
     if (!take_name(p, "a field name", &field.name, &field.pos)) goto fail;
     if (!expect(p, TQS_TOK_COLON, "':' after the field name")) goto fail;
     if (!parse_type(p, &field.type)) goto fail;
-    parse_modifiers(p, &field);
+    if (!parse_modifiers(p, &field)) goto fail;
     if (!expect(p, TQS_TOK_SEMI, "';'")) goto fail;
     slot = tqs_push(p->a, (void **)&c->fields, &c->field_count, sizeof *slot);
     if (slot == NULL) {
@@ -247,6 +272,7 @@ static void parse_field(parser_t *p, tq_schema_collection_t *c) {
     return;
 fail:
     tqs_free(p->a, field.name);
+    tqs_free(p->a, field.was);
     skip_statement(p);
 }
 
@@ -259,8 +285,7 @@ static void parse_ops(parser_t *p, tq_schema_collection_t *c, tq_schema_pos_t at
         int op = word_index(p, OP_WORDS, COUNT_OF(OP_WORDS));
         if (op < 0) {
             if (p->tok.kind == TQS_TOK_IDENT)
-                unknown_word(p, "operation",
-                             "upsert, get, delete, delete_where, search, count or scroll");
+                unknown_word(p, "operation", OP_LIST);
             else
                 expected(p, "an operation");
             skip_statement(p);
@@ -278,6 +303,79 @@ static void parse_ops(parser_t *p, tq_schema_collection_t *c, tq_schema_pos_t at
     }
 }
 
+/* `sparse NAME from FIELD {, FIELD};` (at most once per collection). */
+static void parse_sparse(parser_t *p, tq_schema_collection_t *c, tq_schema_pos_t at) {
+    if (c->has_sparse)
+        tqs_report(p->diags, &p->nomem, TQ_SCHEMA_ERROR, at,
+                   "duplicate 'sparse' in collection '%s'", c->name);
+    c->has_sparse = 1;
+    next(p);
+    tqs_free(p->a, c->sparse_name);
+    c->sparse_name = NULL;
+    if (!take_name(p, "a sparse vector name", &c->sparse_name, &c->sparse_pos)) goto fail;
+    if (!tqs_token_is(&p->tok, "from")) {
+        expected(p, "'from'");
+        goto fail;
+    }
+    next(p);
+    for (;;) {
+        tq_schema_name_ref_t ref;
+        tq_schema_name_ref_t *slot;
+        memset(&ref, 0, sizeof ref);
+        if (!take_name(p, "a text field name", &ref.name, &ref.pos)) goto fail;
+        slot = tqs_push(p->a, (void **)&c->sparse_fields, &c->sparse_field_count, sizeof *slot);
+        if (slot == NULL) {
+            tqs_free(p->a, ref.name);
+            p->nomem = 1;
+            return;
+        }
+        *slot = ref;
+        if (accept(p, TQS_TOK_SEMI)) return;
+        if (!expect(p, TQS_TOK_COMMA, "',' or ';'")) goto fail;
+    }
+fail:
+    skip_statement(p);
+}
+
+/* `fusion rrf|dbsf;` (at most once per collection). */
+static void parse_fusion(parser_t *p, tq_schema_collection_t *c, tq_schema_pos_t at) {
+    int fusion;
+    if (c->has_fusion)
+        tqs_report(p->diags, &p->nomem, TQ_SCHEMA_ERROR, at,
+                   "duplicate 'fusion' in collection '%s'", c->name);
+    c->has_fusion = 1;
+    c->fusion_pos = at;
+    next(p);
+    fusion = word_index(p, FUSION_WORDS, COUNT_OF(FUSION_WORDS));
+    if (fusion < 0) {
+        unknown_word(p, "fusion", "rrf or dbsf");
+        skip_statement(p);
+        return;
+    }
+    c->fusion = (tq_schema_fusion_t)fusion;
+    next(p);
+    if (!expect(p, TQS_TOK_SEMI, "';'")) skip_statement(p);
+}
+
+/* `group by FIELD;` (at most once per collection). */
+static void parse_group(parser_t *p, tq_schema_collection_t *c, tq_schema_pos_t at) {
+    if (c->group_field != NULL)
+        tqs_report(p->diags, &p->nomem, TQ_SCHEMA_ERROR, at,
+                   "duplicate 'group' in collection '%s'", c->name);
+    next(p);
+    if (!tqs_token_is(&p->tok, "by")) {
+        expected(p, "'by'");
+        skip_statement(p);
+        return;
+    }
+    next(p);
+    tqs_free(p->a, c->group_field);
+    c->group_field = NULL;
+    if (!take_name(p, "a keyword field name", &c->group_field, &c->group_pos) ||
+        !expect(p, TQS_TOK_SEMI, "';'"))
+        skip_statement(p);
+}
+
 /* One declaration inside a collection; unknown words are reported and skipped. */
 static void parse_member(parser_t *p, tq_schema_collection_t *c, int *placement_seen) {
     tq_schema_pos_t at = p->tok.pos;
@@ -291,9 +389,16 @@ static void parse_member(parser_t *p, tq_schema_collection_t *c, int *placement_
         parse_field(p, c);
     } else if (tqs_token_is(&p->tok, "ops")) {
         parse_ops(p, c, at);
+    } else if (tqs_token_is(&p->tok, "sparse")) {
+        parse_sparse(p, c, at);
+    } else if (tqs_token_is(&p->tok, "fusion")) {
+        parse_fusion(p, c, at);
+    } else if (tqs_token_is(&p->tok, "group")) {
+        parse_group(p, c, at);
     } else {
         if (p->tok.kind == TQS_TOK_IDENT)
-            unknown_word(p, "declaration", "vector, placement, scope, field or ops");
+            unknown_word(p, "declaration",
+                         "vector, placement, scope, field, sparse, fusion, group or ops");
         else
             expected(p, "a declaration");
         next(p);
@@ -313,9 +418,20 @@ static void parse_collection(parser_t *p) {
         return;
     }
     c->pos = p->tok.pos;
+    c->revision = 1;
     if (!take_name(p, "a collection name", &c->name, &c->pos)) {
         c->name = tqs_strndup(p->a, "", 0);
         if (c->name == NULL) p->nomem = 1;
+    }
+    if (tqs_token_is(&p->tok, "revision")) {
+        next(p);
+        if (p->tok.kind == TQS_TOK_INT) {
+            c->revision = p->tok.value;
+            c->revision_pos = p->tok.pos;
+            next(p);
+        } else {
+            expected(p, "the revision number after 'revision'");
+        }
     }
     if (!expect(p, TQS_TOK_LBRACE, "'{'")) {
         while (p->tok.kind != TQS_TOK_EOF && p->tok.kind != TQS_TOK_LBRACE &&

@@ -17,7 +17,9 @@ static const char *const TYPE_NAMES[] = {"keyword", "text", "integer", "float", 
 static const char *const DISTANCE_NAMES[] = {"Cosine", "Dot", "Euclid", "Manhattan"};
 static const char *const PLACEMENT_NAMES[] = {"collection", "shared", "dedicated"};
 static const char *const OP_NAMES[] = {"upsert", "get", "delete", "delete_where",
-                                       "search", "count", "scroll"};
+                                       "search", "count", "scroll", "text_search",
+                                       "hybrid", "search_groups"};
+static const char *const FUSION_NAMES[] = {"rrf", "dbsf"};
 
 const char *tq_schema_type_name(tq_schema_type_t type) {
     return (unsigned)type < 9 ? TYPE_NAMES[type] : "?";
@@ -35,12 +37,17 @@ const char *tq_schema_op_name(tq_schema_op_t op) {
     return (unsigned)op < TQ_SCHEMA_OP_LAST ? OP_NAMES[op] : "?";
 }
 
+const char *tq_schema_fusion_name(tq_schema_fusion_t fusion) {
+    return (unsigned)fusion < 2 ? FUSION_NAMES[fusion] : "?";
+}
+
 int tq_schema_has_op(const tq_schema_collection_t *collection, tq_schema_op_t op) {
     return (collection->ops & (1u << op)) != 0;
 }
 
 int tq_schema_field_filterable(const tq_schema_field_t *field) {
-    return (field->indexed || field->filterable) && field->type != TQ_SCHEMA_TEXT;
+    if (field->type == TQ_SCHEMA_TEXT) return field->indexed;
+    return field->indexed || field->filterable;
 }
 
 size_t tq_schema_filterable_count(const tq_schema_collection_t *collection) {
@@ -58,11 +65,18 @@ void tq_schema_free(tq_schema_t *schema) {
     for (i = 0; i < schema->collection_count; i++) {
         tq_schema_collection_t *c = &schema->collections[i];
         for (j = 0; j < c->scope_count; j++) tqs_free(a, c->scopes[j].name);
-        for (j = 0; j < c->field_count; j++) tqs_free(a, c->fields[j].name);
+        for (j = 0; j < c->field_count; j++) {
+            tqs_free(a, c->fields[j].name);
+            tqs_free(a, c->fields[j].was);
+        }
         tqs_free(a, c->scopes);
         tqs_free(a, c->fields);
         tqs_free(a, c->name);
         tqs_free(a, c->vector_name);
+        for (j = 0; j < c->sparse_field_count; j++) tqs_free(a, c->sparse_fields[j].name);
+        tqs_free(a, c->sparse_fields);
+        tqs_free(a, c->sparse_name);
+        tqs_free(a, c->group_field);
     }
     tqs_free(a, schema->collections);
     tqs_free(a, schema->name);

@@ -27,6 +27,7 @@ extern "C" {
 #define TQ_SCHEMA_MAX_COLLECTIONS 64
 #define TQ_SCHEMA_MAX_FIELDS 128
 #define TQ_SCHEMA_MAX_SCOPES 8
+#define TQ_SCHEMA_REVISION_MAX 4294967295u
 
 typedef enum tq_schema_status {
     TQ_SCHEMA_OK = 0,      /* parsed and checked; warnings may be present */
@@ -82,6 +83,9 @@ typedef enum tq_schema_op {
     TQ_SCHEMA_OP_SEARCH = 4,
     TQ_SCHEMA_OP_COUNT = 5,
     TQ_SCHEMA_OP_SCROLL = 6,
+    TQ_SCHEMA_OP_TEXT_SEARCH = 7,   /* BM25 sparse vector only */
+    TQ_SCHEMA_OP_HYBRID = 8,        /* dense and sparse candidates, fused */
+    TQ_SCHEMA_OP_SEARCH_GROUPS = 9, /* best hit per value of the group field */
     TQ_SCHEMA_OP_LAST
 } tq_schema_op_t;
 
@@ -92,7 +96,22 @@ typedef struct tq_schema_field {
     int indexed;    /* a payload index is created */
     int filterable; /* declared 'filterable': filter members without an index */
     int required;   /* upsert refuses a point without it */
+    char *was;      /* 'was OLD': the payload key points written before a rename carry,
+                       or NULL */
+    tq_schema_pos_t was_pos;
 } tq_schema_field_t;
+
+/* How hybrid retrieval fuses its dense and sparse candidates. */
+typedef enum tq_schema_fusion {
+    TQ_SCHEMA_FUSION_RRF = 0, /* reciprocal rank fusion, the default */
+    TQ_SCHEMA_FUSION_DBSF = 1 /* distribution-based score fusion */
+} tq_schema_fusion_t;
+
+/* A name used where it is written (the text fields of a sparse vector). */
+typedef struct tq_schema_name_ref {
+    char *name;
+    tq_schema_pos_t pos;
+} tq_schema_name_ref_t;
 
 typedef struct tq_schema_scope {
     char *name;
@@ -102,6 +121,8 @@ typedef struct tq_schema_scope {
 typedef struct tq_schema_collection {
     char *name;
     tq_schema_pos_t pos;
+    uint64_t revision; /* 'revision N'; 1 unless declared, checked against 1..2^32-1 */
+    tq_schema_pos_t revision_pos;
     int has_vector;
     char *vector_name;
     tq_schema_pos_t vector_pos;
@@ -115,6 +136,19 @@ typedef struct tq_schema_collection {
     size_t field_count;
     int has_ops;
     unsigned ops; /* bit (1u << tq_schema_op_t) per allowed operation */
+    /* `sparse NAME from FIELD, ...;`: a BM25 sparse vector over text fields. */
+    int has_sparse;
+    char *sparse_name;
+    tq_schema_pos_t sparse_pos;
+    tq_schema_name_ref_t *sparse_fields;
+    size_t sparse_field_count;
+    /* `fusion rrf|dbsf;` (RRF unless declared). */
+    int has_fusion;
+    tq_schema_fusion_t fusion;
+    tq_schema_pos_t fusion_pos;
+    /* `group by FIELD;`: the keyword field search_groups groups by, or NULL. */
+    char *group_field;
+    tq_schema_pos_t group_pos;
 } tq_schema_collection_t;
 
 typedef struct tq_schema {
@@ -174,11 +208,13 @@ const char *tq_schema_type_name(tq_schema_type_t type);
 const char *tq_schema_distance_name(tq_schema_distance_t distance);
 const char *tq_schema_placement_name(tq_schema_placement_t placement);
 const char *tq_schema_op_name(tq_schema_op_t op);
+const char *tq_schema_fusion_name(tq_schema_fusion_t fusion);
 
 /* Whether `collection` allows `op`. */
 int tq_schema_has_op(const tq_schema_collection_t *collection, tq_schema_op_t op);
 
-/* Whether `field` gets typed filter members: indexed or filterable, and not text. */
+/* Whether `field` gets typed filter members: indexed or filterable, and for text
+ * fields indexed (the full-text filter needs the full-text index). */
 int tq_schema_field_filterable(const tq_schema_field_t *field);
 
 /* Number of fields of `collection` that get typed filter members. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages tenantq needs to build and test, if any are missing.
+# Installs the Debian packages tenantq needs to build and test, if any are missing;
+# `install-deps.sh bench` adds what `make bench` uses to profile (linux-perf).
 # Idempotent and quiet when everything is present. Needs root (or sudo) only when
 # something must be installed; otherwise says what to install and exits 1.
 set -euo pipefail
@@ -7,9 +8,13 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcurl4-openssl-dev libcjson-dev libcmocka-dev libmicrohttpd-dev libssl-dev
-  libclang-dev clang-14 llvm-14 libclang-rt-14-dev
+  libclang-dev clang-14 llvm-14 libclang-rt-14-dev libstemmer-dev
+  help2man dpkg-dev
   valgrind ca-certificates
 )
+if [ "${1:-}" = bench ]; then
+  packages+=(linux-perf)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 # folder's committed package-lock.json, into that folder's node_modules:
 #   tests/contract  the official Qdrant JS client, ajv (contract tests)
 #   tests/checker   @microsoft/sarif-multitool (SARIF validation)
+#   tests/ci        the GitHub workflow and GitLab CI schemas (CI template tests)
 # Nothing is installed globally. Idempotent and fast: a stamp inside node_modules
 # records the sha256 of package.json and package-lock.json it was installed from; when
 # it still matches, the folder is skipped without touching the network.
@@ -14,7 +15,7 @@ if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 
-for dir in "$root/tests/contract" "$root/tests/checker"; do
+for dir in "$root/tests/contract" "$root/tests/checker" "$root/tests/ci"; do
   lock="$dir/package-lock.json"
   stamp="$dir/node_modules/.tenantq-npm-stamp"
   if [ ! -f "$lock" ]; then

@@ -6,8 +6,13 @@
  * prints p50/p95/p99. It is a benchmark that prints figures, not a test: it asserts
  * only that every request succeeded.
  *
+ * With --hybrid T every point also carries a sparse vector of T terms (drawn from a
+ * 5,000-term vocabulary, BM25-like weights) in an idf-modified sparse space, and the
+ * dense query is timed beside a sparse query (6 terms, IDF corpus = the tenant) and a
+ * hybrid query (both as prefetches of 20, RRF), each with the tenant filter.
+ *
  * usage: tenantq-devserver-bench [--tenants N] [--per-tenant N] [--dim N]
- *                                [--batch N] [--queries N]
+ *                                [--batch N] [--queries N] [--hybrid T]
  */
 #include "server.h"
 
@@ -38,6 +43,11 @@ static void sb_put(strbuf_t *b, const char *s, size_t n)
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
+}
+
+static void sb_str(strbuf_t *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
 }
 
 static void sb_float(strbuf_t *b, double v)
@@ -101,6 +111,40 @@ static int call(ds_server_t *s, const char *method, const char *path, const char
     return status == 200 ? 0 : -1;
 }
 
+#define VOCABULARY 5000
+
+/* A sparse vector of `terms` distinct random term ids (spread over u32 like hashed
+ * tokens) with weights in (0, 2]. */
+static void put_sparse(strbuf_t *b, int terms)
+{
+    uint32_t ids[64];
+    int n = terms < 64 ? terms : 64;
+    for (int i = 0; i < n; i++) {
+        uint32_t t;
+        int dup;
+        do {
+            t = (uint32_t)((next_float() + 1.0) * 0.5 * VOCABULARY) * 858993u;
+            dup = 0;
+            for (int j = 0; j < i; j++)
+                dup |= ids[j] == t;
+        } while (dup);
+        ids[i] = t;
+    }
+    char tmp[32];
+    sb_str(b, "{\"indices\":[");
+    for (int i = 0; i < n; i++) {
+        int k = snprintf(tmp, sizeof tmp, "%s%u", i ? "," : "", ids[i]);
+        sb_put(b, tmp, (size_t)k);
+    }
+    sb_str(b, "],\"values\":[");
+    for (int i = 0; i < n; i++) {
+        if (i)
+            sb_str(b, ",");
+        sb_float(b, 1.0 + next_float());
+    }
+    sb_str(b, "]}");
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -115,6 +159,73 @@ static int arg_int(int argc, char **argv, const char *name, int dflt)
     return dflt;
 }
 
+enum { QUERY_DENSE, QUERY_SPARSE, QUERY_HYBRID };
+
+/* Times `queries` tenant-filtered queries of one kind and prints their percentiles.
+ * 0, or -1 when a request failed. */
+static int time_queries(ds_server_t *s, int kind, int tenants, int per_tenant, int dim,
+                        int queries, int hybrid)
+{
+    static const char *const names[] = {"dense query", "sparse query (idf, tenant corpus)",
+                                        "hybrid query (dense + sparse prefetch 20, rrf)"};
+    double *lat = malloc((size_t)queries * sizeof *lat);
+    double *cpu = malloc((size_t)queries * sizeof *cpu);
+    strbuf_t q = {0};
+    int rc = 0;
+    for (int i = 0; i < queries && rc == 0; i++) {
+        char tenant[160];
+        snprintf(tenant, sizeof tenant,
+                 "{\"must\":[{\"key\":\"tq_tenant\",\"match\":{\"value\":\"t%d\"}}]}", i % tenants);
+        q.len = 0;
+        if (kind == QUERY_DENSE) {
+            sb_str(&q, "{\"query\":");
+            put_vector(&q, dim);
+            if (hybrid)
+                sb_str(&q, ",\"using\":\"dense\"");
+        } else {
+            strbuf_t sq = {0};
+            put_sparse(&sq, 6);
+            char params[256];
+            int n = snprintf(params, sizeof params, ",\"using\":\"text\",\"params\":{\"idf\":"
+                                                    "{\"corpus\":%s}}", tenant);
+            if (kind == QUERY_SPARSE) {
+                sb_str(&q, "{\"query\":");
+                sb_put(&q, sq.p, sq.len);
+                sb_put(&q, params, (size_t)n);
+            } else {
+                sb_str(&q, "{\"prefetch\":[{\"query\":");
+                put_vector(&q, dim);
+                sb_str(&q, ",\"using\":\"dense\",\"limit\":20},{\"query\":");
+                sb_put(&q, sq.p, sq.len);
+                sb_put(&q, params, (size_t)n);
+                sb_str(&q, ",\"limit\":20}],\"query\":{\"fusion\":\"rrf\"}");
+            }
+            free(sq.p);
+        }
+        sb_str(&q, ",\"filter\":");
+        sb_put(&q, tenant, strlen(tenant));
+        sb_str(&q, ",\"limit\":10,\"with_payload\":true}");
+        double a = now(), ac = cpu_now();
+        rc = call(s, "POST", "/collections/bench/points/query", q.p, q.len);
+        cpu[i] = cpu_now() - ac;
+        lat[i] = now() - a;
+    }
+    if (rc == 0) {
+        qsort(lat, (size_t)queries, sizeof *lat, cmp_double);
+        qsort(cpu, (size_t)queries, sizeof *cpu, cmp_double);
+        printf("%s (one tenant of %d points, limit 10, JSON in/out), %d queries:\n", names[kind],
+               per_tenant, queries);
+        printf("  wall: p50 %.1f us, p95 %.1f us, p99 %.1f us\n", lat[queries / 2] * 1e6,
+               lat[queries * 95 / 100] * 1e6, lat[queries * 99 / 100] * 1e6);
+        printf("  cpu:  p50 %.1f us, p95 %.1f us, p99 %.1f us\n", cpu[queries / 2] * 1e6,
+               cpu[queries * 95 / 100] * 1e6, cpu[queries * 99 / 100] * 1e6);
+    }
+    free(lat);
+    free(cpu);
+    free(q.p);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     int tenants = arg_int(argc, argv, "--tenants", 20);
@@ -122,7 +233,8 @@ int main(int argc, char **argv)
     int dim = arg_int(argc, argv, "--dim", 384);
     int batch = arg_int(argc, argv, "--batch", 500);
     int queries = arg_int(argc, argv, "--queries", 2000);
-    if (tenants < 1 || per_tenant < 1 || dim < 1 || batch < 1 || queries < 1) {
+    int hybrid = arg_int(argc, argv, "--hybrid", 0);
+    if (tenants < 1 || per_tenant < 1 || dim < 1 || batch < 1 || queries < 1 || hybrid < 0) {
         fprintf(stderr, "tenantq-devserver-bench: error: arguments must be positive\n");
         return 2;
     }
@@ -134,7 +246,13 @@ int main(int argc, char **argv)
         return 1;
     }
     char body[256];
-    snprintf(body, sizeof body, "{\"vectors\":{\"size\":%d,\"distance\":\"Cosine\"}}", dim);
+    if (hybrid)
+        snprintf(body, sizeof body,
+                 "{\"vectors\":{\"dense\":{\"size\":%d,\"distance\":\"Cosine\"}},"
+                 "\"sparse_vectors\":{\"text\":{\"modifier\":\"idf\"}}}",
+                 dim);
+    else
+        snprintf(body, sizeof body, "{\"vectors\":{\"size\":%d,\"distance\":\"Cosine\"}}", dim);
     const char *index = "{\"field_name\":\"tq_tenant\",\"field_schema\":{\"type\":\"keyword\","
                         "\"is_tenant\":true}}";
     if (call(s, "PUT", "/collections/bench", body, strlen(body)) != 0 ||
@@ -154,8 +272,16 @@ int main(int argc, char **argv)
                              "%s{\"id\":%ld,\"payload\":{\"tq_tenant\":\"t%ld\"},\"vector\":",
                              k ? "," : "", id, id / per_tenant);
             sb_put(&bodies[b], head, (size_t)n);
-            put_vector(&bodies[b], dim);
-            sb_put(&bodies[b], "}", 1);
+            if (hybrid) {
+                sb_str(&bodies[b], "{\"dense\":");
+                put_vector(&bodies[b], dim);
+                sb_str(&bodies[b], ",\"text\":");
+                put_sparse(&bodies[b], hybrid);
+                sb_str(&bodies[b], "}");
+            } else {
+                put_vector(&bodies[b], dim);
+            }
+            sb_str(&bodies[b], "}");
         }
         sb_put(&bodies[b], "]}", 2);
     }
@@ -171,44 +297,17 @@ int main(int argc, char **argv)
     }
     free(bodies);
 
-    /* Queries: one tenant of per_tenant points, top 10, tenant filter. */
-    double *lat = malloc((size_t)queries * sizeof *lat);
-    double *cpu = malloc((size_t)queries * sizeof *cpu);
-    strbuf_t q = {0};
-    for (int i = 0; i < queries; i++) {
-        q.len = 0;
-        sb_put(&q, "{\"query\":", 9);
-        put_vector(&q, dim);
-        char tail[160];
-        int n = snprintf(
-            tail, sizeof tail,
-            ",\"filter\":{\"must\":[{\"key\":\"tq_tenant\",\"match\":{\"value\":\"t%d\"}}]},"
-            "\"limit\":10,\"with_payload\":true}",
-            i % tenants);
-        sb_put(&q, tail, (size_t)n);
-        double a = now(), ac = cpu_now();
-        if (call(s, "POST", "/collections/bench/points/query", q.p, q.len) != 0)
-            return 1;
-        cpu[i] = cpu_now() - ac;
-        lat[i] = now() - a;
-    }
-    qsort(lat, (size_t)queries, sizeof *lat, cmp_double);
-    qsort(cpu, (size_t)queries, sizeof *cpu, cmp_double);
-    printf("collection: %ld points, %d tenants x %d, dim %d, Cosine\n", total, tenants, per_tenant,
-           dim);
+    printf("collection: %ld points, %d tenants x %d, dim %d, Cosine%s\n", total, tenants,
+           per_tenant, dim, hybrid ? ", sparse idf" : "");
     printf("upsert parse+insert: %ld vectors, wall %.3f s = %.0f vectors/s, cpu %.3f s = %.0f "
            "vectors/s (%.1f MB JSON, batch %d)\n",
            total, upsert_s, (double)total / upsert_s, upsert_cpu, (double)total / upsert_cpu,
            (double)bytes / 1e6, batch);
-    printf("query (one tenant of %d points, limit 10, JSON in/out), %d queries:\n", per_tenant,
-           queries);
-    printf("  wall: p50 %.1f us, p95 %.1f us, p99 %.1f us\n", lat[queries / 2] * 1e6,
-           lat[queries * 95 / 100] * 1e6, lat[queries * 99 / 100] * 1e6);
-    printf("  cpu:  p50 %.1f us, p95 %.1f us, p99 %.1f us\n", cpu[queries / 2] * 1e6,
-           cpu[queries * 95 / 100] * 1e6, cpu[queries * 99 / 100] * 1e6);
-    free(lat);
-    free(cpu);
-    free(q.p);
+    int rc = time_queries(s, QUERY_DENSE, tenants, per_tenant, dim, queries, hybrid);
+    if (rc == 0 && hybrid)
+        rc = time_queries(s, QUERY_SPARSE, tenants, per_tenant, dim, queries, hybrid);
+    if (rc == 0 && hybrid)
+        rc = time_queries(s, QUERY_HYBRID, tenants, per_tenant, dim, queries, hybrid);
     ds_server_free(s);
-    return 0;
+    return rc ? 1 : 0;
 }

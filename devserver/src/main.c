@@ -34,7 +34,8 @@ static const char usage[] =
     "  --fault-drop P          close this share of /points connections without answering\n"
     "  --fault-delay-ms N      delay every /points request by N ms\n"
     "  --fault-seed S          seed for the fault generator\n"
-    "  --help                  show this help\n";
+    "  --help                  show this help\n"
+    "  --version               show the version\n";
 
 static int fail(const char *what, const char *arg)
 {
@@ -85,6 +86,10 @@ int main(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
+            return 0;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("tenantq-devserver %s\n", TQ_DEVSERVER_VERSION);
             return 0;
         }
         if (strcmp(a, "--jwt-rbac") == 0) {

@@ -105,19 +105,26 @@ static int id_cmp_scored(const void *a, const void *b)
     return ds_id_cmp(&x->shard->points[x->slot].id, &y->shard->points[y->slot].id);
 }
 
-/* 1 if point `p` of the candidate list may be a result (before any score test). */
-static int eligible(const ds_collection_t *col, const qreq_t *q, const ds_point_t *p,
-                    const ds_cands_t *cands, int filter_done)
+/* 1 if point `p` of the candidate list may be a result (before any score test).
+ * `sparse` says which presence mask holds the query's space; it is a constant in the
+ * bounded dense pass, so that loop pays nothing for sparse support. */
+static inline int eligible_in(const ds_collection_t *col, const qreq_t *q, const ds_point_t *p,
+                              const ds_cands_t *cands, int filter_done, int sparse)
 {
     if (!p->live)
         return 0;
     if (q->has_exclude && ds_id_equal(&p->id, &q->exclude))
         return 0;
-    if (q->vec && !((p->vec_mask >> q->space) & 1u))
-        return 0;
-    if (q->sparse && !((p->sparse_mask >> q->space) & 1u))
+    if (sparse ? !((p->sparse_mask >> q->space) & 1u)
+               : q->vec && !((p->vec_mask >> q->space) & 1u))
         return 0;
     return filter_done || !q->filter || ds_filter_match_skip(q->filter, col, p, cands->known);
+}
+
+static int eligible(const ds_collection_t *col, const qreq_t *q, const ds_point_t *p,
+                    const ds_cands_t *cands, int filter_done)
+{
+    return eligible_in(col, q, p, cands, filter_done, q->sparse);
 }
 
 /* Min-heap of the `cap` largest values seen; the root is the smallest kept. */
@@ -205,7 +212,7 @@ static int run_bounded(const ds_collection_t *col, const qreq_t *q, const ds_can
             size_t ne = 0;
             for (; k < cd->n && ne < BOUND_CHUNK; k++) {
                 uint32_t slot = cd->all ? (uint32_t)k : cd->list[k];
-                if (eligible(col, q, &sh->points[slot], cd, filter_done))
+                if (eligible_in(col, q, &sh->points[slot], cd, filter_done, 0))
                     slots[ne++] = slot;
             }
             if (ds_quant_bounds(&qq, sh->codes[q->space], sh->qmeta[q->space], sp->dim, slots,
@@ -251,17 +258,62 @@ done:
     return rc;
 }
 
-/* The query weights used against `shard`: the sparse query, multiplied by the IDF of
- * that shard when the space has the idf modifier (IDF statistics are per shard in
- * Qdrant: the query context is built per local shard). `w` holds q->sq.n floats. */
-static ds_svec_t sparse_weights(const ds_collection_t *col, const qreq_t *q,
-                                const ds_shard_t *shard, float *w)
+/* The query weights used against `shard` (into *qw, values in `w`, q->sq.n floats):
+ * the sparse query, multiplied by the IDF of that shard when the space has the idf
+ * modifier (IDF statistics are per shard in Qdrant: the query context is built per
+ * local shard). 0, or -1 on OOM. */
+static int sparse_weights(const ds_collection_t *col, const qreq_t *q, const ds_shard_t *shard,
+                          float *w, ds_svec_t *qw)
 {
-    if (col->sparse[q->space].idf)
-        ds_sparse_idf_weights(col, shard, (size_t)q->space, q->corpus, &q->sq, w);
-    else
+    if (col->sparse[q->space].idf) {
+        if (ds_sparse_idf_weights(col, shard, (size_t)q->space, q->corpus, &q->sq, w) != 0)
+            return -1;
+    } else {
         memcpy(w, q->sq.val, q->sq.n * sizeof *w);
-    return (ds_svec_t){q->sq.n, q->sq.idx, w};
+    }
+    *qw = (ds_svec_t){q->sq.n, q->sq.idx, w};
+    return 0;
+}
+
+/* Sparse search: each shard's inverted index gives the points sharing an index with
+ * the query and their exact scores; those passing the filter and the threshold go to
+ * the heap. 0, or -1 on OOM. */
+static int run_sparse(const ds_collection_t *col, const qreq_t *q, const ds_cands_t *cands,
+                      scored_t *heap, size_t *n, size_t cap)
+{
+    float *w = malloc((q->sq.n ? q->sq.n : 1) * sizeof *w);
+    if (!w)
+        return -1;
+    for (size_t s = 0; s < q->sel.n; s++) {
+        ds_shard_t *sh = q->sel.shards[s];
+        ds_svec_t qw;
+        ds_sparse_acc_t acc;
+        if (sparse_weights(col, q, sh, w, &qw) != 0 ||
+            ds_sparse_accumulate(sh, (size_t)q->space, &qw, &acc) != 0) {
+            free(w);
+            return -1;
+        }
+        /* Visit the touched points, or the filter's tenant list when that is shorter
+         * (then the tenant condition is known to hold). */
+        const ds_cands_t *cd = &cands[s];
+        int by_list = !cd->all && cd->n < acc.n;
+        int filter_done = by_list && ds_filter_only(q->filter, cd->known);
+        size_t visits = by_list ? cd->n : acc.n;
+        for (size_t i = 0; i < visits; i++) {
+            uint32_t slot = by_list ? cd->list[i] : acc.touched[i];
+            if (!acc.hit[slot])
+                continue;
+            const ds_point_t *p = &sh->points[slot];
+            float score = acc.acc[slot];
+            if ((q->has_threshold && !(score > q->threshold)) ||
+                !eligible(col, q, p, by_list ? cd : &(ds_cands_t){0}, filter_done))
+                continue;
+            heap_push(heap, n, cap, (scored_t){score, score, sh, slot});
+        }
+        ds_sparse_acc_free(&acc);
+    }
+    free(w);
+    return 0;
 }
 
 /* Runs one search; returns the number of results written to *out (malloc'd, sorted
@@ -283,7 +335,13 @@ static long run(const ds_collection_t *col, const qreq_t *q, scored_t **out)
     for (size_t s = 0; s < q->sel.n; s++)
         ds_candidates(col, q->sel.shards[s], q->filter, &cands[s]);
     int need_full_scan = 1; /* 0 once the bounded pass has answered */
-    if (sp && cap > 0 && ds_quant_used(sp->distance)) {
+    if (q->sparse) {
+        if (run_sparse(col, q, cands, heap, &n, cap) != 0) {
+            free(heap);
+            return -1;
+        }
+        need_full_scan = 0;
+    } else if (sp && cap > 0 && ds_quant_used(sp->distance)) {
         int rc = run_bounded(col, q, cands, heap, &n, cap);
         if (rc < 0) {
             free(heap);
@@ -291,31 +349,17 @@ static long run(const ds_collection_t *col, const qreq_t *q, scored_t **out)
         }
         need_full_scan = rc;
     }
-    float *w = NULL;
-    if (q->sparse && !(w = malloc((q->sq.n ? q->sq.n : 1) * sizeof *w))) {
-        free(heap);
-        return -1;
-    }
     for (size_t s = 0; need_full_scan && s < q->sel.n; s++) {
         ds_shard_t *sh = q->sel.shards[s];
         const ds_cands_t *cd = &cands[s];
         int filter_done = ds_filter_only(q->filter, cd->known);
-        ds_svec_t qw = {0, NULL, NULL};
-        if (q->sparse)
-            qw = sparse_weights(col, q, sh, w);
         for (size_t k = 0; k < cd->n; k++) {
             uint32_t slot = cd->all ? (uint32_t)k : cd->list[k];
             const ds_point_t *p = &sh->points[slot];
             if (!eligible(col, q, p, cd, filter_done))
                 continue;
             float score = 0, key = 0;
-            if (q->sparse) {
-                int overlap;
-                score = ds_sparse_dot(&sh->svecs[q->space][slot], &qw, &overlap);
-                if (!overlap || (q->has_threshold && !(score > q->threshold)))
-                    continue;
-                key = score;
-            } else if (sp) {
+            if (sp) {
                 score = ds_score(sp->distance, q->vec,
                                  ds_shard_vector(col, sh, (size_t)q->space, slot), sp->dim);
                 if (q->has_threshold &&
@@ -327,7 +371,6 @@ static long run(const ds_collection_t *col, const qreq_t *q, scored_t **out)
             heap_push(heap, &n, cap, (scored_t){key, score, sh, slot});
         }
     }
-    free(w);
     qsort(heap, n, sizeof *heap, sp || q->sparse ? better_cmp : id_cmp_scored);
     size_t skip = q->offset < n ? (size_t)q->offset : n;
     memmove(heap, heap + skip, (n - skip) * sizeof *heap);
@@ -914,7 +957,11 @@ static long rescore(const ds_collection_t *col, const qnode_t *n, scored_t **lis
             if (!((p->sparse_mask >> q->space) & 1u))
                 continue;
             if (sh != weights_for) {
-                qw = sparse_weights(col, q, sh, w);
+                if (sparse_weights(col, q, sh, w, &qw) != 0) {
+                    free(all);
+                    free(w);
+                    return -1;
+                }
                 weights_for = sh;
             }
             int overlap;

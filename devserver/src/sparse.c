@@ -118,65 +118,125 @@ int ds_sparse_parse(ds_ctx_t *c, const cJSON *node, const char *where, ds_svec_t
     return 0;
 }
 
+/* First position in a[lo..n) holding a value >= key (n when none); branch-free. */
+static inline uint32_t lower_bound(const uint32_t *a, uint32_t lo, uint32_t n, uint32_t key)
+{
+    if (lo >= n)
+        return n;
+    const uint32_t *base = a + lo;
+    uint32_t len = n - lo;
+    while (len > 1) {
+        uint32_t half = len / 2;
+        base = base[half - 1] < key ? base + half : base;
+        len -= half;
+    }
+    return (uint32_t)(base - a) + (*base < key);
+}
+
+/* Walks the shorter vector and finds each of its indices in the longer one, so the
+ * shared indices come in increasing order and the sum is the one a merge computes
+ * (products are commutative, so which side is which does not change a bit). */
 float ds_sparse_dot(const ds_svec_t *a, const ds_svec_t *b, int *overlap)
 {
+    const ds_svec_t *s = a->n <= b->n ? a : b, *l = a->n <= b->n ? b : a;
     float score = 0;
-    uint32_t i = 0, j = 0;
+    uint32_t pos = 0;
     *overlap = 0;
-    while (i < a->n && j < b->n) {
-        if (a->idx[i] < b->idx[j]) {
-            i++;
-        } else if (a->idx[i] > b->idx[j]) {
-            j++;
-        } else {
+    for (uint32_t i = 0; i < s->n; i++) {
+        pos = lower_bound(l->idx, pos, l->n, s->idx[i]);
+        if (pos == l->n)
+            break;
+        if (l->idx[pos] == s->idx[i]) {
             *overlap = 1;
-            score += a->val[i] * b->val[j];
-            i++;
-            j++;
+            score += s->val[i] * l->val[pos];
+            pos++;
         }
     }
     return score;
 }
 
-/* 1 if the sorted vector lists `idx`. */
-static int svec_has(const ds_svec_t *v, uint32_t idx)
+int ds_sparse_idf_weights(const ds_collection_t *col, const ds_shard_t *shard, size_t space,
+                          const ds_filter_t *corpus, const ds_svec_t *q, float *out)
 {
-    uint32_t lo = 0, hi = v->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (v->idx[mid] < idx)
-            lo = mid + 1;
-        else if (v->idx[mid] > idx)
-            hi = mid;
-        else
-            return 1;
+    const ds_inverted_t *inv = &shard->inv[space];
+    size_t docs = 0;
+    uint8_t *in = NULL;
+    if (!corpus) {
+        /* Global statistics: df is the posting list length (read_view/idf.rs
+         * fill_global_idf_statistics), N the points holding the vector. */
+        docs = inv->docs;
+    } else {
+        /* Corpus statistics: the points matching the corpus that hold the vector. */
+        in = calloc(shard->n_slots ? shard->n_slots : 1, 1);
+        if (!in)
+            return -1;
+        ds_cands_t cands;
+        ds_candidates(col, shard, corpus, &cands);
+        for (size_t k = 0; k < cands.n; k++) {
+            uint32_t slot = cands.all ? (uint32_t)k : cands.list[k];
+            const ds_point_t *p = &shard->points[slot];
+            if (!p->live || !((p->sparse_mask >> space) & 1u) ||
+                !ds_filter_match_skip(corpus, col, p, cands.known))
+                continue;
+            in[slot] = 1;
+            docs++;
+        }
+    }
+    float n = (float)docs;
+    for (uint32_t t = 0; t < q->n; t++) {
+        const ds_posting_t *p = ds_inverted_find(inv, q->idx[t]);
+        size_t df = 0;
+        if (p && !corpus)
+            df = p->n;
+        for (uint32_t k = 0; p && in && k < p->n; k++)
+            df += in[p->slots[k]];
+        /* fancy_idf in f32, as Qdrant computes it (DimWeight is f32). */
+        float fdf = (float)df;
+        out[t] = q->val[t] * logf((n - fdf + 0.5f) / (fdf + 0.5f) + 1.0f);
+    }
+    free(in);
+    return 0;
+}
+
+int ds_sparse_accumulate(const ds_shard_t *shard, size_t space, const ds_svec_t *qw,
+                         ds_sparse_acc_t *out)
+{
+    const ds_inverted_t *inv = &shard->inv[space];
+    size_t total = 0;
+    for (uint32_t t = 0; t < qw->n; t++) {
+        const ds_posting_t *p = ds_inverted_find(inv, qw->idx[t]);
+        total += p ? p->n : 0;
+    }
+    memset(out, 0, sizeof *out);
+    size_t slots = shard->n_slots ? shard->n_slots : 1;
+    out->acc = malloc(slots * sizeof *out->acc);
+    out->hit = calloc(slots, 1);
+    out->touched = malloc((total ? total : 1) * sizeof *out->touched);
+    if (!out->acc || !out->hit || !out->touched) {
+        ds_sparse_acc_free(out);
+        return -1;
+    }
+    /* Query indices in increasing order, so each point's products are summed in index
+     * order from 0, exactly as score_vectors sums them. */
+    for (uint32_t t = 0; t < qw->n; t++) {
+        const ds_posting_t *p = ds_inverted_find(inv, qw->idx[t]);
+        for (uint32_t k = 0; p && k < p->n; k++) {
+            uint32_t slot = p->slots[k];
+            if (!out->hit[slot]) {
+                out->hit[slot] = 1;
+                out->acc[slot] = 0.0f;
+                out->touched[out->n++] = slot;
+            }
+            out->acc[slot] += qw->val[t] * p->vals[k];
+        }
     }
     return 0;
 }
 
-void ds_sparse_idf_weights(const ds_collection_t *col, const ds_shard_t *shard, size_t space,
-                           const ds_filter_t *corpus, const ds_svec_t *q, float *out)
+void ds_sparse_acc_free(ds_sparse_acc_t *acc)
 {
-    ds_cands_t cands;
-    ds_candidates(col, shard, corpus, &cands);
-    size_t docs = 0;
-    for (uint32_t t = 0; t < q->n; t++)
-        out[t] = 0; /* df counts first, weights after */
-    for (size_t k = 0; k < cands.n; k++) {
-        uint32_t slot = cands.all ? (uint32_t)k : cands.list[k];
-        const ds_point_t *p = &shard->points[slot];
-        if (!p->live || !((p->sparse_mask >> space) & 1u) ||
-            !ds_filter_match_skip(corpus, col, p, cands.known))
-            continue;
-        docs++;
-        const ds_svec_t *v = &shard->svecs[space][slot];
-        for (uint32_t t = 0; t < q->n; t++)
-            out[t] += (float)svec_has(v, q->idx[t]);
-    }
-    /* fancy_idf in f32, as Qdrant computes it (DimWeight is f32). */
-    float n = (float)docs;
-    for (uint32_t t = 0; t < q->n; t++) {
-        float df = out[t];
-        out[t] = q->val[t] * logf((n - df + 0.5f) / (df + 0.5f) + 1.0f);
-    }
+    free(acc->acc);
+    free(acc->hit);
+    free(acc->touched);
+    memset(acc, 0, sizeof *acc);
 }

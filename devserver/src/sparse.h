@@ -4,6 +4,7 @@
 #define DS_SPARSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
@@ -26,11 +27,27 @@ int ds_sparse_parse(ds_ctx_t *c, const cJSON *node, const char *where, ds_svec_t
  * when they share at least one index (Qdrant scores only overlapping vectors). */
 float ds_sparse_dot(const ds_svec_t *a, const ds_svec_t *b, int *overlap);
 
+/* Scores of one sparse query against one shard, from its inverted index: every point
+ * listing at least one query index is in `touched` (n of them, in no particular
+ * order) and its dot product with the weighted query is acc[slot]. */
+typedef struct ds_sparse_acc {
+    float *acc;        /* n_slots */
+    uint8_t *hit;      /* n_slots */
+    uint32_t *touched; /* n */
+    size_t n;
+} ds_sparse_acc_t;
+
+/* Fills `out` for query `qw` (sorted, weights already IDF-scaled). 0, or -1 on OOM. */
+int ds_sparse_accumulate(const ds_shard_t *shard, size_t space, const ds_svec_t *qw,
+                         ds_sparse_acc_t *out);
+void ds_sparse_acc_free(ds_sparse_acc_t *acc);
+
 /* Multiplies each query weight by Qdrant's IDF, ln((N - df + 0.5) / (df + 0.5) + 1),
  * where N counts the points of `shard` holding sparse space `space` (and matching
  * `corpus` when not NULL) and df those of them whose vector lists the index
- * (query_context.rs fancy_idf, read_view/idf.rs). `out` receives q->n weights. */
-void ds_sparse_idf_weights(const ds_collection_t *col, const ds_shard_t *shard, size_t space,
-                           const ds_filter_t *corpus, const ds_svec_t *q, float *out);
+ * (query_context.rs fancy_idf, read_view/idf.rs). `out` receives q->n weights.
+ * 0, or -1 on OOM. */
+int ds_sparse_idf_weights(const ds_collection_t *col, const ds_shard_t *shard, size_t space,
+                          const ds_filter_t *corpus, const ds_svec_t *q, float *out);
 
 #endif

@@ -317,6 +317,104 @@ static int shard_reserve(const ds_collection_t *col, ds_shard_t *shard, size_t n
     return 0;
 }
 
+/* ---- sparse inverted index ---- */
+
+static uint64_t term_hash(uint32_t t)
+{
+    uint64_t h = t * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
+}
+
+static ds_posting_t *inv_slot(const ds_inverted_t *inv, uint32_t term)
+{
+    size_t mask = inv->cap - 1, h = (size_t)(term_hash(term) & mask);
+    while (inv->tab[h].used && inv->tab[h].term != term)
+        h = (h + 1) & mask;
+    return &inv->tab[h];
+}
+
+const ds_posting_t *ds_inverted_find(const ds_inverted_t *inv, uint32_t term)
+{
+    if (!inv->cap)
+        return NULL;
+    const ds_posting_t *p = inv_slot(inv, term);
+    return p->used ? p : NULL;
+}
+
+/* The posting list of `term`, created when absent; NULL on OOM. */
+static ds_posting_t *inv_get(ds_inverted_t *inv, uint32_t term)
+{
+    if ((inv->used + 1) * 2 > inv->cap) {
+        size_t cap = inv->cap ? inv->cap * 2 : 256;
+        ds_posting_t *tab = calloc(cap, sizeof *tab);
+        if (!tab)
+            return NULL;
+        ds_inverted_t grown = {tab, cap, inv->used, inv->docs};
+        for (size_t i = 0; i < inv->cap; i++)
+            if (inv->tab[i].used)
+                *inv_slot(&grown, inv->tab[i].term) = inv->tab[i];
+        free(inv->tab);
+        *inv = grown;
+    }
+    ds_posting_t *p = inv_slot(inv, term);
+    if (!p->used) {
+        *p = (ds_posting_t){term, 1, 0, 0, NULL, NULL};
+        inv->used++;
+    }
+    return p;
+}
+
+/* Lists the vector of `slot` under each of its indices. The document count goes up
+ * first, so a failure half-way is undone exactly by inv_remove. */
+static int inv_add(ds_inverted_t *inv, const ds_svec_t *v, uint32_t slot)
+{
+    inv->docs++;
+    for (uint32_t i = 0; i < v->n; i++) {
+        ds_posting_t *p = inv_get(inv, v->idx[i]);
+        if (!p)
+            return -1;
+        if (p->n == p->cap) {
+            uint32_t cap = p->cap ? p->cap * 2 : 4;
+            uint32_t *sl = realloc(p->slots, cap * sizeof *sl);
+            if (sl)
+                p->slots = sl;
+            float *vl = sl ? realloc(p->vals, cap * sizeof *vl) : NULL;
+            if (!vl)
+                return -1;
+            p->vals = vl;
+            p->cap = cap;
+        }
+        p->slots[p->n] = slot;
+        p->vals[p->n++] = v->val[i];
+    }
+    return 0;
+}
+
+static void inv_remove(ds_inverted_t *inv, const ds_svec_t *v, uint32_t slot)
+{
+    for (uint32_t i = 0; i < v->n; i++) {
+        ds_posting_t *p = inv->cap ? inv_slot(inv, v->idx[i]) : NULL;
+        for (uint32_t k = 0; p && p->used && k < p->n; k++) {
+            if (p->slots[k] == slot) {
+                p->slots[k] = p->slots[--p->n];
+                p->vals[k] = p->vals[p->n];
+                break;
+            }
+        }
+    }
+    inv->docs--;
+}
+
+static void inv_free(ds_inverted_t *inv)
+{
+    for (size_t i = 0; i < inv->cap; i++) {
+        free(inv->tab[i].slots);
+        free(inv->tab[i].vals);
+    }
+    free(inv->tab);
+    memset(inv, 0, sizeof *inv);
+}
+
 static void point_unlink(ds_collection_t *col, ds_shard_t *shard, size_t slot)
 {
     ds_point_t *p = &shard->points[slot];
@@ -326,6 +424,8 @@ static void point_unlink(ds_collection_t *col, ds_shard_t *shard, size_t slot)
     p->payload = NULL;
     p->live = 0;
     for (size_t i = 0; i < col->n_sparse; i++) {
+        if ((p->sparse_mask >> i) & 1u)
+            inv_remove(&shard->inv[i], &shard->svecs[i][slot], (uint32_t)slot);
         free(shard->svecs[i][slot].idx);
         shard->svecs[i][slot] = (ds_svec_t){0, NULL, NULL};
     }
@@ -408,6 +508,8 @@ int ds_shard_upsert(ds_collection_t *col, ds_shard_t *shard, const ds_point_id_t
         if (svec_store(&shard->svecs[i][slot], svecs[i]) != 0)
             return -1;
         p->sparse_mask |= 1ull << i;
+        if (inv_add(&shard->inv[i], &shard->svecs[i][slot], (uint32_t)slot) != 0)
+            return -1;
     }
     for (size_t i = 0; i < shard->n_tenants; i++)
         if (tenant_apply(&shard->tenants[i], payload, (uint32_t)slot, 1) != 0)
@@ -445,6 +547,7 @@ static void shard_free(const ds_collection_t *col, ds_shard_t *shard)
         for (size_t k = 0; shard->svecs[i] && k < shard->n_slots; k++)
             free(shard->svecs[i][k].idx);
         free(shard->svecs[i]);
+        inv_free(&shard->inv[i]);
     }
     for (size_t i = 0; i < DS_MAX_VECTOR_SPACES; i++) {
         free(shard->vectors[i]);

@@ -34,6 +34,23 @@ typedef struct ds_svec {
     float *val;
 } ds_svec_t;
 
+/* The slots (with their values) whose sparse vector lists one term. */
+typedef struct ds_posting {
+    uint32_t term;
+    int used; /* the table entry is taken (it stays taken when the list empties) */
+    uint32_t n, cap;
+    uint32_t *slots;
+    float *vals;
+} ds_posting_t;
+
+/* Term -> posting list, for one sparse space of one shard (open addressing), and the
+ * number of points holding a vector of that space. */
+typedef struct ds_inverted {
+    ds_posting_t *tab;
+    size_t cap, used;
+    size_t docs;
+} ds_inverted_t;
+
 typedef struct ds_index {
     char *field;
     char *type;    /* keyword, integer, float, bool, text, uuid, datetime, geo */
@@ -86,6 +103,7 @@ typedef struct ds_shard {
     int8_t *codes[DS_MAX_VECTOR_SPACES];
     ds_qmeta_t *qmeta[DS_MAX_VECTOR_SPACES];
     ds_svec_t *svecs[DS_MAX_VECTOR_SPACES]; /* cap_slots per sparse space */
+    ds_inverted_t inv[DS_MAX_VECTOR_SPACES]; /* per sparse space */
     uint32_t *free_slots;
     size_t n_free;
     size_t *idmap; /* open addressing over slots */
@@ -161,6 +179,9 @@ static inline const float *ds_shard_vector(const ds_collection_t *col, const ds_
 {
     return shard->vectors[space] + slot * col->spaces[space].dim;
 }
+
+/* The posting list of `term`, or NULL when no point of the shard lists it. */
+const ds_posting_t *ds_inverted_find(const ds_inverted_t *inv, uint32_t term);
 
 /* L2-normalises in place unless zero or already unit length (Cosine rule). */
 void ds_normalise(float *v, size_t dim);

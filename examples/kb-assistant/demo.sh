@@ -62,6 +62,17 @@ say "a support bot never answers from its sales bot's price list"
 run ask acorn sales "How much is the Growth plan per month?" --limit 1
 run ask acorn support "How much is the Growth plan per month?" --limit 2
 
+say "an error code: dense search alone can miss it (acorn, cobalt); hybrid, the default, answers each tenant from its own error page"
+for tc in acorn:AC-4471 brightline:BL-2209 cobalt:CB-7310; do
+    t=${tc%%:*}
+    code=${tc#*:}
+    run ask "$t" support "$code when signing in" --limit 1 --mode dense
+    run ask "$t" support "$code when signing in" --limit 1
+done
+
+say "another tenant's error code finds nothing, even by keyword alone"
+run ask acorn support "CB-7310" --mode text
+
 say "what each bot knows"
 run sources brightline support
 run sources brightline sales

@@ -39,6 +39,7 @@ void tq_client_options_init(tq_client_options_t *o)
     o->max_results = 10000;
     o->upsert_batch_size = 256;
     o->tenant_jwt = 0;
+    o->skip_schema_check = 0;
     o->jwt_ttl_s = 300;
     o->ca_file = NULL;
 }
@@ -130,10 +131,11 @@ tq_status_t tq_client_new(const tq_registry_t *registry, const tq_client_options
     c->registry = registry;
     c->options = *options;
     c->options.ca_file = NULL;
-    pthread_mutex_init(&c->pool_lock, NULL);
+    for (size_t i = 0; i < TQ_POOL_SHARDS; i++)
+        pthread_mutex_init(&c->pool[i].lock, NULL);
     pthread_mutex_init(&c->rbac_lock, NULL);
-    pthread_rwlock_init(&c->ctx_lock, NULL);
     c->magic = TQ_CLIENT_MAGIC;
+    tq_verified_init(&c->verified);
     atomic_init(&c->jitter_state, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)c);
     if (tq_stats_store_init(&c->stats, registry) != TQ_OK) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
@@ -147,9 +149,8 @@ tq_status_t tq_client_new(const tq_registry_t *registry, const tq_client_options
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         goto cleanup;
     }
-    c->idle_handles = tq_calloc(TQ_IDLE_HANDLES_MAX, sizeof *c->idle_handles);
     c->endpoints = tq_calloc(registry->endpoint_count, sizeof *c->endpoints);
-    if (!c->idle_handles || !c->endpoints) {
+    if (!c->endpoints) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         goto cleanup;
     }
@@ -172,8 +173,11 @@ void tq_client_free(tq_client_t *client)
     if (!client)
         return;
     client->magic = 0;
-    for (size_t i = 0; i < client->idle_count; i++)
-        curl_easy_cleanup(client->idle_handles[i].handle);
+    for (size_t i = 0; i < TQ_POOL_SHARDS; i++) {
+        for (size_t k = 0; k < client->pool[i].count; k++)
+            curl_easy_cleanup(client->pool[i].idle[k].handle);
+        pthread_mutex_destroy(&client->pool[i].lock);
+    }
     tq_tenant_table_destroy(client);
     for (size_t i = 0; i < client->endpoint_count; i++) {
         tq_free(client->endpoints[i].url);
@@ -183,11 +187,9 @@ void tq_client_free(tq_client_t *client)
         }
     }
     tq_free(client->endpoints);
-    tq_free(client->idle_handles);
     tq_free(client->ca_file);
     tq_stats_store_destroy(&client->stats);
-    pthread_mutex_destroy(&client->pool_lock);
     pthread_mutex_destroy(&client->rbac_lock);
-    pthread_rwlock_destroy(&client->ctx_lock);
+    tq_verified_destroy(&client->verified);
     tq_free(client);
 }

@@ -8,8 +8,11 @@
 #include <stdatomic.h>
 
 /* Idle HTTP handles kept per client (each keeps its keep-alive connections), and per
- * tenant: a handle's connections only ever carry one tenant's requests. */
-#define TQ_IDLE_HANDLES_MAX 64
+ * tenant: a handle's connections only ever carry one tenant's requests. They are kept
+ * in TQ_POOL_SHARDS shards with a lock each, a tenant's in shard slot % TQ_POOL_SHARDS,
+ * so requests of different tenants do not queue on one lock (http.c). */
+#define TQ_POOL_SHARDS 16
+#define TQ_SHARD_HANDLES 4 /* 64 idle handles at most in all */
 #define TQ_IDLE_PER_TENANT 4
 
 /* Whether an endpoint has been seen to enforce JWT RBAC (tq_ctx_auth). */
@@ -38,12 +41,28 @@ typedef struct tq_idle_handle {
     size_t tenant_slot;
 } tq_idle_handle_t;
 
-typedef struct tq_stats_store {
+/* One shard of the pool: idle handles, oldest first, reused for one tenant only. */
+typedef struct tq_pool_shard {
     pthread_mutex_t lock;
+    tq_idle_handle_t idle[TQ_SHARD_HANDLES];
+    size_t count;
+} tq_pool_shard_t;
+
+/* Updated without a lock (stats.c): atomic adds on the counters. */
+typedef struct tq_stats_store {
     tq_tenant_stats_t *tenants; /* registry order, one per registry tenant */
     size_t count;
     uint64_t leak_guard_trips;
 } tq_stats_store_t;
+
+/* Physical collections whose fingerprint this client has compared (fingerprint.c):
+ * "<endpoint index>/<collection name>" strings, so each is checked once per client. */
+typedef struct tq_verified_set {
+    pthread_mutex_t lock;
+    char **names;
+    size_t count;
+    size_t cap;
+} tq_verified_set_t;
 
 #define TQ_CLIENT_MAGIC 0x74716c69656e7431ULL /* "tqlient1" */
 
@@ -56,17 +75,18 @@ struct tq_client {
     char *ca_file;
     tq_endpoint_t *endpoints; /* registry endpoint order */
     size_t endpoint_count;
-    pthread_mutex_t pool_lock;
-    tq_idle_handle_t *idle_handles; /* easy handles not in use, oldest first; they keep
-                                       their connections, reused for one tenant only */
-    size_t idle_count;
-    pthread_rwlock_t ctx_lock;       /* guards the records of every tenant entry */
+    tq_pool_shard_t pool[TQ_POOL_SHARDS];
     struct tq_tenant_entry *tenants; /* one per registry tenant, registry order */
     size_t tenant_count;
     pthread_mutex_t rbac_lock;       /* one RBAC proof at a time */
     atomic_uint_fast64_t jitter_state;
     tq_stats_store_t stats;
+    tq_verified_set_t verified;
 };
+
+/* ---- fingerprints (fingerprint.c) ---- */
+void tq_verified_init(tq_verified_set_t *set);
+void tq_verified_destroy(tq_verified_set_t *set);
 
 /* ---- statistics (stats.c) ---- */
 tq_status_t tq_stats_store_init(tq_stats_store_t *store, const tq_registry_t *registry);

@@ -48,6 +48,7 @@ tq_status_t tq_tenant_table_init(tq_client_t *client)
         if (!e->jwts)
             return TQ_ENOMEM;
         client->tenant_count++;
+        pthread_rwlock_init(&e->lock, NULL);
         snprintf(e->tenant, sizeof e->tenant, "%s", reg->tenants[i].id);
         e->slot = i;
         e->placement = reg->tenants[i].placement;
@@ -70,6 +71,7 @@ void tq_tenant_table_destroy(tq_client_t *client)
         }
         tq_free(e->records);
         pthread_mutex_destroy(&e->jwt_lock);
+        pthread_rwlock_destroy(&e->lock);
     }
     tq_free(client->tenants);
     client->tenants = NULL;
@@ -77,7 +79,8 @@ void tq_tenant_table_destroy(tq_client_t *client)
 }
 
 /* The entry a live, unaltered handle stands for, or NULL; *why says what failed.
- * Called with ctx_lock held (read or write). Reading the handle is safe even when it
+ * Called with the lock of the entry the handle names held (read or write; see
+ * entry_lock), or without a lock for a handle that names none. Reading the handle is safe even when it
  * is stale: handles are freed only with their client. */
 static tq_tenant_entry_t *check_handle(const tenant_ctx_t *ctx, tq_status_t *status,
                                        const char **why)
@@ -107,6 +110,20 @@ static tq_tenant_entry_t *check_handle(const tenant_ctx_t *ctx, tq_status_t *sta
     return e;
 }
 
+/* The lock guarding the records of the entry `ctx` names, or NULL when it names none
+ * (not live, no client, a slot out of range: check_handle refuses those before it
+ * reads any record). Each tenant entry has its own lock, so checking a handle never
+ * waits on other tenants' calls, and no lock is shared by every call. Reading the
+ * slot is safe: a handle is only ever reused for the same tenant. */
+static pthread_rwlock_t *entry_lock(const tenant_ctx_t *ctx)
+{
+    const tq_client_t *client = ctx->client;
+    if (ctx->magic != TQ_CTX_MAGIC_LIVE || !client || client->magic != TQ_CLIENT_MAGIC ||
+        ctx->slot >= client->tenant_count)
+        return NULL;
+    return &client->tenants[ctx->slot].lock;
+}
+
 tq_status_t tq_ctx_resolve(const tenant_ctx_t *ctx, const char *function,
                            const tq_tenant_entry_t **entry, tq_detail_t *detail)
 {
@@ -114,13 +131,12 @@ tq_status_t tq_ctx_resolve(const tenant_ctx_t *ctx, const char *function,
         return tq_fail(detail, TQ_EINVAL, 0, "%s: the context is NULL", function);
     tq_status_t st;
     const char *why = NULL;
-    int locked = ctx->magic == TQ_CTX_MAGIC_LIVE && ctx->client &&
-                 ctx->client->magic == TQ_CLIENT_MAGIC;
-    if (locked)
-        pthread_rwlock_rdlock(&ctx->client->ctx_lock);
+    pthread_rwlock_t *lock = entry_lock(ctx);
+    if (lock)
+        pthread_rwlock_rdlock(lock);
     const tq_tenant_entry_t *e = check_handle(ctx, &st, &why);
-    if (locked)
-        pthread_rwlock_unlock(&ctx->client->ctx_lock);
+    if (lock)
+        pthread_rwlock_unlock(lock);
     if (!e)
         return tq_fail(detail, st, 0, "%s: %s", function, why);
     *entry = e;
@@ -128,7 +144,7 @@ tq_status_t tq_ctx_resolve(const tenant_ctx_t *ctx, const char *function,
 }
 
 /* A handle for entry `e`: a dead one of the same tenant revived with a new generation,
- * else a new one. Called with ctx_lock held for writing. */
+ * else a new one. Called with the entry's lock held for writing. */
 static tenant_ctx_t *handle_for(tq_client_t *client, tq_tenant_entry_t *e)
 {
     tq_ctx_record_t *r = NULL;
@@ -178,9 +194,9 @@ tq_status_t tq_ctx_new(tq_client_t *client, const char *tenant_id, tenant_ctx_t 
     if (!t)
         return tq_fail(detail, TQ_ETENANT, 0, "tenant \"%s\" is not in the registry", tenant_id);
     tq_tenant_entry_t *e = &client->tenants[t - client->registry->tenants];
-    pthread_rwlock_wrlock(&client->ctx_lock);
+    pthread_rwlock_wrlock(&e->lock);
     tenant_ctx_t *h = handle_for(client, e);
-    pthread_rwlock_unlock(&client->ctx_lock);
+    pthread_rwlock_unlock(&e->lock);
     if (!h)
         return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
     *out = h;
@@ -193,10 +209,12 @@ void tq_ctx_free(tenant_ctx_t *ctx)
     if (!ctx || ctx->magic != TQ_CTX_MAGIC_LIVE || !ctx->client ||
         ctx->client->magic != TQ_CLIENT_MAGIC)
         return;
-    tq_client_t *client = ctx->client;
     tq_status_t st;
     const char *why;
-    pthread_rwlock_wrlock(&client->ctx_lock);
+    pthread_rwlock_t *lock = entry_lock(ctx);
+    if (!lock)
+        return;
+    pthread_rwlock_wrlock(lock);
     tq_tenant_entry_t *e = check_handle(ctx, &st, &why);
     if (e) {
         /* The next context of this tenant may reuse the handle with a new generation;
@@ -206,7 +224,7 @@ void tq_ctx_free(tenant_ctx_t *ctx)
         memset(ctx->tenant, 0, sizeof ctx->tenant);
         ctx->magic = TQ_CTX_MAGIC_DEAD;
     }
-    pthread_rwlock_unlock(&client->ctx_lock);
+    pthread_rwlock_unlock(lock);
 }
 
 const char *tq_ctx_tenant(const tenant_ctx_t *ctx)

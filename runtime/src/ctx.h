@@ -37,6 +37,7 @@ typedef struct tq_tenant_entry {
     size_t slot;     /* registry index, also the statistics slot */
     int placement;   /* override or -1 */
     size_t endpoint; /* the tenant's endpoint (used by the dedicated placement) */
+    pthread_rwlock_t lock; /* guards records (ctx.c: entry_lock) */
     tq_ctx_record_t *records;
     size_t record_count, record_cap;
     pthread_mutex_t jwt_lock;

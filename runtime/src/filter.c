@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "detail.h"
+#include "fingerprint.h"
 #include "json.h"
 #include "text.h"
 
@@ -128,6 +129,16 @@ void tq_raw_filter_match_keyword(tq_raw_filter_t *f, const char *key, const char
         add_condition(f, key, "match", "value", cJSON_CreateString(value));
 }
 
+void tq_raw_filter_match_text(tq_raw_filter_t *f, const char *key, const char *text)
+{
+    if (f && !string_ok(text)) {
+        record(f, TQ_EINVAL, "full-text value must be valid UTF-8 up to 4096 bytes", key);
+        return;
+    }
+    if (f && f->error == TQ_OK)
+        add_condition(f, key, "match", "text", cJSON_CreateString(text));
+}
+
 void tq_raw_filter_match_int(tq_raw_filter_t *f, const char *key, int64_t value)
 {
     if (f && !int_ok(value)) {
@@ -219,7 +230,11 @@ tq_status_t tq_filter_apply(const tq_raw_filter_t *filter, const tq_raw_collecti
                 return tq_fail(detail, TQ_EINVAL, 0,
                                "filter on \"%s\": scope fields are set by the runtime", key);
         }
-        cJSON *copy = cJSON_Duplicate(cond, 1);
+        cJSON *renamed = NULL;
+        int owned = 0;
+        if (tq_rename_condition(c, cond, &renamed, &owned) != TQ_OK)
+            return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        cJSON *copy = owned ? renamed : cJSON_Duplicate(cond, 1);
         if (!copy || !cJSON_AddItemToArray(must, copy)) {
             cJSON_Delete(copy);
             return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");

@@ -27,6 +27,7 @@ static const unsigned char idempotent_kinds[TQ_REQ_KIND_LAST] = {
     [TQ_REQ_POINTS_UPSERT] = 1,     [TQ_REQ_POINTS_DELETE] = 1,
     [TQ_REQ_POINTS_QUERY] = 1,      [TQ_REQ_POINTS_SCROLL] = 1,
     [TQ_REQ_POINTS_COUNT] = 1,      [TQ_REQ_SERVER_INFO] = 1,
+    [TQ_REQ_COLLECTION_INFO] = 1,   [TQ_REQ_COLLECTION_UPDATE] = 1,
 };
 
 int tq_request_idempotent(tq_request_kind_t kind)
@@ -115,6 +116,14 @@ static int connection_has_unread(CURL *h)
     return poll(&p, 1, 0) != 0;
 }
 
+/* The pool shard that keeps `tenant_slot`'s idle handles: all of one tenant's are in one
+ * shard, so the per-tenant limit is exact, and a request only ever locks its own
+ * tenant's shard, never a lock every request of every thread goes through. */
+static tq_pool_shard_t *tenant_shard(tq_client_t *client, size_t tenant_slot)
+{
+    return &client->pool[tenant_slot % TQ_POOL_SHARDS];
+}
+
 /* An idle pooled handle whose connections carried only `tenant_slot`'s requests, or a
  * new one; NULL when libcurl cannot make one. A connection is never handed from one
  * tenant to another, so a late answer on it can at worst reach the same tenant, and
@@ -122,17 +131,17 @@ static int connection_has_unread(CURL *h)
 static CURL *handle_take(tq_client_t *client, size_t tenant_slot)
 {
     CURL *h = NULL;
-    pthread_mutex_lock(&client->pool_lock);
-    for (size_t i = client->idle_count; i-- > 0;) {
-        if (client->idle_handles[i].tenant_slot == tenant_slot) {
-            h = client->idle_handles[i].handle;
-            memmove(&client->idle_handles[i], &client->idle_handles[i + 1],
-                    (client->idle_count - i - 1) * sizeof *client->idle_handles);
-            client->idle_count--;
+    tq_pool_shard_t *p = tenant_shard(client, tenant_slot);
+    pthread_mutex_lock(&p->lock);
+    for (size_t i = p->count; i-- > 0;) {
+        if (p->idle[i].tenant_slot == tenant_slot) {
+            h = p->idle[i].handle;
+            memmove(&p->idle[i], &p->idle[i + 1], (p->count - i - 1) * sizeof *p->idle);
+            p->count--;
             break;
         }
     }
-    pthread_mutex_unlock(&client->pool_lock);
+    pthread_mutex_unlock(&p->lock);
     if (h && connection_has_unread(h)) {
         curl_easy_cleanup(h);
         h = NULL;
@@ -140,30 +149,30 @@ static CURL *handle_take(tq_client_t *client, size_t tenant_slot)
     return h ? h : curl_easy_init();
 }
 
-/* Returns a handle (and its live connections) to the pool for `tenant_slot`. A tenant
- * keeps at most TQ_IDLE_PER_TENANT idle handles (more are closed), and when the pool is
- * full the oldest idle handle is closed, so the number of open sockets levels off. */
+/* Keeps a handle for later requests of `tenant_slot`, unless its shard already keeps
+ * TQ_IDLE_PER_TENANT of the tenant's (then it is closed); a full shard closes its
+ * oldest handle to make room. */
 static void handle_return(tq_client_t *client, CURL *h, size_t tenant_slot)
 {
     CURL *closed = NULL;
     size_t same = 0;
-    pthread_mutex_lock(&client->pool_lock);
-    for (size_t i = 0; i < client->idle_count; i++)
-        same += client->idle_handles[i].tenant_slot == tenant_slot;
+    tq_pool_shard_t *p = tenant_shard(client, tenant_slot);
+    pthread_mutex_lock(&p->lock);
+    for (size_t i = 0; i < p->count; i++)
+        same += p->idle[i].tenant_slot == tenant_slot;
     if (same >= TQ_IDLE_PER_TENANT) {
         closed = h;
     } else {
-        if (client->idle_count == TQ_IDLE_HANDLES_MAX) {
-            closed = client->idle_handles[0].handle;
-            memmove(&client->idle_handles[0], &client->idle_handles[1],
-                    (client->idle_count - 1) * sizeof *client->idle_handles);
-            client->idle_count--;
+        if (p->count == TQ_SHARD_HANDLES) {
+            closed = p->idle[0].handle;
+            memmove(&p->idle[0], &p->idle[1], (p->count - 1) * sizeof *p->idle);
+            p->count--;
         }
-        client->idle_handles[client->idle_count].handle = h;
-        client->idle_handles[client->idle_count].tenant_slot = tenant_slot;
-        client->idle_count++;
+        p->idle[p->count].handle = h;
+        p->idle[p->count].tenant_slot = tenant_slot;
+        p->count++;
     }
-    pthread_mutex_unlock(&client->pool_lock);
+    pthread_mutex_unlock(&p->lock);
     if (closed)
         curl_easy_cleanup(closed);
 }

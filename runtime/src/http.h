@@ -19,6 +19,8 @@ typedef enum tq_request_kind {
     TQ_REQ_POINTS_SCROLL,
     TQ_REQ_POINTS_COUNT,
     TQ_REQ_SERVER_INFO, /* GET /, no credential */
+    TQ_REQ_COLLECTION_INFO,   /* GET /collections/C: the config and metadata */
+    TQ_REQ_COLLECTION_UPDATE, /* PATCH /collections/C: metadata merge, idempotent */
     TQ_REQ_KIND_LAST
 } tq_request_kind_t;
 

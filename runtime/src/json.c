@@ -10,28 +10,48 @@
 #include "alloc.h"
 #include "detail.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+/* The closing quote of the string whose body starts at `p`, or `end` when it has none:
+ * memchr jumps to each candidate quote, which closes the string unless an odd run of
+ * backslashes escapes it. */
+static const char *string_end(const char *p, const char *end)
+{
+    for (;;) {
+        const char *q = memchr(p, '"', (size_t)(end - p));
+        if (!q)
+            return end;
+        size_t slashes = 0;
+        while (q - slashes > p && q[-1 - (ptrdiff_t)slashes] == '\\')
+            slashes++;
+        if (slashes % 2 == 0)
+            return q;
+        p = q + 1;
+    }
+}
+
 int tq_json_depth_ok(const char *text, size_t len, int max_depth)
 {
-    int depth = 0, in_string = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = 0;
-            continue;
-        }
-        if (c == '"') {
-            in_string = 1;
-        } else if (c == '[' || c == '{') {
+    int depth = 0;
+    for (const char *p = text, *end = text + len; p < end; p++) {
+        switch (*p) {
+        case '"':
+            p = string_end(p + 1, end);
+            break;
+        case '[':
+        case '{':
             if (++depth > max_depth)
                 return 0;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            depth--;
+            break;
+        case ']':
+        case '}':
+            if (depth > 0)
+                depth--;
+            break;
+        default:
+            break;
         }
     }
     return 1;
@@ -115,22 +135,28 @@ char *tq_json_print(const cJSON *root)
     return cJSON_PrintUnformatted(root);
 }
 
+size_t tq_json_vector_text(const float *v, size_t dim, char *out)
+{
+    size_t len = 0;
+    out[len++] = '[';
+    for (size_t i = 0; i < dim; i++) {
+        if (i)
+            out[len++] = ',';
+        len += tq_float_text(v[i], out + len);
+    }
+    out[len++] = ']';
+    out[len] = '\0';
+    return len;
+}
+
 int tq_json_add_vector(cJSON *parent, const char *name, const float *v, size_t dim)
 {
     /* One raw node per vector instead of one node per float: vectors dominate upsert
      * bodies. tq_float_text round-trips every finite float exactly. */
-    size_t cap = dim * (TQ_FLOAT_TEXT_MAX + 1) + 3, len = 0;
-    char *text = tq_malloc(cap);
+    char *text = tq_malloc(TQ_JSON_VECTOR_TEXT_MAX(dim));
     if (!text)
         return -1;
-    text[len++] = '[';
-    for (size_t i = 0; i < dim; i++) {
-        if (i)
-            text[len++] = ',';
-        len += tq_float_text(v[i], text + len);
-    }
-    text[len++] = ']';
-    text[len] = '\0';
+    tq_json_vector_text(v, dim, text);
     cJSON *array = cJSON_CreateRaw(text);
     tq_free(text);
     if (!array)

@@ -6,6 +6,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "float_text.h"
+
 /* 1 when no array/object in `text` nests deeper than `max_depth`, scanning bytes only
  * (strings and escapes honoured), so hostile nesting is refused before parsing. */
 int tq_json_depth_ok(const char *text, size_t len, int max_depth);
@@ -27,6 +29,13 @@ cJSON *tq_json_match_keyword(const char *key, const char *value);
 /* Prints `root` compactly (tq-independent cJSON allocation, free with cJSON_free);
  * NULL when out of memory. Never deletes `root`. */
 char *tq_json_print(const cJSON *root);
+
+/* The most bytes tq_json_vector_text writes for `dim` values, NUL included. */
+#define TQ_JSON_VECTOR_TEXT_MAX(dim) ((dim) * (TQ_FLOAT_TEXT_MAX + 1) + 3)
+
+/* Writes `dim` finite floats as a JSON array ("[1,0.5]") and a NUL into `out`, which
+ * holds TQ_JSON_VECTOR_TEXT_MAX(dim) bytes; returns the length without the NUL. */
+size_t tq_json_vector_text(const float *v, size_t dim, char *out);
 
 /* Adds a float array of `dim` values to `parent` under `name` (an object) or appends
  * it (an array, name NULL); 0 on success, -1 when out of memory. Values must already

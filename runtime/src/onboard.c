@@ -2,12 +2,16 @@
  * tenant's data with a check that nothing remains.
  *
  * These are admin requests: they always use the endpoint's API key, never a tenant
- * token. Offboarding in the shared placement deletes by the tenant filter only and then
- * counts exactly; it must never delete a collection that other tenants share. */
+ * token. Offboarding sweeps every endpoint and every name the runtime could have used
+ * (sweep.c), not only the current route, so a tenant that moved leaves nothing behind;
+ * in shared collections it deletes by the tenant filter only and then counts exactly,
+ * and it must never delete a collection that other tenants share. */
 #include "request.h"
+#include "sweep.h"
 
 #include "alloc.h"
 #include "detail.h"
+#include "fingerprint.h"
 #include "json.h"
 
 #include <stdio.h>
@@ -17,8 +21,8 @@ static const char *const distance_names[] = {"Cosine", "Dot", "Euclid", "Manhatt
 static const char *const field_type_names[] = {"keyword", "text", "integer", "float",
                                                "bool",    "datetime", "uuid"};
 
-/* The CreateCollection body: the named vector, plus tenant-partitioned HNSW in the
- * shared placement. NULL when out of memory. */
+/* The CreateCollection body: the named vector, the schema fingerprint as metadata,
+ * plus tenant-partitioned HNSW in the shared placement. NULL when out of memory. */
 static cJSON *collection_body(const tq_raw_collection_t *c, tq_placement_t placement)
 {
     cJSON *body = cJSON_CreateObject();
@@ -27,6 +31,18 @@ static cJSON *collection_body(const tq_raw_collection_t *c, tq_placement_t place
     if (!params || !cJSON_AddNumberToObject(params, "size", c->dim) ||
         !cJSON_AddStringToObject(params, "distance", distance_names[c->distance]))
         goto fail;
+    if (c->sparse_name) {
+        /* BM25: the client stores term-frequency weights, the server applies IDF. */
+        cJSON *sparse = cJSON_AddObjectToObject(body, "sparse_vectors");
+        cJSON *bm25 = sparse ? cJSON_AddObjectToObject(sparse, c->sparse_name) : NULL;
+        if (!bm25 || !cJSON_AddStringToObject(bm25, "modifier", "idf"))
+            goto fail;
+    }
+    cJSON *metadata = tq_fingerprint_metadata(c);
+    if (!metadata || !cJSON_AddItemToObject(body, "metadata", metadata)) {
+        cJSON_Delete(metadata);
+        goto fail;
+    }
     if (placement == TQ_PLACEMENT_SHARED) {
         cJSON *hnsw = cJSON_AddObjectToObject(body, "hnsw_config");
         if (!hnsw || !cJSON_AddNumberToObject(hnsw, "payload_m", 16) ||
@@ -87,6 +103,8 @@ tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *c
     int present = 0;
     tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
     if (st == TQ_OK)
+        st = tq_fingerprint_placement(&call, detail);
+    if (st == TQ_OK)
         st = exists(&call, &present, detail);
     if (st != TQ_OK)
         goto cleanup;
@@ -98,12 +116,19 @@ tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *c
         }
         st = tq_op_send(&call, TQ_REQ_COLLECTION_CREATE, "PUT", "?timeout=60", body, 1, &resp,
                         detail);
-        /* Another process may have created it between the check and the create. */
-        if (st == TQ_ECONFLICT)
-            st = TQ_OK;
-        if (st != TQ_OK)
+        /* Another process may have created it between the check and the create: then
+         * it is compared like any existing collection. */
+        if (st == TQ_OK)
+            tq_fingerprint_note(&call);
+        else if (st == TQ_ECONFLICT)
+            present = 1;
+        else
             goto cleanup;
     }
+    if (present)
+        st = tq_fingerprint_onboard(&call, detail);
+    if (st != TQ_OK)
+        goto cleanup;
     st = create_index(&call, TQ_FIELD_TENANT, TQ_FIELD_KEYWORD,
                       call.route.placement == TQ_PLACEMENT_SHARED, detail);
     if (st == TQ_OK)
@@ -119,70 +144,14 @@ cleanup:
     return tq_op_end(&call, st, detail);
 }
 
-/* Shared placement: delete by the tenant filter, then count exactly. */
-static tq_status_t offboard_shared(tq_op_call_t *call, tq_detail_t *detail)
-{
-    tq_response_t resp = {0};
-    tq_status_t st = TQ_OK;
-    uint64_t left = 0;
-    cJSON *body = cJSON_CreateObject();
-    cJSON *filter = cJSON_AddObjectToObject(body, "filter");
-    cJSON *must = filter ? cJSON_AddArrayToObject(filter, "must") : NULL;
-    cJSON *cond = tq_json_match_keyword(TQ_FIELD_TENANT, call->tenant->tenant);
-    if (!must || !cond || !cJSON_AddItemToArray(must, cond)) {
-        cJSON_Delete(cond);
-        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-        goto cleanup;
-    }
-    st = tq_op_send(call, TQ_REQ_POINTS_DELETE, "POST", "/points/delete?wait=true", body, 1,
-                    &resp, detail);
-    if (st == TQ_ENOTFOUND) {
-        st = TQ_OK; /* no shared collection: nothing of the tenant's exists */
-        goto cleanup;
-    }
-    tq_response_free(&resp);
-    if (st != TQ_OK || !cJSON_AddBoolToObject(body, "exact", 1)) {
-        if (st == TQ_OK)
-            st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-        goto cleanup;
-    }
-    st = tq_op_send(call, TQ_REQ_POINTS_COUNT, "POST", "/points/count", body, 1, &resp, detail);
-    if (st == TQ_OK)
-        st = tq_count_parse(resp.body, resp.len, call->client->options.max_json_depth,
-                            &left, detail);
-    if (st == TQ_OK && left != 0)
-        st = tq_fail(detail, TQ_EVERIFY, 0,
-                     "offboard: %llu points of tenant \"%s\" remain in %s after the delete",
-                     (unsigned long long)left, call->tenant->tenant, call->route.collection);
-cleanup:
-    cJSON_Delete(body);
-    tq_response_free(&resp);
-    return st;
-}
-
 tq_status_t tq_raw_offboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
                             tq_detail_t *detail)
 {
     tq_op_call_t call;
-    tq_response_t resp = {0};
-    int present = 1;
+    tq_sweep_t sweep = {0};
     tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, NULL, 0, TQ_OP_ADMIN, detail);
-    if (st != TQ_OK)
-        goto cleanup;
-    if (call.route.placement == TQ_PLACEMENT_SHARED) {
-        st = offboard_shared(&call, detail);
-        goto cleanup;
-    }
-    st = tq_op_send(&call, TQ_REQ_COLLECTION_DELETE, "DELETE", "?timeout=60", NULL, 1, &resp,
-                    detail);
-    if (st == TQ_ENOTFOUND)
-        st = TQ_OK;
     if (st == TQ_OK)
-        st = exists(&call, &present, detail);
-    if (st == TQ_OK && present)
-        st = tq_fail(detail, TQ_EVERIFY, 0, "offboard: collection %s still exists after delete",
-                     call.route.collection);
-cleanup:
-    tq_response_free(&resp);
+        st = tq_sweep_run(call.client, call.tenant, collection, 1, &sweep, detail);
+    tq_sweep_free(&sweep);
     return tq_op_end(&call, st, detail);
 }

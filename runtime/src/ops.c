@@ -13,6 +13,7 @@
 #include "detail.h"
 #include "filter.h"
 #include "json.h"
+#include "retrieve.h"
 #include "uuid.h"
 
 #include <math.h>
@@ -41,9 +42,8 @@ static cJSON *body_with_filter(const tq_op_call_t *call, const char *const *ids,
     return body;
 }
 
-/* Parses a points answer through the leak guard for this call. */
-static tq_status_t parse_points(tq_op_call_t *call, const tq_response_t *resp,
-                                tq_parse_kind_t kind, tq_raw_result_t *out, tq_detail_t *detail)
+tq_status_t tq_op_parse_points(tq_op_call_t *call, const tq_response_t *resp,
+                               tq_parse_kind_t kind, tq_raw_result_t *out, tq_detail_t *detail)
 {
     char logical[TQ_COLLECTION_NAME_MAX + 1];
     tq_guard_t guard;
@@ -141,7 +141,7 @@ tq_status_t tq_raw_get(const tenant_ctx_t *ctx, const tq_raw_collection_t *colle
     st = tq_op_send(&call, TQ_REQ_POINTS_SCROLL, "POST", "/points/scroll", body, 0, &resp,
                     detail);
     if (st == TQ_OK)
-        st = parse_points(&call, &resp, TQ_PARSE_SCROLL, out, detail);
+        st = tq_op_parse_points(&call, &resp, TQ_PARSE_SCROLL, out, detail);
     if (st == TQ_OK)
         out->next_cursor[0] = '\0';
 cleanup:
@@ -196,6 +196,32 @@ cleanup:
     return tq_op_end(&call, st, detail);
 }
 
+/* The printed `body` with "query": `vector` appended as its last member, in one
+ * tq_malloc'd text: the vector is most of a search body, so it is written once, straight
+ * into place, instead of into a raw node that the printer then copies again. NULL when
+ * out of memory. */
+static char *with_query_vector(const cJSON *body, const float *vector, size_t dim)
+{
+    static const char member[] = ",\"query\":";
+    char *head = tq_json_print(body);
+    size_t head_len = head ? strlen(head) : 0;
+    char *text = head_len > 2 ? tq_malloc(head_len - 1 + sizeof member - 1 +
+                                           TQ_JSON_VECTOR_TEXT_MAX(dim) + 1)
+                              : NULL;
+    if (text) {
+        /* head is "{...}": keep all but the closing brace. */
+        size_t len = head_len - 1;
+        memcpy(text, head, len);
+        memcpy(text + len, member, sizeof member - 1);
+        len += sizeof member - 1;
+        len += tq_json_vector_text(vector, dim, text + len);
+        text[len++] = '}';
+        text[len] = '\0';
+    }
+    cJSON_free(head);
+    return text;
+}
+
 tq_status_t tq_raw_search(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
                           const char *const *scope_values, const float *vector, size_t dim,
                           const tq_raw_filter_t *filter, uint32_t limit,
@@ -205,6 +231,7 @@ tq_status_t tq_raw_search(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
     tq_op_call_t call;
     tq_response_t resp = {0};
     cJSON *body = NULL;
+    char *text = NULL;
     tq_status_t st = tq_op_begin(&call, __func__, ctx, collection, scope_values, 1, TQ_OP_SEARCH, detail);
     if (st != TQ_OK)
         goto cleanup;
@@ -236,20 +263,22 @@ tq_status_t tq_raw_search(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
     body = body_with_filter(&call, NULL, 0, filter, &st, detail);
     if (!body)
         goto cleanup;
-    if (tq_json_add_vector(body, "query", vector, dim) != 0 ||
-        !cJSON_AddStringToObject(body, "using", collection->vector_name) ||
+    if (!cJSON_AddStringToObject(body, "using", collection->vector_name) ||
         !cJSON_AddNumberToObject(body, "limit", limit) ||
         !cJSON_AddBoolToObject(body, "with_payload", 1) ||
         !cJSON_AddBoolToObject(body, "with_vector", with_vector != 0) ||
         (score_threshold &&
-         !cJSON_AddItemToObject(body, "score_threshold", tq_json_double(*score_threshold)))) {
+         !cJSON_AddItemToObject(body, "score_threshold", tq_json_double(*score_threshold))) ||
+        !(text = with_query_vector(body, vector, dim))) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         goto cleanup;
     }
-    st = tq_op_send(&call, TQ_REQ_POINTS_QUERY, "POST", "/points/query", body, 0, &resp, detail);
+    st = tq_op_send_text(&call, TQ_REQ_POINTS_QUERY, "POST", "/points/query", text, 0, &resp,
+                         detail);
     if (st == TQ_OK)
-        st = parse_points(&call, &resp, TQ_PARSE_QUERY, out, detail);
+        st = tq_op_parse_points(&call, &resp, TQ_PARSE_QUERY, out, detail);
 cleanup:
+    tq_free(text);
     cJSON_Delete(body);
     tq_response_free(&resp);
     return tq_op_end(&call, st, detail);
@@ -322,7 +351,7 @@ tq_status_t tq_raw_scroll(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
     st = tq_op_send(&call, TQ_REQ_POINTS_SCROLL, "POST", "/points/scroll", body, 0, &resp,
                     detail);
     if (st == TQ_OK)
-        st = parse_points(&call, &resp, TQ_PARSE_SCROLL, out, detail);
+        st = tq_op_parse_points(&call, &resp, TQ_PARSE_SCROLL, out, detail);
 cleanup:
     cJSON_Delete(body);
     tq_response_free(&resp);
@@ -359,6 +388,20 @@ cleanup:
     return st;
 }
 
+/* Stores every point's BM25 document vector before anything is sent. */
+static tq_status_t attach_sparse(const tq_raw_batch_t *batch, const tq_raw_collection_t *c,
+                                 size_t count, tq_detail_t *detail)
+{
+    tq_bm25_t *bm25 = tq_bm25_new();
+    tq_status_t st = bm25 ? TQ_OK : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    for (size_t i = 0; st == TQ_OK && i < count; i++) {
+        const char *key;
+        st = tq_sparse_attach(c, bm25, (cJSON *)tq_batch_point_json(batch, i, &key), detail);
+    }
+    tq_bm25_free(bm25);
+    return st;
+}
+
 tq_status_t tq_raw_batch_upsert(tq_raw_batch_t *batch, tq_detail_t *detail)
 {
     const tenant_ctx_t *ctx = NULL;
@@ -375,6 +418,8 @@ tq_status_t tq_raw_batch_upsert(tq_raw_batch_t *batch, tq_detail_t *detail)
     if (st == TQ_OK && call.tenant != stamped)
         st = tq_fail(detail, TQ_ETENANT, 0, "%s: the batch was built for another tenant",
                      __func__);
+    if (st == TQ_OK && collection->sparse_name)
+        st = attach_sparse(batch, collection, count, detail);
     size_t step = st == TQ_OK ? call.client->options.upsert_batch_size : 1;
     size_t from = 0;
     for (; st == TQ_OK && from < count; from += step) {

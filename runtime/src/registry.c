@@ -340,7 +340,8 @@ tq_status_t tq_registry_parse(const char *json, size_t len, const char *origin,
     if (!origin)
         origin = "(registry)";
     if (!json || !out)
-        return tq_fail(detail, TQ_EINVAL, 0, "%s: NULL argument", origin);
+        return tq_fail(detail, TQ_EINVAL, 0, "%s: tq_registry_parse: %s is NULL", origin,
+                       !json ? "json" : "out");
     if (len > REGISTRY_MAX_BYTES)
         return tq_fail(detail, TQ_EREGISTRY, 0, "%s: key (root): file exceeds %u bytes", origin,
                        REGISTRY_MAX_BYTES);
@@ -384,7 +385,8 @@ cleanup:
 tq_status_t tq_registry_load(const char *path, tq_registry_t **out, tq_detail_t *detail)
 {
     if (!path || !out)
-        return tq_fail(detail, TQ_EINVAL, 0, "NULL argument");
+        return tq_fail(detail, TQ_EINVAL, 0, "tq_registry_load: %s is NULL",
+                       !path ? "path" : "out");
     tq_status_t st = TQ_OK;
     char *buf = NULL;
     FILE *f = fopen(path, "rb");

@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "detail.h"
+#include "fingerprint.h"
 #include "json.h"
 #include "text.h"
 
@@ -37,7 +38,7 @@ tq_status_t tq_op_begin(tq_op_call_t *call, const char *function, const tenant_c
     return st;
 }
 
-static void escape_segment(const char *in, char *out, size_t cap)
+void tq_path_escape(const char *in, char *out, size_t cap)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t o = 0;
@@ -77,17 +78,23 @@ static tq_status_t explain_failure(const tq_op_call_t *call, tq_status_t st, int
     return st;
 }
 
-tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
-                       const char *suffix, const cJSON *body, int admin, tq_response_t *out,
-                       tq_detail_t *detail)
+tq_status_t tq_op_send_text(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
+                            const char *suffix, const char *text, int admin, tq_response_t *out,
+                            tq_detail_t *detail)
 {
     char escaped[3 * TQ_COLLECTION_NAME_MAX + 1];
     char path[3 * TQ_COLLECTION_NAME_MAX + 128];
-    escape_segment(call->route.collection, escaped, sizeof escaped);
+    /* A data call's first request is preceded by the fingerprint comparison (cached per
+     * client), after every local argument check and before any point moves. */
+    if (call->op != TQ_OP_ADMIN && !call->schema_checked &&
+        !call->client->options.skip_schema_check) {
+        call->schema_checked = 1;
+        tq_status_t checked = tq_fingerprint_verify(call, detail);
+        if (checked != TQ_OK)
+            return checked;
+    }
+    tq_path_escape(call->route.collection, escaped, sizeof escaped);
     snprintf(path, sizeof path, "/collections/%s%s", escaped, suffix);
-    char *text = NULL;
-    if (body && !(text = tq_json_print(body)))
-        return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
     tq_access_t access = (kind == TQ_REQ_POINTS_UPSERT || kind == TQ_REQ_POINTS_DELETE)
                              ? TQ_ACCESS_POINTS_RW
                              : TQ_ACCESS_READ;
@@ -113,6 +120,17 @@ tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *m
             st = explain_failure(call, st, admin, &auth, &got, detail);
         tq_auth_release(&auth);
     }
+    return st;
+}
+
+tq_status_t tq_op_send(tq_op_call_t *call, tq_request_kind_t kind, const char *method,
+                       const char *suffix, const cJSON *body, int admin, tq_response_t *out,
+                       tq_detail_t *detail)
+{
+    char *text = NULL;
+    if (body && !(text = tq_json_print(body)))
+        return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    tq_status_t st = tq_op_send_text(call, kind, method, suffix, text, admin, out, detail);
     cJSON_free(text);
     return st;
 }

@@ -78,44 +78,46 @@ static int string_equals(const cJSON *item, const char *want)
     return cJSON_IsString(item) && strcmp(item->valuestring, want) == 0;
 }
 
+/* A leak guard refusal: "leak guard: collection C point ID: WHY" (the id is formatted
+ * only here, on the refusal path). */
+static tq_status_t guard_refuse(const cJSON *id, const tq_guard_t *g, const char *why,
+                                tq_detail_t *detail)
+{
+    char idbuf[48];
+    id_text(id, idbuf, sizeof idbuf);
+    return tq_fail(detail, TQ_ELEAK, 0, "leak guard: collection %s point %s: %s", g->collection,
+                   idbuf, why);
+}
+
 /* The leak guard for one point. */
 static tq_status_t guard_point(const cJSON *p, const tq_guard_t *g, tq_detail_t *detail)
 {
-    char idbuf[48];
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
-    id_text(id, idbuf, sizeof idbuf);
     const cJSON *payload = cJSON_GetObjectItemCaseSensitive(p, "payload");
     if (!cJSON_IsObject(payload))
-        return tq_fail(detail, TQ_ELEAK, 0,
-                       "leak guard: collection %s point %s: no payload to verify", g->collection,
-                       idbuf);
+        return guard_refuse(id, g, "no payload to verify", detail);
     if (!string_equals(cJSON_GetObjectItemCaseSensitive(payload, TQ_FIELD_TENANT), g->tenant))
-        return tq_fail(detail, TQ_ELEAK, 0,
-                       "leak guard: collection %s point %s: tq_tenant is not the caller's tenant",
-                       g->collection, idbuf);
+        return guard_refuse(id, g, "tq_tenant is not the caller's tenant", detail);
     for (size_t i = 0; i < g->scope_count; i++) {
         if (!string_equals(cJSON_GetObjectItemCaseSensitive(payload, g->scope_fields[i]),
-                           g->scope_values[i]))
-            return tq_fail(detail, TQ_ELEAK, 0,
-                           "leak guard: collection %s point %s: scope %s is not the caller's",
-                           g->collection, idbuf, g->scope_fields[i]);
+                           g->scope_values[i])) {
+            char why[128];
+            snprintf(why, sizeof why, "scope %s is not the caller's", g->scope_fields[i]);
+            return guard_refuse(id, g, why, detail);
+        }
     }
     const cJSON *key = cJSON_GetObjectItemCaseSensitive(payload, TQ_FIELD_KEY);
     unsigned char got[16], want[16];
-    char derived[TQ_UUID_STR_LEN + 1];
     if (!cJSON_IsString(key) || !cJSON_IsString(id) || tq_uuid_parse(id->valuestring, got) != 0)
-        return tq_fail(detail, TQ_ELEAK, 0,
-                       "leak guard: collection %s point %s: no tq_key or UUID id to verify",
-                       g->collection, idbuf);
-    tq_status_t st = tq_point_id_derive(g->tenant, g->logical, g->scope_values, g->scope_count,
-                                        key->valuestring, derived);
+        return guard_refuse(id, g, "no tq_key or UUID id to verify", detail);
+    tq_status_t st = tq_point_id_bytes(g->tenant, g->logical, g->scope_values, g->scope_count,
+                                       key->valuestring, want);
     if (st != TQ_OK)
         return tq_fail(detail, st, 0, "cannot derive a point id");
-    if (tq_uuid_parse(derived, want) != 0 || memcmp(got, want, 16) != 0)
-        return tq_fail(detail, TQ_ELEAK, 0,
-                       "leak guard: collection %s point %s: id is not derived from the caller's "
-                       "tenant and the point's key",
-                       g->collection, idbuf);
+    if (memcmp(got, want, 16) != 0)
+        return guard_refuse(id, g,
+                            "id is not derived from the caller's tenant and the point's key",
+                            detail);
     return TQ_OK;
 }
 

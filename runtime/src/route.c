@@ -7,6 +7,8 @@
 #include "ctx.h"
 
 #include "detail.h"
+#include "fingerprint.h"
+#include "retrieve.h"
 #include "text.h"
 #include "uuid.h"
 
@@ -57,7 +59,8 @@ tq_status_t tq_collection_check(const tq_raw_collection_t *c, tq_detail_t *detai
             return tq_fail(detail, TQ_EINVAL, 0, "collection %s.%s: bad index declaration",
                            c->schema, c->name);
     }
-    return TQ_OK;
+    tq_status_t st = tq_fields_check(c, detail);
+    return st == TQ_OK ? tq_retrieval_descriptor_check(c, detail) : st;
 }
 
 tq_status_t tq_scope_check(const tq_raw_collection_t *c, const char *const *values,
@@ -117,12 +120,15 @@ tq_status_t tq_route_entry(const tq_client_t *client, const tq_tenant_entry_t *t
     tq_raw_route_t r;
     memset(&r, 0, sizeof r);
     r.placement = placement;
+    char revision[16] = "";
+    if (collection->revision > 1) /* revision 1 keeps the names of before revisions */
+        snprintf(revision, sizeof revision, "-r%lu", (unsigned long)collection->revision);
     if (placement == TQ_PLACEMENT_SHARED)
-        snprintf(r.collection, sizeof r.collection, "%s-%s", collection->schema,
-                 collection->name);
+        snprintf(r.collection, sizeof r.collection, "%s-%s%s", collection->schema,
+                 collection->name, revision);
     else
-        snprintf(r.collection, sizeof r.collection, "%s-%s--%s", collection->schema,
-                 collection->name, tenant->tenant);
+        snprintf(r.collection, sizeof r.collection, "%s-%s%s--%s", collection->schema,
+                 collection->name, revision, tenant->tenant);
     const tq_endpoint_t *ep = &client->endpoints[tq_route_endpoint_index(tenant, &r)];
     r.endpoint_name = ep->name;
     r.endpoint_url = ep->url;

@@ -26,7 +26,8 @@ tq_status_t tq_client_server_info(tq_client_t *client, const char *endpoint,
                                   tq_server_info_t *out, tq_detail_t *detail)
 {
     if (!client || !out)
-        return tq_fail(detail, TQ_EINVAL, 0, "client and out must not be NULL");
+        return tq_fail(detail, TQ_EINVAL, 0, "tq_client_server_info: %s is NULL",
+                       !client ? "client" : "out");
     const char *want = endpoint ? endpoint : "default";
     const tq_endpoint_t *ep = NULL;
     for (size_t i = 0; i < client->endpoint_count; i++) {

@@ -3,8 +3,11 @@
  * Buckets: 0..3 hold 1..4 us one microsecond apart; after that every power of two is
  * split into four equal steps, so bucket i >= 4 with g = i / 4, s = i % 4 ends at
  * (5 + s) << (g - 1) us. The last bucket (about 2.4 hours) also takes everything
- * longer. Relative error is at most 25%. Counters are updated under one mutex; nothing
- * here allocates after the store is made. */
+ * longer. Relative error is at most 25%. Counters are plain uint64_t updated with
+ * relaxed atomic adds and read with atomic loads: every call of every thread passes
+ * through here, so there is no lock to queue on. A snapshot is per-counter consistent
+ * (a call counted in `calls` may not yet show in its bucket). Nothing here allocates
+ * after the store is made. */
 #include "client.h"
 
 #include "alloc.h"
@@ -74,9 +77,20 @@ uint64_t tq_now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* Lock-free counter updates and reads (GCC and clang builtins on plain uint64_t, so
+ * the public tq_op_stats_t keeps its layout). */
+static void bump(uint64_t *counter)
+{
+    __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+static uint64_t read_counter(const uint64_t *counter)
+{
+    return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+
 tq_status_t tq_stats_store_init(tq_stats_store_t *store, const tq_registry_t *registry)
 {
-    pthread_mutex_init(&store->lock, NULL);
     store->count = registry->tenant_count;
     store->tenants = tq_calloc(store->count ? store->count : 1, sizeof *store->tenants);
     if (!store->tenants)
@@ -90,7 +104,6 @@ void tq_stats_store_destroy(tq_stats_store_t *store)
 {
     tq_free(store->tenants);
     store->tenants = NULL;
-    pthread_mutex_destroy(&store->lock);
 }
 
 void tq_stats_note_request(tq_client_t *client, size_t slot, tq_op_t op, int is_retry)
@@ -98,11 +111,9 @@ void tq_stats_note_request(tq_client_t *client, size_t slot, tq_op_t op, int is_
     tq_stats_store_t *s = &client->stats;
     if (slot >= s->count || (int)op < 0 || op >= TQ_OP_LAST)
         return;
-    pthread_mutex_lock(&s->lock);
-    s->tenants[slot].ops[op].requests++;
+    bump(&s->tenants[slot].ops[op].requests);
     if (is_retry)
-        s->tenants[slot].ops[op].retries++;
-    pthread_mutex_unlock(&s->lock);
+        bump(&s->tenants[slot].ops[op].retries);
 }
 
 void tq_stats_note_call(tq_client_t *client, size_t slot, tq_op_t op, tq_status_t status,
@@ -111,24 +122,19 @@ void tq_stats_note_call(tq_client_t *client, size_t slot, tq_op_t op, tq_status_
     tq_stats_store_t *s = &client->stats;
     if (slot >= s->count || (int)op < 0 || op >= TQ_OP_LAST)
         return;
-    size_t b = tq_histogram_bucket_of(elapsed_us);
-    pthread_mutex_lock(&s->lock);
     tq_op_stats_t *o = &s->tenants[slot].ops[op];
-    o->calls++;
+    bump(&o->buckets[tq_histogram_bucket_of(elapsed_us)]);
     if (status != TQ_OK)
-        o->errors++;
-    o->buckets[b]++;
-    pthread_mutex_unlock(&s->lock);
+        bump(&o->errors);
+    bump(&o->calls);
 }
 
 void tq_stats_note_leak(tq_client_t *client, size_t slot)
 {
     tq_stats_store_t *s = &client->stats;
-    pthread_mutex_lock(&s->lock);
-    s->leak_guard_trips++;
+    bump(&s->leak_guard_trips);
     if (slot < s->count)
-        s->tenants[slot].leak_guard_trips++;
-    pthread_mutex_unlock(&s->lock);
+        bump(&s->tenants[slot].leak_guard_trips);
 }
 
 static int by_tenant(const void *a, const void *b)
@@ -148,10 +154,21 @@ tq_status_t tq_client_stats(const tq_client_t *client, tq_stats_t **out)
         tq_free(copy);
         return TQ_ENOMEM;
     }
-    pthread_mutex_lock(&s->lock);
-    memcpy(copy, s->tenants, s->count * sizeof *copy);
-    snap->leak_guard_trips = s->leak_guard_trips;
-    pthread_mutex_unlock(&s->lock);
+    for (size_t t = 0; t < s->count; t++) {
+        const tq_tenant_stats_t *from = &s->tenants[t];
+        memcpy(copy[t].tenant, from->tenant, sizeof copy[t].tenant);
+        copy[t].leak_guard_trips = read_counter(&from->leak_guard_trips);
+        for (size_t op = 0; op < TQ_OP_LAST; op++) {
+            const tq_op_stats_t *o = &from->ops[op];
+            copy[t].ops[op].requests = read_counter(&o->requests);
+            copy[t].ops[op].calls = read_counter(&o->calls);
+            copy[t].ops[op].retries = read_counter(&o->retries);
+            copy[t].ops[op].errors = read_counter(&o->errors);
+            for (size_t b = 0; b < TQ_HISTOGRAM_BUCKETS; b++)
+                copy[t].ops[op].buckets[b] = read_counter(&o->buckets[b]);
+        }
+    }
+    snap->leak_guard_trips = read_counter(&s->leak_guard_trips);
     qsort(copy, s->count, sizeof *copy, by_tenant);
     snap->tenant_count = s->count;
     snap->tenants = copy;

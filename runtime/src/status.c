@@ -32,6 +32,7 @@ static const struct status_entry status_table[TQ_STATUS_LAST] = {
     [TQ_ETLS] = {"TQ_ETLS", "TLS handshake or certificate verification failed"},
     [TQ_EBUSY] = {"TQ_EBUSY", "server busy after every retry"},
     [TQ_EVERIFY] = {"TQ_EVERIFY", "post-condition check failed"},
+    [TQ_ESCHEMA] = {"TQ_ESCHEMA", "collection's schema fingerprint differs from the schema"},
 };
 
 const char *tq_strerror(tq_status_t status)

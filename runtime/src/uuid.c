@@ -9,6 +9,7 @@
 #include "alloc.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <string.h>
 
 static int hex_value(char c)
@@ -68,10 +69,23 @@ void tq_uuid_format(const unsigned char b[16], char out[TQ_UUID_STR_LEN + 1])
     out[o] = '\0';
 }
 
-tq_status_t tq_uuid5(const unsigned char ns[16], const void *name, size_t len,
-                     char out[TQ_UUID_STR_LEN + 1])
+/* SHA-1, fetched from the default provider once: EVP_sha1() makes OpenSSL 3 look the
+ * algorithm up again (under its store lock) on every digest, which cost more than the
+ * hashing itself. The fetched method is kept for the life of the process. */
+static EVP_MD *sha1_method;
+static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+
+static void sha1_fetch(void)
 {
-    unsigned char *buf = tq_malloc(16 + len);
+    sha1_method = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
+/* UUIDv5 bytes of `ns` then `name`. */
+static tq_status_t uuid5_bytes(const unsigned char ns[16], const void *name, size_t len,
+                               unsigned char out[16])
+{
+    unsigned char stack[512];
+    unsigned char *buf = 16 + len <= sizeof stack ? stack : tq_malloc(16 + len);
     if (!buf)
         return TQ_ENOMEM;
     memcpy(buf, ns, 16);
@@ -79,27 +93,42 @@ tq_status_t tq_uuid5(const unsigned char ns[16], const void *name, size_t len,
         memcpy(buf + 16, name, len);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
-    int ok = EVP_Digest(buf, 16 + len, digest, &dlen, EVP_sha1(), NULL);
-    tq_free(buf);
+    pthread_once(&sha1_once, sha1_fetch);
+    int ok = sha1_method && EVP_Digest(buf, 16 + len, digest, &dlen, sha1_method, NULL);
+    if (buf != stack)
+        tq_free(buf);
     if (!ok || dlen < 16)
         return TQ_ECRYPTO;
     digest[6] = (unsigned char)((digest[6] & 0x0f) | 0x50);
     digest[8] = (unsigned char)((digest[8] & 0x3f) | 0x80);
-    tq_uuid_format(digest, out);
+    memcpy(out, digest, 16);
     return TQ_OK;
 }
 
-tq_status_t tq_point_id_derive(const char *tenant, const char *logical_collection,
-                               const char *const *scope_values, size_t scope_count,
-                               const char *key, char out[TQ_UUID_STR_LEN + 1])
+tq_status_t tq_uuid5(const unsigned char ns[16], const void *name, size_t len,
+                     char out[TQ_UUID_STR_LEN + 1])
 {
-    unsigned char ns[16];
-    if (tq_uuid_parse(TQ_POINT_NAMESPACE, ns) != 0)
-        return TQ_ECRYPTO;
+    unsigned char bytes[16];
+    tq_status_t st = uuid5_bytes(ns, name, len, bytes);
+    if (st == TQ_OK)
+        tq_uuid_format(bytes, out);
+    return st;
+}
+
+/* TQ_POINT_NAMESPACE as bytes (unit_uuid checks they agree). */
+static const unsigned char point_namespace[16] = {0x03, 0xc7, 0x2f, 0xd4, 0xef, 0x59,
+                                                  0x53, 0x14, 0x92, 0x0f, 0xaa, 0x93,
+                                                  0xcf, 0x62, 0xf2, 0x97};
+
+tq_status_t tq_point_id_bytes(const char *tenant, const char *logical_collection,
+                              const char *const *scope_values, size_t scope_count,
+                              const char *key, unsigned char out[16])
+{
     size_t len = strlen(tenant) + 1 + strlen(logical_collection) + 1 + strlen(key);
     for (size_t i = 0; i < scope_count; i++)
         len += strlen(scope_values[i]) + 1;
-    char *name = tq_malloc(len + 1);
+    char stack[512];
+    char *name = len + 1 <= sizeof stack ? stack : tq_malloc(len + 1);
     if (!name)
         return TQ_ENOMEM;
     size_t o = 0;
@@ -115,7 +144,20 @@ tq_status_t tq_point_id_derive(const char *tenant, const char *logical_collectio
         o += n;
     }
     memcpy(name + o, key, strlen(key));
-    tq_status_t st = tq_uuid5(ns, name, len, out);
-    tq_free(name);
+    tq_status_t st = uuid5_bytes(point_namespace, name, len, out);
+    if (name != stack)
+        tq_free(name);
+    return st;
+}
+
+tq_status_t tq_point_id_derive(const char *tenant, const char *logical_collection,
+                               const char *const *scope_values, size_t scope_count,
+                               const char *key, char out[TQ_UUID_STR_LEN + 1])
+{
+    unsigned char bytes[16];
+    tq_status_t st =
+        tq_point_id_bytes(tenant, logical_collection, scope_values, scope_count, key, bytes);
+    if (st == TQ_OK)
+        tq_uuid_format(bytes, out);
     return st;
 }

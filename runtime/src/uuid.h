@@ -30,4 +30,9 @@ tq_status_t tq_point_id_derive(const char *tenant, const char *logical_collectio
                                const char *const *scope_values, size_t scope_count,
                                const char *key, char out[TQ_UUID_STR_LEN + 1]);
 
+/* As tq_point_id_derive, as the 16 id bytes (what the leak guard compares). */
+tq_status_t tq_point_id_bytes(const char *tenant, const char *logical_collection,
+                              const char *const *scope_values, size_t scope_count,
+                              const char *key, unsigned char out[16]);
+
 #endif

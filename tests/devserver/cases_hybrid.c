@@ -89,6 +89,23 @@ static const dt_step_t meta[] = {
 static const dt_step_t nometa[] = {{"PUT", "/collections/m", "{'vectors':{'size':1,'distance':'Dot'}}"},
                                    {0}};
 
+/* Two shard keys: IDF statistics are per shard. Shard A: {1: 1}, {2: 1}, so N = 2,
+ * df(1) = 1, idf(1) = ln(1.5 / 1.5 + 1) = ln 2 = 0.6931472. Shard B: {1: 1} twice and
+ * {3: 1}, N = 3, df(1) = 2, idf(1) = ln(1.5 / 2.5 + 1) = ln 1.6 = 0.4700036. */
+static const dt_step_t sharded[] = {
+    {"PUT", "/collections/s",
+     "{'sparse_vectors':{'s':{'modifier':'idf'}},'sharding_method':'custom'}"},
+    {"PUT", "/collections/s/shards", "{'shard_key':'A'}"},
+    {"PUT", "/collections/s/shards", "{'shard_key':'B'}"},
+    {"PUT", "/collections/s/points?wait=true",
+     "{'points':[{'id':1,'vector':{'s':{'indices':[1],'values':[1]}}},"
+     "{'id':2,'vector':{'s':{'indices':[2],'values':[1]}}}],'shard_key':'A'}"},
+    {"PUT", "/collections/s/points?wait=true",
+     "{'points':[{'id':3,'vector':{'s':{'indices':[1],'values':[1]}}},"
+     "{'id':4,'vector':{'s':{'indices':[1],'values':[1]}}},"
+     "{'id':5,'vector':{'s':{'indices':[3],'values':[1]}}}],'shard_key':'B'}"},
+    {0}};
+
 #define COUNT(match) "{'filter':{'must':[{'key':'body','match':" match "}]}}"
 
 static const dt_case_t cases[] = {
@@ -142,6 +159,25 @@ static const dt_case_t cases[] = {
      .body = "{'query':" Q ",'using':'s','filter':" TENANT("a") ","
              "'params':{'idf':{'corpus':" TENANT("a") "}}}",
      OK("{'points':[{'id':1,'score':0.5288952},{'id':2,'score':0.3646431}]}")},
+    /* The incident's shape: terms only another tenant's documents hold, tenant a's
+     * filter: nothing comes back, in a plain and in a fused query. */
+    {.name = "foreign_terms_find_nothing", .fixture = hyb, HQUERY,
+     .body = "{'query':{'indices':[7],'values':[1]},'using':'s','filter':" TENANT("a") "}",
+     OK("{'points':[]}")},
+    {.name = "foreign_terms_fused_find_only_own", .fixture = hyb, HQUERY,
+     .body = "{'prefetch':[{'query':{'indices':[7],'values':[1]},'using':'s'},"
+             "{'query':[1,1],'using':'d'}],'query':{'fusion':'rrf'},'filter':" TENANT("a") ","
+             "'with_payload':true}",
+     OK("{'points':[{'id':1,'payload':{'t':'a'}},{'id':2,'payload':{'t':'a'}}]}")},
+    {.name = "idf_per_shard_fan_out", .profile = DT_CLUSTER, .fixture = sharded,
+     REQ("POST", "/collections/s/points/query"),
+     .body = "{'query':{'indices':[1],'values':[1]},'using':'s'}",
+     OK("{'points':[{'id':1,'score':0.6931472,'shard_key':'A'},"
+        "{'id':3,'score':0.4700036,'shard_key':'B'},{'id':4,'score':0.4700036}]}")},
+    {.name = "idf_per_shard_one_key", .profile = DT_CLUSTER, .fixture = sharded,
+     REQ("POST", "/collections/s/points/query"),
+     .body = "{'query':{'indices':[1],'values':[1]},'using':'s','shard_key':'B'}",
+     OK("{'points':[{'id':3,'score':0.4700036},{'id':4,'score':0.4700036}]}")},
     {.name = "sparse_threshold", .fixture = hyb, HQUERY,
      .body = "{'query':" Q ",'using':'s','score_threshold':0.95}",
      OK("{'points':[{'id':1,'score':0.9604182}]}")},

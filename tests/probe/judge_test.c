@@ -203,7 +203,7 @@ static void plan_covers_every_ordered_pair(void **state)
     unsigned char seen[10][10];
     memset(seen, 0, sizeof seen);
     size_t pair_index = 0, tenant_index = 0, pairs = 0, counts[PK_COUNT] = {0};
-    for (size_t i = 0; i < 200; i++) {
+    for (size_t i = 0; i < 20 * PK_COUNT; i++) {
         probe_plan_t p = probes_plan(&c, i, &pair_index, &tenant_index);
         counts[p.kind]++;
         assert_true(p.point < 1000);

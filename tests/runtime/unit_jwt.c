@@ -137,6 +137,20 @@ static void context_tokens(void **state)
     claims = verify(g.secret, "test-signing-key");
     assert_string_equal(cJSON_GetObjectItem(claims, "sub")->valuestring, "globex");
     cJSON_Delete(claims);
+    /* least privilege: a write gets its own "prw" token, a read keeps "r" */
+    tq_auth_t w;
+    assert_int_equal(tq_test_auth(env.acme, &docs, 0, 0, TQ_ACCESS_POINTS_RW, &w, &d), TQ_OK);
+    assert_string_not_equal(w.secret, a1.secret);
+    claims = verify(w.secret, "test-signing-key");
+    entry = cJSON_GetArrayItem(cJSON_GetObjectItem(claims, "access"), 0);
+    assert_string_equal(cJSON_GetObjectItem(entry, "access")->valuestring, "prw");
+    assert_string_equal(cJSON_GetObjectItem(entry, "collection")->valuestring, "kb-docs--acme");
+    cJSON_Delete(claims);
+    claims = verify(a1.secret, "test-signing-key");
+    entry = cJSON_GetArrayItem(cJSON_GetObjectItem(claims, "access"), 0);
+    assert_string_equal(cJSON_GetObjectItem(entry, "access")->valuestring, "r");
+    cJSON_Delete(claims);
+    tq_auth_release(&w);
     tq_auth_release(&a1);
     tq_auth_release(&a2);
     tq_auth_release(&a3);

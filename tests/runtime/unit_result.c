@@ -221,6 +221,13 @@ static void limits_and_malformed(void **state)
     /* brackets inside strings do not count */
     expect_status("{\"result\":{\"points\":[],\"x\":\"[[[[[[[[[[[[[[[[[[[[[[[[\"}}",
                   TQ_PARSE_SCROLL, 10, TQ_OK, "");
+    /* nor after an escaped quote; but a string ending in an escaped backslash ends */
+    expect_status("{\"result\":{\"points\":[],\"x\":\"\\\"[[[[[[[[[[[[[[[[[[[[\\\\\"}}",
+                  TQ_PARSE_SCROLL, 10, TQ_OK, "");
+    char escaped[256] = "{\"result\":\"a\\\\\",\"y\":";
+    for (int i = 0; i < 20; i++)
+        strcat(escaped, "[");
+    expect_status(escaped, TQ_PARSE_SCROLL, 10, TQ_ELIMIT, "max_json_depth (16)");
     expect_status("not json", TQ_PARSE_SCROLL, 10, TQ_EPROTO, "not valid JSON");
     expect_status("{\"status\":\"ok\"}", TQ_PARSE_SCROLL, 10, TQ_EPROTO, "result.points");
     expect_status("{\"result\":[]}", TQ_PARSE_SCROLL, 10, TQ_EPROTO, "result.points");

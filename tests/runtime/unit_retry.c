@@ -18,6 +18,7 @@ static void only_idempotent_kinds_are_retried(void **state)
         {TQ_REQ_POINTS_UPSERT, 1},     {TQ_REQ_POINTS_DELETE, 1},
         {TQ_REQ_POINTS_QUERY, 1},      {TQ_REQ_POINTS_SCROLL, 1},
         {TQ_REQ_POINTS_COUNT, 1},       {TQ_REQ_SERVER_INFO, 1},
+        {TQ_REQ_COLLECTION_INFO, 1},    {TQ_REQ_COLLECTION_UPDATE, 1},
     };
     assert_int_equal(sizeof table / sizeof *table, TQ_REQ_KIND_LAST);
     for (size_t i = 0; i < sizeof table / sizeof *table; i++) {

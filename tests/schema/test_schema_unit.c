@@ -66,6 +66,34 @@ static const char COLLIDING[] =
     "    ops get, search;\n"
     "}\n";
 
+/* A rename and a revision (docs/migrations.md). */
+static const char EVOLVED[] =
+    "schema kb version 2;\n"
+    "collection chunks revision 3 {\n"
+    "    vector embedding dim 8 distance Dot;\n"
+    "    field severity: integer indexed was priority;\n"
+    "    field label: keyword was tag required;\n"
+    "    field title: text;\n"
+    "    ops get, count;\n"
+    "}\n"
+    "collection notes { vector v dim 2 distance Dot; ops get; }\n";
+
+/* Every rule about 'was' and 'revision' broken once. */
+static const char EVOLVED_BROKEN[] =
+    "schema kb version 2;\n"
+    "collection chunks revision 0 {\n"
+    "    vector embedding dim 8 distance Dot;\n"
+    "    field a: integer was a;\n"
+    "    field b: integer was title;\n"
+    "    field c: keyword was x was y;\n"
+    "    field d: keyword was y;\n"
+    "    field e: keyword was Bad;\n"
+    "    field f: keyword was;\n"
+    "    field title: text;\n"
+    "    ops get;\n"
+    "}\n"
+    "collection notes revision { vector v dim 2 distance Dot; ops get; }\n";
+
 static void test_tree(void **state) {
     tq_schema_diags_t diags;
     tq_schema_t *s = NULL;
@@ -96,7 +124,7 @@ static void test_tree(void **state) {
     assert_false(c->fields[1].indexed);
     assert_int_equal(c->fields[2].type, TQ_SCHEMA_INTEGER);
     assert_int_equal(c->fields[3].type, TQ_SCHEMA_KEYWORD_ARRAY);
-    assert_int_equal(c->ops, (1u << TQ_SCHEMA_OP_LAST) - 1);
+    assert_int_equal(c->ops, (1u << TQ_SCHEMA_OP_TEXT_SEARCH) - 1);
     assert_int_equal(tq_schema_filterable_count(c), 3);
 
     c = &s->collections[1];
@@ -116,6 +144,63 @@ static void test_tree(void **state) {
     assert_int_equal(tq_schema_filterable_count(c), 5);
     tq_schema_free(s);
     tq_schema_diags_free(&diags);
+}
+
+static void fail_every_allocation(const char *text, size_t len, tq_schema_status_t expected);
+
+static void test_evolved_tree(void **state) {
+    tq_schema_diags_t diags;
+    tq_schema_t *s = NULL;
+    const tq_schema_collection_t *c;
+    (void)state;
+    memset(&diags, 0, sizeof diags);
+    assert_int_equal(tq_schema_load(EVOLVED, sizeof EVOLVED - 1, NULL, &s, &diags), TQ_SCHEMA_OK);
+    assert_int_equal(diags.count, 0);
+    c = &s->collections[0];
+    assert_int_equal(c->revision, 3);
+    assert_int_equal(c->revision_pos.line, 2);
+    assert_int_equal(c->revision_pos.col, 28);
+    assert_string_equal(c->fields[0].name, "severity");
+    assert_string_equal(c->fields[0].was, "priority");
+    assert_int_equal(c->fields[0].was_pos.line, 4);
+    assert_int_equal(c->fields[0].was_pos.col, 41);
+    assert_true(c->fields[0].indexed);
+    assert_string_equal(c->fields[1].was, "tag");
+    assert_true(c->fields[1].required);
+    assert_null(c->fields[2].was);
+    assert_int_equal(s->collections[1].revision, 1); /* undeclared */
+    tq_schema_free(s);
+    tq_schema_diags_free(&diags);
+}
+
+static void test_evolved_broken(void **state) {
+    tq_schema_diags_t diags;
+    tq_schema_t *s = NULL;
+    char *report = NULL;
+    (void)state;
+    memset(&diags, 0, sizeof diags);
+    assert_int_equal(tq_schema_load(EVOLVED_BROKEN, sizeof EVOLVED_BROKEN - 1, NULL, &s, &diags),
+                     TQ_SCHEMA_INVALID);
+    assert_int_equal(tq_schema_diags_render(&diags, "e.tqs", EVOLVED_BROKEN,
+                                            sizeof EVOLVED_BROKEN - 1, &report),
+                     TQ_SCHEMA_OK);
+    assert_non_null(strstr(report, "e.tqs:2:28: error: collection 'chunks': revision must be 1..4294967295"));
+    assert_non_null(strstr(report, "e.tqs:4:26: error: field 'a' cannot be renamed from itself"));
+    assert_non_null(strstr(report, "e.tqs:5:26: error: field 'b' was 'title', but 'title' is still a field (line 10)"));
+    assert_non_null(strstr(report, "e.tqs:6:28: error: field 'c' declares 'was' twice"));
+    assert_non_null(strstr(report, "e.tqs:7:26: error: fields 'c' and 'd' both claim to have been 'y'"));
+    assert_non_null(strstr(report, "e.tqs:8:26: error: field name 'Bad' must match"));
+    assert_non_null(strstr(report, "e.tqs:9:25: error: expected the field's previous name after 'was', found ';'"));
+    assert_non_null(strstr(report, "e.tqs:13:27: error: expected the revision number after 'revision', found '{'"));
+    assert_null(s);
+    tq_schema_text_free(&diags, report);
+    tq_schema_diags_free(&diags);
+}
+
+static void test_alloc_failures_evolved(void **state) {
+    (void)state;
+    fail_every_allocation(EVOLVED, sizeof EVOLVED - 1, TQ_SCHEMA_OK);
+    fail_every_allocation(EVOLVED_BROKEN, sizeof EVOLVED_BROKEN - 1, TQ_SCHEMA_INVALID);
 }
 
 static void test_spellings(void **state) {
@@ -254,6 +339,9 @@ static void test_mutations(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree),
+        cmocka_unit_test(test_evolved_tree),
+        cmocka_unit_test(test_evolved_broken),
+        cmocka_unit_test(test_alloc_failures_evolved),
         cmocka_unit_test(test_spellings),
         cmocka_unit_test(test_alloc_failures_valid),
         cmocka_unit_test(test_alloc_failures_broken),

@@ -21,7 +21,7 @@ static const kb_command_t COMMANDS[] = {
     {"onboard", "TENANT", "create the tenant's storage (idempotent)", kb_cmd_onboard},
     {"ingest", "TENANT BOT FILE...", "chunk, embed and store markdown or text files",
      kb_cmd_ingest},
-    {"ask", "TENANT BOT QUESTION [--limit N] [--source S]",
+    {"ask", "TENANT BOT QUESTION [--limit N] [--source S] [--mode dense|text|hybrid]",
      "show the chunks that best answer QUESTION", kb_cmd_ask},
     {"sources", "TENANT BOT", "list the bot's documents with chunk counts", kb_cmd_sources},
     {"offboard", "TENANT", "erase all of the tenant's data, then verify nothing remains",

@@ -35,10 +35,25 @@ typedef enum tq_field_type {
     TQ_FIELD_UUID = 6
 } tq_field_type_t;
 
+/* How hybrid retrieval fuses its dense and sparse candidates (Qdrant's `fusion`). */
+typedef enum tq_fusion {
+    TQ_FUSION_RRF = 0, /* reciprocal rank fusion */
+    TQ_FUSION_DBSF = 1 /* distribution-based score fusion */
+} tq_fusion_t;
+
 typedef struct tq_raw_index {
     const char *field;
     tq_field_type_t type;
 } tq_raw_index_t;
+
+/* A payload field as the schema declares it. The collection's fingerprint (see
+ * docs/migrations.md) is made from these, so every field is listed, indexed or not. */
+typedef struct tq_raw_field {
+    const char *name;
+    const char *type; /* the schema's spelling: "keyword", "integer[]", "datetime", ... */
+    int indexed;
+    const char *was;  /* the payload key of points written before a rename, or NULL */
+} tq_raw_field_t;
 
 /* A schema collection as generated code declares it (static const storage). */
 typedef struct tq_raw_collection {
@@ -52,6 +67,16 @@ typedef struct tq_raw_collection {
     size_t scope_count;
     const tq_raw_index_t *indexes;   /* payload indexes besides tq_tenant, tq_key, scopes */
     size_t index_count;
+    uint32_t schema_version;         /* 'version N' of the schema header */
+    uint32_t revision;               /* 'revision N' of the collection; 0 is read as 1 */
+    const tq_raw_field_t *fields;    /* every payload field, in schema order */
+    size_t field_count;
+    /* Hybrid retrieval (all zero when the collection declares none). */
+    const char *sparse_name;          /* BM25 sparse vector (modifier idf), or NULL */
+    const char *const *sparse_fields; /* text payload fields it is computed from */
+    size_t sparse_field_count;
+    tq_fusion_t fusion;               /* how tq_raw_retrieve fuses dense and sparse */
+    const char *group_field;          /* keyword field TQ_RETRIEVE_GROUPS groups by, or NULL */
 } tq_raw_collection_t;
 
 /* Reserved payload fields written by the runtime on every point. */
@@ -74,7 +99,8 @@ typedef struct tq_raw_route {
 
 /* Resolves the placement (registry override, else the collection's default) and the
  * collection name: "<schema>-<name>--<tenant>" for collection and dedicated,
- * "<schema>-<name>" for shared. */
+ * "<schema>-<name>" for shared; from revision 2 on, "<name>" is followed by "-r<N>"
+ * ("kb-chunks-r2--acme"), so each revision has physical collections of its own. */
 TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_route(const tenant_ctx_t *ctx,
                                                const tq_raw_collection_t *collection,
                                                tq_raw_route_t *out, tq_detail_t *detail);
@@ -116,6 +142,11 @@ TQ_EXPORT void tq_raw_filter_range(tq_raw_filter_t *filter, const char *key,
 /* An RFC 3339 datetime range; NULL bounds are open. */
 TQ_EXPORT void tq_raw_filter_datetime_range(tq_raw_filter_t *filter, const char *key,
                                             const char *gte, const char *lte);
+
+/* Full-text match: every word of `text` must occur in the text field `key` (Qdrant's
+ * `match: {text}` over the field's full-text index). */
+TQ_EXPORT void tq_raw_filter_match_text(tq_raw_filter_t *filter, const char *key,
+                                        const char *text);
 
 /* ---- upsert batches ---------------------------------------------------------------- */
 
@@ -193,6 +224,19 @@ TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_point_int_array(const tq_raw_point_t *
                                                          const char *field, int64_t **out,
                                                          size_t *count, int *present);
 
+/* The canonical text of what `collection`'s stored points depend on (vector name, dim
+ * and distance, scope fields, and every field's name, type and index, fields sorted by
+ * name) and its digest, "sha256:" and 64 hex digits, as onboarding records them in the
+ * collection's metadata. `text` (may be NULL with `text_size` 0) receives the text,
+ * NUL-terminated, when it fits; `digest` receives TQ_FINGERPRINT_LEN + 1 bytes.
+ * TQ_EINVAL for a bad descriptor; TQ_ELIMIT when `text_size` is too small, with the
+ * needed size in the detail. */
+#define TQ_FINGERPRINT_LEN (7 + 64)
+TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_fingerprint(const tq_raw_collection_t *collection,
+                                                     char *text, size_t text_size,
+                                                     char digest[TQ_FINGERPRINT_LEN + 1],
+                                                     tq_detail_t *detail);
+
 /* ---- operations ------------------------------------------------------------------
  * Every read is a filtered request carrying the tenant condition and every scope
  * condition, in every placement, and every returned point passes the leak guard: a
@@ -250,17 +294,53 @@ TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_scroll(const tenant_ctx_t *ctx,
 
 /* Creates the tenant's collection (or, shared, the shared one) and its payload indexes
  * if absent: tq_tenant (keyword, is_tenant in the shared placement), tq_key, every
- * scope field and every index the collection declares. Idempotent. */
+ * scope field and every index the collection declares. A new collection gets the
+ * schema fingerprint as collection metadata; an existing one is compared first and a
+ * change in what its stored points mean is TQ_ESCHEMA, naming the property, both values
+ * and the fix (docs/migrations.md); a compatible change (a field or index added, a
+ * declared rename) is stamped with the new fingerprint. A collection without a
+ * fingerprint is adopted only when its vector name, size and distance match. Idempotent. */
 TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx,
                                                  const tq_raw_collection_t *collection,
                                                  tq_detail_t *detail);
 
-/* Deletes all of the tenant's points in `collection` (the whole collection in the
- * collection and dedicated placements), then verifies that none remain: TQ_EVERIFY
- * if any do. Idempotent. */
+/* Deletes all of the tenant's points of `collection` wherever they are, not only where
+ * the registry routes now: on every endpoint the registry names, its own collections
+ * ("<schema>-<name>[-REV]--<tenant>", deleted whole) and its points in the shared ones
+ * ("<schema>-<name>[-REV]", by the tenant filter). Then verifies that none remain:
+ * TQ_EVERIFY if any do (after erasing everywhere else). An endpoint that cannot be
+ * listed fails the call. Idempotent. */
 TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_offboard(const tenant_ctx_t *ctx,
                                                   const tq_raw_collection_t *collection,
                                                   tq_detail_t *detail);
+
+/* ---- hybrid retrieval -------------------------------------------------------------
+ * Upserts into a collection with a sparse vector also store each point's BM25
+ * document vector, computed from its sparse_fields. Every branch of a retrieval
+ * request (each prefetch and the top level) carries the tenant and scope conditions,
+ * and the sparse vector's IDF is computed over the caller's tenant and scope only
+ * (`params.idf.corpus`), so another tenant's documents never move the caller's
+ * scores. Every returned point, in groups too, passes the leak guard. */
+
+typedef enum tq_retrieval {
+    TQ_RETRIEVE_TEXT = 0,   /* BM25 over `text` only; `vector` must be NULL */
+    TQ_RETRIEVE_HYBRID = 1, /* dense and BM25 candidates, fused as the collection says */
+    TQ_RETRIEVE_GROUPS = 2  /* the best hit per group_field value; dense, BM25 or both */
+} tq_retrieval_t;
+
+/* Retrieves the `limit` best points (or groups) of the scope matching `filter` (may be
+ * NULL). `vector` has `dim` floats (the collection's dim) or is NULL; `text` is the
+ * query text or NULL; which must be given depends on `mode`. A text without any term
+ * (only stop words) gives an empty result for TQ_RETRIEVE_TEXT and leaves only the
+ * dense branch in TQ_RETRIEVE_HYBRID. `score_threshold` may be NULL. */
+TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_retrieve(const tenant_ctx_t *ctx,
+                                                  const tq_raw_collection_t *collection,
+                                                  const char *const *scope_values,
+                                                  tq_retrieval_t mode, const float *vector,
+                                                  size_t dim, const char *text,
+                                                  const tq_raw_filter_t *filter, uint32_t limit,
+                                                  const double *score_threshold,
+                                                  tq_raw_result_t *out, tq_detail_t *detail);
 
 #ifdef __cplusplus
 }

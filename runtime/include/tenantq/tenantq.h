@@ -21,8 +21,9 @@ extern "C" {
 
 /* Bumped whenever <tenantq/raw.h>, the structures below or the attribute macros that
  * generated headers use change incompatibly. Generated code refuses to compile against
- * a runtime with a different value. 2: TQ_NONNULL and TQ_READS_FLOATS. */
-#define TQ_ABI_VERSION 2
+ * a runtime with a different value. 2: TQ_NONNULL and TQ_READS_FLOATS. 3: the
+ * collection descriptor's revision, schema version and field list. */
+#define TQ_ABI_VERSION 3
 
 #define TQ_VERSION_STRING "0.1.0"
 
@@ -86,6 +87,7 @@ typedef enum tq_status {
     TQ_ETLS = 17,       /* TLS handshake or certificate verification failed */
     TQ_EBUSY = 18,      /* 429 or 503 persisted after every retry */
     TQ_EVERIFY = 19,    /* a post-condition check failed (e.g. offboard left data) */
+    TQ_ESCHEMA = 20,    /* the collection on the server was made for another schema shape */
     TQ_STATUS_LAST      /* sentinel, not a status */
 } tq_status_t;
 
@@ -174,6 +176,8 @@ typedef struct tq_client_options {
                                   it does not list (else every call: TQ_EAUTH) */
     long jwt_ttl_s;            /* default 300 */
     const char *ca_file;       /* NULL: system trust store; copied by tq_client_new */
+    int skip_schema_check;     /* default 0; 1: data calls skip the fingerprint comparison
+                                  (onboarding still compares); docs/migrations.md */
 } tq_client_options_t;
 
 /* Fills `options` with the defaults above. */
@@ -186,6 +190,9 @@ TQ_EXPORT TQ_NODISCARD tq_status_t tq_client_new(const tq_registry_t *registry,
                                                 const tq_client_options_t *options,
                                                 tq_client_t **out, tq_detail_t *detail);
 
+/* Closes pooled connections and frees the client together with every context made from
+ * it (contexts are the client's memory): free contexts first; using or freeing one
+ * afterwards is a use after free. */
 TQ_EXPORT void tq_client_free(tq_client_t *client);
 
 /* What an endpoint says about itself (Qdrant's GET /), and how long asking took. */

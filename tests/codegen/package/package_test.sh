@@ -19,7 +19,7 @@ PATH=/usr/bin:/bin cmake -S "$SRC/tests/codegen/package" -B "$WORK/app" \
     { cat "$WORK/configure.log" >&2; fail "configure"; }
 cmake --build "$WORK/app" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "build"; }
 out=$(LD_LIBRARY_PATH="$WORK/prefix/lib:$WORK/prefix/lib64" "$WORK/app/app") || fail "run"
-[ "$out" = "dim 384 abi 2 TQ_ELEAK" ] || fail "unexpected output: $out"
+[ "$out" = "dim 384 abi 3 TQ_ELEAK" ] || fail "unexpected output: $out"
 head -n 2 "$WORK/app/tenantq/app/kb.tq.h" | grep -q '^// source: \.\./schemas/kb\.tqs sha256:' ||
     fail "banner path"
 exit 0

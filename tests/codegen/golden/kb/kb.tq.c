@@ -63,6 +63,13 @@ static const tq_raw_index_t kb_chunks_indexes[] = {
     {"tags", TQ_FIELD_KEYWORD},
 };
 
+static const tq_raw_field_t kb_chunks_fields[] = {
+    {"source", "keyword", 1, NULL},
+    {"title", "text", 0, NULL},
+    {"page", "integer", 1, NULL},
+    {"tags", "keyword[]", 1, NULL},
+};
+
 static const tq_raw_collection_t kb_chunks_collection = {
     .schema = "kb",
     .name = "chunks",
@@ -74,6 +81,10 @@ static const tq_raw_collection_t kb_chunks_collection = {
     .scope_count = 1,
     .indexes = kb_chunks_indexes,
     .index_count = 3,
+    .schema_version = 1u,
+    .revision = 1u,
+    .fields = kb_chunks_fields,
+    .field_count = 4,
 };
 
 void kb_chunks_records_free(kb_chunks_records_t *records) {

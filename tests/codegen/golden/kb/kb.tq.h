@@ -11,8 +11,8 @@
 
 #include <tenantq/tenantq.h>
 
-#if TQ_ABI_VERSION != 2
-#error "kb.tq.h was generated for tenantq ABI version 2; regenerate it with this runtime's tenantq-gen"
+#if TQ_ABI_VERSION != 3
+#error "kb.tq.h was generated for tenantq ABI version 3; regenerate it with this runtime's tenantq-gen"
 #endif
 
 #ifdef __cplusplus
@@ -27,6 +27,10 @@ extern "C" {
  */
 
 #define KB_CHUNKS_DIM 384
+/* The revision this client serves (its own physical collections from 2 on), and the
+ * fingerprint onboarding records in the collection's metadata. */
+#define KB_CHUNKS_REVISION 1
+#define KB_CHUNKS_FINGERPRINT "sha256:420823a7c8a35ee1a02c7dd1cad1dff416cc89f3521d6b5e770e57420abe05fa"
 
 /* A point to upsert; everything is borrowed for the call. NULL strings and arrays are
  * absent, and so are numbers and booleans whose has_<field> is 0. */

@@ -42,6 +42,10 @@ static char *minimal_copy_string(const char *text) {
 
 /* ---- collection notes ---- */
 
+static const tq_raw_field_t minimal_notes_fields[] = {
+    {"body", "text", 0, NULL},
+};
+
 static const tq_raw_collection_t minimal_notes_collection = {
     .schema = "minimal",
     .name = "notes",
@@ -53,6 +57,10 @@ static const tq_raw_collection_t minimal_notes_collection = {
     .scope_count = 0,
     .indexes = NULL,
     .index_count = 0,
+    .schema_version = 1u,
+    .revision = 1u,
+    .fields = minimal_notes_fields,
+    .field_count = 1,
 };
 
 void minimal_notes_records_free(minimal_notes_records_t *records) {

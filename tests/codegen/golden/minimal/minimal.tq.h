@@ -11,8 +11,8 @@
 
 #include <tenantq/tenantq.h>
 
-#if TQ_ABI_VERSION != 2
-#error "minimal.tq.h was generated for tenantq ABI version 2; regenerate it with this runtime's tenantq-gen"
+#if TQ_ABI_VERSION != 3
+#error "minimal.tq.h was generated for tenantq ABI version 3; regenerate it with this runtime's tenantq-gen"
 #endif
 
 #ifdef __cplusplus
@@ -27,6 +27,10 @@ extern "C" {
  */
 
 #define MINIMAL_NOTES_DIM 4
+/* The revision this client serves (its own physical collections from 2 on), and the
+ * fingerprint onboarding records in the collection's metadata. */
+#define MINIMAL_NOTES_REVISION 1
+#define MINIMAL_NOTES_FINGERPRINT "sha256:2051e07abc3cbc99d52339e97902531c55caa99768343ba74783510c42b725f1"
 
 /* A point to upsert; everything is borrowed for the call. NULL strings and arrays are
  * absent, and so are numbers and booleans whose has_<field> is 0. */

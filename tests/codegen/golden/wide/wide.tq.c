@@ -69,6 +69,22 @@ static const tq_raw_index_t wide_events_indexes[] = {
     {"codes", TQ_FIELD_INTEGER},
 };
 
+static const tq_raw_field_t wide_events_fields[] = {
+    {"name", "keyword", 1, NULL},
+    {"body", "text", 1, NULL},
+    {"count_total", "integer", 1, NULL},
+    {"weight", "float", 1, NULL},
+    {"urgent", "bool", 1, NULL},
+    {"at", "datetime", 1, NULL},
+    {"ref", "uuid", 1, NULL},
+    {"labels", "keyword[]", 1, NULL},
+    {"codes", "integer[]", 1, NULL},
+    {"note", "keyword", 0, NULL},
+    {"level", "integer", 0, NULL},
+    {"ratio", "float", 0, NULL},
+    {"seen", "bool", 0, NULL},
+};
+
 static const tq_raw_collection_t wide_events_collection = {
     .schema = "wide",
     .name = "events",
@@ -80,6 +96,10 @@ static const tq_raw_collection_t wide_events_collection = {
     .scope_count = 2,
     .indexes = wide_events_indexes,
     .index_count = 9,
+    .schema_version = 3u,
+    .revision = 1u,
+    .fields = wide_events_fields,
+    .field_count = 13,
 };
 
 void wide_events_records_free(wide_events_records_t *records) {
@@ -121,6 +141,10 @@ static tq_raw_filter_t *wide_events_filter_build(const wide_events_filter_t *fil
     }
     if (filter->name_any != NULL) {
         tq_raw_filter_any_keyword(raw, "name", filter->name_any, filter->name_any_count);
+        n++;
+    }
+    if (filter->body != NULL) {
+        tq_raw_filter_match_text(raw, "body", filter->body);
         n++;
     }
     if (filter->count_total != NULL) {
@@ -625,6 +649,10 @@ static const tq_raw_index_t wide_audit_indexes[] = {
     {"actor", TQ_FIELD_KEYWORD},
 };
 
+static const tq_raw_field_t wide_audit_fields[] = {
+    {"actor", "keyword", 1, NULL},
+};
+
 static const tq_raw_collection_t wide_audit_collection = {
     .schema = "wide",
     .name = "audit",
@@ -636,6 +664,10 @@ static const tq_raw_collection_t wide_audit_collection = {
     .scope_count = 0,
     .indexes = wide_audit_indexes,
     .index_count = 1,
+    .schema_version = 3u,
+    .revision = 1u,
+    .fields = wide_audit_fields,
+    .field_count = 1,
 };
 
 void wide_audit_records_free(wide_audit_records_t *records) {

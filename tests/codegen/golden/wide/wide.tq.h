@@ -11,8 +11,8 @@
 
 #include <tenantq/tenantq.h>
 
-#if TQ_ABI_VERSION != 2
-#error "wide.tq.h was generated for tenantq ABI version 2; regenerate it with this runtime's tenantq-gen"
+#if TQ_ABI_VERSION != 3
+#error "wide.tq.h was generated for tenantq ABI version 3; regenerate it with this runtime's tenantq-gen"
 #endif
 
 #ifdef __cplusplus
@@ -27,6 +27,10 @@ extern "C" {
  */
 
 #define WIDE_EVENTS_DIM 16
+/* The revision this client serves (its own physical collections from 2 on), and the
+ * fingerprint onboarding records in the collection's metadata. */
+#define WIDE_EVENTS_REVISION 1
+#define WIDE_EVENTS_FINGERPRINT "sha256:8220cf80edcbc4722065d4806601c3338a1b1ed7d1d4d761a2585ffc877c62f0"
 
 /* A point to upsert; everything is borrowed for the call. NULL strings and arrays are
  * absent, and so are numbers and booleans whose has_<field> is 0. */
@@ -99,6 +103,7 @@ typedef struct wide_events_filter {
     const char *name; /* name equals */
     const char *const *name_any; /* name is one of name_any_count values */
     size_t name_any_count;
+    const char *body; /* body contains every word of this text */
     const int64_t *count_total; /* count_total equals */
     const int64_t *count_total_any; /* count_total is one of count_total_any_count values */
     size_t count_total_any_count;
@@ -202,6 +207,10 @@ TQ_NODISCARD tq_status_t wide_events_scroll(const tenant_ctx_t *ctx,
  */
 
 #define WIDE_AUDIT_DIM 2
+/* The revision this client serves (its own physical collections from 2 on), and the
+ * fingerprint onboarding records in the collection's metadata. */
+#define WIDE_AUDIT_REVISION 1
+#define WIDE_AUDIT_FINGERPRINT "sha256:bec72e2eff69222072846ec74f30207fe25cc18390b1168b46cf8f04aad77670"
 
 /* A point to upsert; everything is borrowed for the call. NULL strings and arrays are
  * absent, and so are numbers and booleans whose has_<field> is 0. */

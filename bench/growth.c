@@ -1,0 +1,333 @@
+/* growth.c: `tenantq-bench growth`: runs tenantq-probe at growing tenant counts and
+ * growing tenant sizes, in each chosen placement, and reports how ingest rate, latency,
+ * the devserver's resident memory per point and the probe's set-up time grow.
+ *
+ * Every point gets a fresh devserver started here (so its memory can be read from
+ * /proc), and the probe runs against it with --keep, so the points are still stored
+ * when the memory is read. The chart is drawn by the probe's own svg_write_panels. A
+ * point whose probe run fails (a leak, a failed check) is reported as failed, never
+ * dropped. */
+#include "growth.h"
+
+#include "bench.h"
+#include "report.h"
+#include "spawn.h"
+#include "svg.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LIST_MAX 8
+#define POINTS_MAX 64
+#define OUTPUT_MAX 8192
+
+typedef struct growth_opts {
+    size_t tenants[LIST_MAX], tenants_n;  /* the tenant curve */
+    size_t sizes[LIST_MAX], sizes_n;      /* the size curve: vectors per tenant */
+    size_t tenant_vectors;                /* vectors per tenant on the tenant curve */
+    size_t size_tenants;                  /* tenants on the size curve */
+    const char *placements[2];
+    size_t placements_n;
+    size_t probes;
+    const char *out, *svg;
+} growth_opts_t;
+
+typedef struct growth_point {
+    const char *placement;
+    int size_curve; /* 0: tenant curve, 1: size curve */
+    size_t tenants, vectors;
+    int measured;   /* 0: not reached (yet) */
+    int status;     /* the probe's exit status */
+    double ingest_vps, p50_ms, p95_ms, setup_s, rss_bytes_per_point, wall_s;
+    char label[32];
+} growth_point_t;
+
+static const char usage_text[] =
+    "usage: tenantq-bench growth [--tenants 10,100,300,1000] [--tenant-vectors M]\n"
+    "                            [--sizes 1000,10000,100000] [--size-tenants N]\n"
+    "                            [--placements collection,shared] [--probes P]\n"
+    "                            [--out FILE.md] [--svg FILE.svg]\n"
+    "\n"
+    "Runs tenantq-probe (beside this program in the build tree, or $TENANTQ_PROBE) at each\n"
+    "tenant count with M vectors per tenant, and with N tenants at each size, against a\n"
+    "fresh tenantq-devserver per point, and reports ingest, read p50/p95, devserver\n"
+    "resident memory per point and set-up time.\n";
+
+static int usage(const char *what)
+{
+    fprintf(stderr, "tenantq-bench growth: error: %s\n%s", what, usage_text);
+    return 2;
+}
+
+static int parse_list(const char *s, size_t *out, size_t *n, size_t min, size_t max)
+{
+    char copy[256];
+    *n = 0;
+    if (!s)
+        return -1;
+    snprintf(copy, sizeof copy, "%s", s);
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long v = strtoull(tok, &end, 10);
+        if (*n == LIST_MAX || errno || *end || tok[0] < '0' || tok[0] > '9' || v < min ||
+            v > max)
+            return -1;
+        out[(*n)++] = (size_t)v;
+    }
+    return 0;
+}
+
+static int parse(int argc, char **argv, growth_opts_t *o)
+{
+    *o = (growth_opts_t){.tenants = {10, 100, 300, 1000}, .tenants_n = 4,
+                         .sizes = {1000, 10000, 100000}, .sizes_n = 3, .tenant_vectors = 100,
+                         .size_tenants = 2, .placements = {"collection", "shared"},
+                         .placements_n = 2, .probes = 200};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        size_t one[LIST_MAX], n = 0;
+        if (strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            exit(0);
+        }
+        if (!v)
+            return usage("an option is missing its value");
+        i++;
+        if (strcmp(a, "--tenants") == 0) {
+            if (parse_list(v, o->tenants, &o->tenants_n, 2, 10000) != 0)
+                return usage("--tenants needs a list of counts 2..10000 (the probe needs two)");
+        } else if (strcmp(a, "--sizes") == 0) {
+            if (parse_list(v, o->sizes, &o->sizes_n, 2, 10000000) != 0)
+                return usage("--sizes needs a list of vector counts 2..10000000");
+        } else if (strcmp(a, "--tenant-vectors") == 0 || strcmp(a, "--size-tenants") == 0 ||
+                   strcmp(a, "--probes") == 0) {
+            if (parse_list(v, one, &n, strcmp(a, "--probes") == 0 ? 0 : 2, 10000000) != 0 ||
+                n != 1)
+                return usage("--tenant-vectors, --size-tenants and --probes need one number");
+            *(strcmp(a, "--probes") == 0          ? &o->probes
+              : strcmp(a, "--size-tenants") == 0 ? &o->size_tenants
+                                                 : &o->tenant_vectors) = one[0];
+        } else if (strcmp(a, "--placements") == 0) {
+            o->placements_n = 0;
+            if (strstr(v, "collection"))
+                o->placements[o->placements_n++] = "collection";
+            if (strstr(v, "shared"))
+                o->placements[o->placements_n++] = "shared";
+            if (o->placements_n == 0)
+                return usage("--placements takes collection, shared or both");
+        } else if (strcmp(a, "--out") == 0) {
+            o->out = v;
+        } else if (strcmp(a, "--svg") == 0) {
+            o->svg = v;
+        } else {
+            return usage("unknown argument");
+        }
+    }
+    return 0;
+}
+
+/* tenantq-probe: $TENANTQ_PROBE, else beside this program or in the build tree. */
+static int find_probe(char *out, size_t cap)
+{
+    static const char *const candidates[] = {"/tenantq-probe", "/../probe/tenantq-probe"};
+    return spawn_find_program("TENANTQ_PROBE", candidates, 2, out, cap);
+}
+
+static double num(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
+    if (b)
+        v = cJSON_GetObjectItemCaseSensitive(v, b);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1.0;
+}
+
+/* Reads the probe's JSON report into the point. Returns 0 or -1. */
+static int read_report(const char *path, growth_point_t *p)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    report_text_t t = {0};
+    int bad = report_read(f, &t) != 0;
+    fclose(f);
+    cJSON *root = bad ? NULL : cJSON_Parse(t.data);
+    report_free(&t);
+    if (!root)
+        return -1;
+    const cJSON *lat = cJSON_GetObjectItemCaseSensitive(root, "latency_ms");
+    p->ingest_vps = num(root, "ingest", "vectors_per_s");
+    p->p50_ms = num(lat, "p50", NULL);
+    p->p95_ms = num(lat, "p95", NULL);
+    p->setup_s = num(root, "setup_seconds", NULL);
+    cJSON_Delete(root);
+    return p->ingest_vps < 0 || p->p50_ms < 0 || p->setup_s < 0 ? -1 : 0;
+}
+
+static int measure_point(const char *probe, const growth_opts_t *o, growth_point_t *p)
+{
+    probe_server_t server;
+    if (spawn_devserver(&server, NULL, 0, 1) != 0)
+        return -1;
+    long before = bench_rss_kib(server.pid);
+    char report[] = "/tmp/tenantq-growth-XXXXXX";
+    int fd = mkstemp(report);
+    if (fd >= 0)
+        close(fd);
+    char tenants[24], vectors[24], probes[24], output[OUTPUT_MAX];
+    snprintf(tenants, sizeof tenants, "%zu", p->tenants);
+    snprintf(vectors, sizeof vectors, "%zu", p->vectors);
+    snprintf(probes, sizeof probes, "%zu", o->probes);
+    const char *argv[] = {probe,    "--url",     server.url,  "--tenants", tenants,
+                          "--vectors", vectors,  "--probes",  probes,      "--placement",
+                          p->placement, "--report", report, "--keep", NULL};
+    double t0 = bench_now_us();
+    p->status = fd >= 0 ? bench_run_child(argv, output, sizeof output) : -1;
+    p->wall_s = (bench_now_us() - t0) / 1e6;
+    long after = bench_rss_kib(server.pid);
+    spawn_stop(&server);
+    int rc = p->status == 0 && read_report(report, p) == 0 ? 0 : -1;
+    if (fd >= 0)
+        unlink(report);
+    if (before > 0 && after > 0)
+        p->rss_bytes_per_point =
+            (double)(after - before) * 1024.0 / (double)(p->tenants * p->vectors);
+    fprintf(stderr,
+            "tenantq-bench growth: %s %zu tenants x %zu vectors: %s, ingest %.0f/s, p50 %.3f "
+            "ms, p95 %.3f ms, %.0f B/point, set-up %.3f s, %.1f s in all\n",
+            p->placement, p->tenants, p->vectors, rc == 0 ? "ok" : "FAILED", p->ingest_vps,
+            p->p50_ms, p->p95_ms, p->rss_bytes_per_point, p->setup_s, p->wall_s);
+    return rc;
+}
+
+static void write_table(report_text_t *r, const growth_point_t *pts, size_t n,
+                        const char *command, const char *before, const char *after,
+                        const char *svg)
+{
+    report_printf(r, "Measured by `%s` (each point: a fresh devserver, then `tenantq-probe "
+                     "--url URL --keep`, default 384 dims). Machine: %s before, %s after.\n\n",
+                  command, before, after);
+    report_printf(r, "| placement | tenants | vectors per tenant | ingest vectors/s | read "
+                     "p50 | read p95 | devserver memory per point | probe set-up | probe run "
+                     "|\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (size_t i = 0; i < n; i++) {
+        const growth_point_t *p = &pts[i];
+        if (!p->measured) {
+            report_printf(r, "| %s | %zu | %zu | not measured | | | | | |\n", p->placement,
+                          p->tenants, p->vectors);
+            continue;
+        }
+        if (p->status != 0 || p->ingest_vps < 0) {
+            report_printf(r, "| %s | %zu | %zu | failed (probe exit status %d) | | | | | |\n",
+                          p->placement, p->tenants, p->vectors, p->status);
+            continue;
+        }
+        report_printf(r, "| %s | %zu | %zu | %.0f | %.3f ms | %.3f ms | %.0f B | %.3f s | "
+                         "%.1f s |\n",
+                      p->placement, p->tenants, p->vectors, p->ingest_vps, p->p50_ms,
+                      p->p95_ms, p->rss_bytes_per_point, p->setup_s, p->wall_s);
+    }
+    if (svg)
+        report_printf(r, "\n![read latency p50/p95 per growth point](%s)\n", svg);
+}
+
+/* One chart panel per (placement, curve) with its measured points. */
+static int draw(const growth_point_t *pts, size_t n, const char *path)
+{
+    svg_panel_t panels[4];
+    const char *labels[4][POINTS_MAX];
+    double p50[4][POINTS_MAX], p95[4][POINTS_MAX];
+    char titles[4][96];
+    size_t count = 0;
+    for (int curve = 0; curve < 2; curve++) {
+        for (const char *const *pl = (const char *const[]){"collection", "shared", NULL}; *pl;
+             pl++) {
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (pts[i].size_curve != curve || strcmp(pts[i].placement, *pl) != 0 ||
+                    !pts[i].measured || pts[i].status != 0)
+                    continue;
+                labels[count][k] = pts[i].label;
+                p50[count][k] = pts[i].p50_ms;
+                p95[count][k++] = pts[i].p95_ms;
+            }
+            if (k == 0)
+                continue;
+            snprintf(titles[count], sizeof titles[count], "%s placement, %s", *pl,
+                     curve ? "growing tenant size" : "growing tenant count");
+            panels[count] = (svg_panel_t){titles[count], labels[count], p50[count], p95[count], k};
+            count++;
+        }
+    }
+    return svg_write_panels(panels, count,
+                            "tenantq-probe growth: read latency per tenant count and size", path);
+}
+
+/* Writes the section (or prints it without --out) and the chart for the points so far. */
+static int publish(const growth_opts_t *o, const growth_point_t *pts, size_t n,
+                   const char *command, const char *before, const char *after)
+{
+    report_text_t r = {0};
+    const char *svg_name = o->svg ? strrchr(o->svg, '/') : NULL;
+    write_table(&r, pts, n, command, before, after,
+                o->svg ? (svg_name ? svg_name + 1 : o->svg) : NULL);
+    int rc = r.failed;
+    if (!rc && o->svg)
+        rc = draw(pts, n, o->svg) != 0;
+    if (!rc && o->out)
+        rc = report_replace_section(o->out, "tenantq-bench-growth", r.data) != 0;
+    else if (!rc && pts[n - 1].measured)
+        rc = fputs(r.data, stdout) == EOF;
+    report_free(&r);
+    return rc;
+}
+
+int growth_main(int argc, char **argv)
+{
+    growth_opts_t o;
+    char probe[PATH_MAX];
+    if (parse(argc, argv, &o) != 0)
+        return 2;
+    if (find_probe(probe, sizeof probe) != 0) {
+        fprintf(stderr, "tenantq-bench growth: error: tenantq-probe not found (build it, or "
+                        "set TENANTQ_PROBE)\n");
+        return 1;
+    }
+    static growth_point_t pts[POINTS_MAX];
+    size_t n = 0;
+    for (size_t pl = 0; pl < o.placements_n; pl++) {
+        for (size_t i = 0; i < o.tenants_n + o.sizes_n && n < POINTS_MAX; i++) {
+            growth_point_t *p = &pts[n++];
+            int size_curve = i >= o.tenants_n;
+            *p = (growth_point_t){.placement = o.placements[pl], .size_curve = size_curve,
+                                  .tenants = size_curve ? o.size_tenants : o.tenants[i],
+                                  .vectors = size_curve ? o.sizes[i - o.tenants_n]
+                                                        : o.tenant_vectors,
+                                  .ingest_vps = -1};
+            if (size_curve)
+                snprintf(p->label, sizeof p->label, "%zu vectors", p->vectors);
+            else
+                snprintf(p->label, sizeof p->label, "%zu tenants", p->tenants);
+        }
+    }
+    char before[128], after[128], command[1024];
+    report_machine(before, sizeof before);
+    report_command(argc + 1, argv - 1, command, sizeof command);
+    int failed = 0, rc = 0;
+    /* The document and chart are rewritten after every point, so a campaign stopped
+     * part way (it takes hours on a small machine) still leaves what it measured; the
+     * points not reached yet are listed as not measured. */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        failed |= measure_point(probe, &o, &pts[i]) != 0;
+        pts[i].measured = 1;
+        report_machine(after, sizeof after);
+        rc = publish(&o, pts, n, command, before, after);
+    }
+    return rc || failed;
+}

@@ -1,0 +1,254 @@
+/* hand_client.c: the baseline of the benchmark: the same requests as the generated
+ * client, written by hand with libcurl and cJSON and no tenant layer.
+ *
+ * Honest by construction: one easy handle kept alive for the whole run, one reused
+ * request buffer and header list, bodies written straight into the buffer (the floats
+ * with the same printer the runtime uses, tq_float_text, so the two clients send the
+ * same bytes and pay the same for them), answers parsed once with cJSON and their keys
+ * and scores copied out, as any caller needs them. What it skips is exactly the tenant
+ * layer: no key checks or UUIDv5 ids (ids are counters), no token (the api key
+ * instead), no leak guard, no statistics. It must never do work the generated client
+ * does not. */
+#include "bench.h"
+
+#include "float_text.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct buffer {
+    char *data;
+    size_t len, cap;
+} buffer_t;
+
+static int reserve(buffer_t *b, size_t more)
+{
+    if (b->len + more + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + more + 1)
+        cap *= 2;
+    char *bigger = realloc(b->data, cap);
+    if (!bigger)
+        return -1;
+    b->data = bigger;
+    b->cap = cap;
+    return 0;
+}
+
+static int put(buffer_t *b, const char *s, size_t n)
+{
+    if (reserve(b, n) != 0)
+        return -1;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+static int puts_(buffer_t *b, const char *s)
+{
+    return put(b, s, strlen(s));
+}
+
+static int put_vector(buffer_t *b, const float *v)
+{
+    if (reserve(b, BENCH_DIM * (TQ_FLOAT_TEXT_MAX + 1) + 2) != 0)
+        return -1;
+    char *p = b->data + b->len;
+    *p++ = '[';
+    for (size_t i = 0; i < BENCH_DIM; i++) {
+        if (i)
+            *p++ = ',';
+        p += tq_float_text(v[i], p);
+    }
+    *p++ = ']';
+    *p = '\0';
+    b->len = (size_t)(p - b->data);
+    return 0;
+}
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    return put(userdata, ptr, size * nmemb) == 0 ? size * nmemb : 0;
+}
+
+typedef struct hand_client {
+    CURL *h;
+    struct curl_slist *headers;
+    char upsert_url[256], query_url[256];
+    buffer_t body, answer;
+} hand_client_t;
+
+static int hand_open(hand_client_t *hc, const bench_target_t *t)
+{
+    memset(hc, 0, sizeof *hc);
+    char auth[128];
+    snprintf(auth, sizeof auth, "api-key: %s", t->api_key);
+    snprintf(hc->upsert_url, sizeof hc->upsert_url, "%s/collections/%s/points?wait=true", t->url,
+             t->collection);
+    snprintf(hc->query_url, sizeof hc->query_url, "%s/collections/%s/points/query", t->url,
+             t->collection);
+    const char *lines[] = {"Content-Type: application/json", "Expect:", auth};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        struct curl_slist *next = curl_slist_append(hc->headers, lines[i]);
+        if (!next)
+            return -1;
+        hc->headers = next;
+    }
+    if (!(hc->h = curl_easy_init()))
+        return -1;
+    curl_easy_setopt(hc->h, CURLOPT_HTTPHEADER, hc->headers);
+    curl_easy_setopt(hc->h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(hc->h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(hc->h, CURLOPT_WRITEDATA, &hc->answer);
+    return 0;
+}
+
+static void hand_close(hand_client_t *hc)
+{
+    if (hc->h)
+        curl_easy_cleanup(hc->h);
+    curl_slist_free_all(hc->headers);
+    free(hc->body.data);
+    free(hc->answer.data);
+}
+
+/* Sends the body with `method` to `url`; returns the parsed answer when it is HTTP 200
+ * with "status":"ok", else NULL after printing why. */
+static cJSON *exchange(hand_client_t *hc, const char *method, const char *url)
+{
+    hc->answer.len = 0;
+    curl_easy_setopt(hc->h, CURLOPT_URL, url);
+    curl_easy_setopt(hc->h, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(hc->h, CURLOPT_POSTFIELDS, hc->body.data);
+    curl_easy_setopt(hc->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)hc->body.len);
+    long code = 0;
+    CURLcode rc = curl_easy_perform(hc->h);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(hc->h, CURLINFO_RESPONSE_CODE, &code);
+    cJSON *root = rc == CURLE_OK && code == 200
+                      ? cJSON_ParseWithLength(hc->answer.data ? hc->answer.data : "",
+                                              hc->answer.len)
+                      : NULL;
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
+    if (!cJSON_IsString(status) || strcmp(status->valuestring, "ok") != 0) {
+        fprintf(stderr, "tenantq-bench: error: hand-written client: %s %s: %s, HTTP %ld\n",
+                method, url, curl_easy_strerror(rc), code);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+static int hand_upsert(hand_client_t *hc, const bench_corpus_t *c, size_t tenant, size_t from,
+                       size_t n)
+{
+    buffer_t *b = &hc->body;
+    b->len = 0;
+    int err = puts_(b, "{\"points\":[");
+    for (size_t i = from; i < from + n && !err; i++) {
+        char head[160];
+        snprintf(head, sizeof head,
+                 "%s{\"id\":\"00000000-0000-4000-8000-%012zx\",\"vector\":{\"embedding\":",
+                 i > from ? "," : "", tenant * c->w.vectors + i);
+        err = puts_(b, head) || put_vector(b, bench_vector(c, tenant, i)) ||
+              puts_(b, "},\"payload\":{\"tq_tenant\":\"") || puts_(b, c->tenant_ids[tenant]) ||
+              puts_(b, "\",\"tq_key\":\"") || puts_(b, c->keys[i]) ||
+              puts_(b, "\",\"source\":\"bench\"}}");
+    }
+    if (err || puts_(b, "]}") != 0)
+        return -1;
+    cJSON *root = exchange(hc, "PUT", hc->upsert_url);
+    cJSON_Delete(root);
+    return root ? 0 : -1;
+}
+
+/* One search; copies each hit's key and score out as a caller would, adds to *hits. */
+static int hand_search(hand_client_t *hc, const bench_corpus_t *c, size_t i, uint64_t *hits)
+{
+    buffer_t *b = &hc->body;
+    b->len = 0;
+    char tail[112];
+    snprintf(tail, sizeof tail,
+             "\"}}]},\"using\":\"embedding\",\"limit\":%u,\"with_payload\":true,"
+             "\"with_vector\":false,\"query\":",
+             (unsigned)c->w.limit);
+    if (puts_(b, "{\"filter\":{\"must\":[{\"key\":\"tq_tenant\",\"match\":{\"value\":\"") ||
+        puts_(b, c->tenant_ids[bench_search_tenant(c, i)]) || puts_(b, tail) ||
+        put_vector(b, c->queries + i * BENCH_DIM) || puts_(b, "}"))
+        return -1;
+    cJSON *root = exchange(hc, "POST", hc->query_url);
+    if (!root)
+        return -1;
+    const cJSON *points =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "result"),
+                                         "points");
+    size_t n = (size_t)cJSON_GetArraySize(points), k = 0;
+    char **keys = calloc(n ? n : 1, sizeof *keys);
+    double *scores = calloc(n ? n : 1, sizeof *scores);
+    int rc = keys && scores ? 0 : -1;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, points)
+    {
+        const cJSON *key = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(p, "payload"), "tq_key");
+        const cJSON *score = cJSON_GetObjectItemCaseSensitive(p, "score");
+        if (rc != 0 || !cJSON_IsString(key) || !cJSON_IsNumber(score) ||
+            !(keys[k] = strdup(key->valuestring))) {
+            rc = -1;
+            break;
+        }
+        scores[k++] = score->valuedouble;
+    }
+    *hits += k;
+    for (size_t j = 0; keys && j < k; j++)
+        free(keys[j]);
+    free(keys);
+    free(scores);
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* The timed search phase on its own, for callgrind (--toggle-collect). */
+int bench_handwritten_searches(hand_client_t *hc, const bench_corpus_t *c,
+                               bench_samples_t *lat, uint64_t *hits);
+int bench_handwritten_searches(hand_client_t *hc, const bench_corpus_t *c,
+                               bench_samples_t *lat, uint64_t *hits)
+{
+    for (size_t i = 0; i < c->w.searches; i++) {
+        double t0 = bench_now_us();
+        if (hand_search(hc, c, i, hits) != 0 || bench_samples_add(lat, bench_now_us() - t0) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int bench_run_handwritten(const bench_target_t *t, const bench_corpus_t *c, bench_result_t *out)
+{
+    hand_client_t hc;
+    bench_samples_t lat = {0};
+    memset(out, 0, sizeof *out);
+    int rc = hand_open(&hc, t);
+    double t0 = bench_now_us();
+    for (size_t tenant = 0; rc == 0 && tenant < c->w.tenants; tenant++) {
+        for (size_t from = 0; rc == 0 && from < c->w.vectors; from += c->w.batch) {
+            size_t n = c->w.vectors - from < c->w.batch ? c->w.vectors - from : c->w.batch;
+            rc = hand_upsert(&hc, c, tenant, from, n);
+        }
+    }
+    if (rc == 0) {
+        out->ingest_vps = (double)(c->w.tenants * c->w.vectors) / ((bench_now_us() - t0) / 1e6);
+        rc = bench_handwritten_searches(&hc, c, &lat, &out->hits);
+    }
+    if (rc == 0) {
+        out->search_p50_us = bench_samples_quantile(&lat, 0.50);
+        out->search_p95_us = bench_samples_quantile(&lat, 0.95);
+    }
+    bench_samples_free(&lat);
+    hand_close(&hc);
+    return rc;
+}

@@ -1,0 +1,80 @@
+# smoke.cmake: runs tenantq-bench and `tenantq-bench growth` at a tiny size into a
+# scratch copy of a performance document and checks what they wrote: the prose outside
+# the sections kept, one row per client with numbers and ratios (the JS row only when
+# scripts/npm-deps.sh installed its client), one row per thread count, one row per
+# growth point, and an SVG chart. Inputs: BENCH, SOURCE_DIR, WORKDIR.
+cmake_minimum_required(VERSION 3.20)
+
+function(fail msg)
+  message(FATAL_ERROR "bench smoke test: ${msg}")
+endfunction()
+
+set(doc ${WORKDIR}/performance.md)
+set(svg ${WORKDIR}/growth.svg)
+file(WRITE ${doc} "before\n<!-- tenantq-bench:begin -->\nold\n<!-- tenantq-bench:end -->\n"
+     "middle\n<!-- tenantq-bench-growth:begin -->\nold\n<!-- tenantq-bench-growth:end -->\n"
+     "after\n")
+file(REMOVE ${svg})
+
+set(js_args "")
+set(js_row "[0-9]+ \\| [0-9.]+ ms \\| [0-9.]+ ms \\| [0-9.]+x \\| [0-9.]+x \\|")
+if(NOT EXISTS ${SOURCE_DIR}/tests/contract/node_modules/@qdrant/js-client-rest/package.json)
+  set(js_args --no-js)
+  set(js_row "not measured")
+endif()
+execute_process(COMMAND ${BENCH} --rounds 1 --tenants 2 --vectors 40 --batch 16 --searches 10
+                        --threads 1,2 ${js_args} --out ${doc}
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  fail("tenantq-bench exited ${rc}: ${err}")
+endif()
+execute_process(COMMAND ${BENCH} growth --tenants 2,3 --tenant-vectors 10 --sizes 30
+                        --size-tenants 2 --placements shared --probes 10 --out ${doc}
+                        --svg ${svg}
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  fail("tenantq-bench growth exited ${rc}: ${err}")
+endif()
+
+file(READ ${doc} text)
+set(row "[0-9]+ \\| [0-9.]+ ms \\| [0-9.]+ ms \\| [0-9.]+x \\| [0-9.]+x \\|")
+foreach(want
+    "^before\n<!-- tenantq-bench:begin -->\nMeasured "
+    "\n<!-- tenantq-bench:end -->\nmiddle\n<!-- tenantq-bench-growth:begin -->\nMeasured "
+    "\n<!-- tenantq-bench-growth:end -->\nafter\n$"
+    "by `tenantq-bench --rounds 1 "
+    "[0-9]+ cores, load average [0-9.]+ [0-9.]+ [0-9.]+ before"
+    "\n\\| generated tenantq client \\| ${row}\n"
+    "\n\\| hand-written libcurl [^|]+\\| [0-9]+ \\| [0-9.]+ ms \\| [0-9.]+ ms \\| 1.00x \\| 1.00x \\|\n"
+    "\n\\| official `@qdrant/js-client-rest` 1.19[^|]+\\| ${js_row}"
+    "\n\\| 1 \\| [0-9]+ \\| [0-9.]+ ms \\| [0-9]+ \\| [0-9.]+ ms \\|\n"
+    "\n\\| 2 \\| [0-9]+ \\| [0-9.]+ ms \\| [0-9]+ \\| [0-9.]+ ms \\|\n"
+    "\n\\| shared \\| 2 \\| 10 \\| [0-9]+ \\| [0-9.]+ ms \\| [0-9.]+ ms \\| -?[0-9]+ B \\| [0-9.]+ s \\| [0-9.]+ s \\|\n"
+    "\n\\| shared \\| 3 \\| 10 \\| [0-9]+ \\|"
+    "\n\\| shared \\| 2 \\| 30 \\| [0-9]+ \\|"
+    "!\\[read latency p50/p95 per growth point\\]\\(growth.svg\\)")
+  if(NOT text MATCHES "${want}")
+    fail("the document does not match '${want}':\n${text}")
+  endif()
+endforeach()
+string(REGEX MATCHALL "old" stale "${text}")
+if(stale)
+  fail("a section still holds its old text:\n${text}")
+endif()
+
+file(READ ${svg} chart)
+if(NOT chart MATCHES "^<\\?xml [^\n]*\n<svg " OR NOT chart MATCHES "</svg>\n$"
+   OR NOT chart MATCHES "shared placement, growing tenant count"
+   OR NOT chart MATCHES "shared placement, growing tenant size")
+  fail("the growth chart is not the expected SVG:\n${chart}")
+endif()
+
+# A document without the sections is refused, not overwritten.
+file(WRITE ${doc} "no markers here\n")
+execute_process(COMMAND ${BENCH} --rounds 1 --tenants 2 --vectors 4 --searches 2 --threads none
+                        --no-js --out ${doc}
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+file(READ ${doc} text)
+if(rc EQUAL 0 OR NOT text STREQUAL "no markers here\n" OR NOT err MATCHES "no 'tenantq-bench'")
+  fail("a document without markers gave exit ${rc}, '${err}', and now holds '${text}'")
+endif()
