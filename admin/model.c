@@ -100,22 +100,20 @@ static int describe(const tq_schema_t *s, const tq_schema_collection_t *c,
         d->index_count = n;
     }
     /* What the collection's fingerprint is made of, exactly as generated code declares
-     * it (docs/migrations.md), so onboarding here stamps and compares the same shape. */
-    d->schema_version = (uint32_t)s->version;
-    d->revision = (uint32_t)c->revision;
-    if (c->field_count) {
-        tq_raw_field_t *fields = calloc(c->field_count, sizeof *fields);
-        if (!fields)
+     * it (docs/migrations.md), so onboarding here creates, stamps and compares the same
+     * shape, the BM25 sparse vector included. */
+    if (c->has_sparse) {
+        const char **sparse = calloc(c->sparse_field_count + 1, sizeof *sparse);
+        if (!sparse)
             return -1;
-        for (size_t i = 0; i < c->field_count; i++) {
-            fields[i].name = c->fields[i].name;
-            fields[i].type = tq_schema_type_name(c->fields[i].type);
-            fields[i].indexed = c->fields[i].indexed;
-            fields[i].was = c->fields[i].was;
-        }
-        d->fields = fields;
-        d->field_count = c->field_count;
+        for (size_t i = 0; i < c->sparse_field_count; i++)
+            sparse[i] = c->sparse_fields[i].name;
+        d->sparse_name = c->sparse_name;
+        d->sparse_fields = sparse;
+        d->sparse_field_count = c->sparse_field_count;
     }
+    d->fusion = (tq_fusion_t)c->fusion;
+    d->group_field = c->group_field;
     return 0;
 }
 
@@ -236,6 +234,7 @@ void adm_env_close(adm_env_t *env)
         free((void *)env->collections[i].scope_fields);
         free((void *)env->collections[i].indexes);
         free((void *)env->collections[i].fields);
+        free((void *)env->collections[i].sparse_fields);
     }
     free(env->collections);
     for (size_t i = 0; i < env->file_count; i++) {

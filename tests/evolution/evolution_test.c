@@ -173,7 +173,7 @@ EVO_HELPER void expect_old_points_intact(fixture_t *f)
 #if !defined(EVO_CASE_RETYPE_FIELD) && !defined(EVO_CASE_RENAME_WITHOUT_WAS) &&                 \
     !defined(EVO_CASE_REMOVE_FIELD) && !defined(EVO_CASE_CHANGE_DIM) &&                        \
     !defined(EVO_CASE_CHANGE_DISTANCE) && !defined(EVO_CASE_CHANGE_SCOPE) &&                   \
-    !defined(EVO_CASE_NEW_REVISION) && !defined(EVO_CASE_ADOPT)
+    !defined(EVO_CASE_NEW_REVISION) && !defined(EVO_CASE_ADOPT) && !defined(EVO_CASE_ADD_SPARSE)
 /* The rank field: 'priority', or 'severity' after the rename. */
 #ifdef EVO_CASE_RENAME_FIELD
 #define RANK severity
@@ -344,7 +344,8 @@ static void new_op_works_on_old_points(void **state)
 
 #if defined(EVO_CASE_RETYPE_FIELD) || defined(EVO_CASE_RENAME_WITHOUT_WAS) ||                  \
     defined(EVO_CASE_REMOVE_FIELD) || defined(EVO_CASE_CHANGE_DIM) ||                          \
-    defined(EVO_CASE_CHANGE_DISTANCE) || defined(EVO_CASE_CHANGE_SCOPE)
+    defined(EVO_CASE_CHANGE_DISTANCE) || defined(EVO_CASE_CHANGE_SCOPE) ||                     \
+    defined(EVO_CASE_ADD_SPARSE)
 /* What the refusal must say for acme's collection (then the fix), per change. */
 #if defined(EVO_CASE_RETYPE_FIELD)
 #define WHAT "the type of field 'priority' is integer on the server but keyword in schema evo"
@@ -360,6 +361,9 @@ static void new_op_works_on_old_points(void **state)
 #define FIX "declare 'collection chunks revision 2'"
 #elif defined(EVO_CASE_CHANGE_DISTANCE)
 #define WHAT "the distance of vector 'embedding' is Cosine on the server but Dot in schema evo"
+#define FIX "declare 'collection chunks revision 2'"
+#elif defined(EVO_CASE_ADD_SPARSE)
+#define WHAT "sparse vector 'keywords' is absent on the server but declared in schema evo"
 #define FIX "declare 'collection chunks revision 2'"
 #else
 #define WHAT "the scope set is [bot] on the server but [team] in schema evo"
