@@ -413,7 +413,7 @@ static tq_status_t compare_recorded_sparse(const tq_op_call_t *call, const store
         return drift(call, property, theirs, TQ_SHAPE_SPARSE_MODIFIER, fix, detail);
     }
     if (strcmp(s->sparse_fields, mine) != 0) {
-        snprintf(property, sizeof property, "the text fields of sparse vector '%s'",
+        snprintf(property, sizeof property, "the text field list of sparse vector '%s'",
                  c->sparse_name);
         snprintf(theirs, sizeof theirs, "[%.256s]", s->sparse_fields);
         char want[520];

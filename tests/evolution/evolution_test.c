@@ -391,6 +391,50 @@ static void change_is_refused(void **state)
 }
 #endif
 
+#ifdef EVO_CASE_ADD_SPARSE
+/* Records `shape` (JSON-escaped) with a fingerprint no schema has in acme's collection,
+ * then expects onboarding to refuse with `what`. */
+static void recorded_shape_refused(fixture_t *f, const char *shape, const char *what)
+{
+    char body[1024], out[16384];
+    tq_detail_t d;
+    snprintf(body, sizeof body,
+             "{\"metadata\": {\"tq_fingerprint\": \"sha256:00\", \"tq_shape\": \"%s\"}}",
+             shape);
+    assert_int_equal(http(f, "PATCH", "/collections/evo-chunks--acme", body, out), 200);
+    expect_refusal(evo_onboard_tenant(f->ctx[0], &d), &d, "collection evo-chunks--acme: ", what,
+                   "declare 'collection chunks revision 2'", (const char *)NULL);
+}
+
+/* A collection made with the sparse vector, whose recorded sparse vector then differs
+ * from the schema's (other text fields, none at all): refused by the recorded shape. */
+static void recorded_sparse_compared(void **state)
+{
+    fixture_t *f = *state;
+    char out[16384];
+    tq_detail_t d;
+    assert_int_equal(http(f, "DELETE", "/collections/evo-chunks--acme", NULL, out), 200);
+    expect_ok(evo_onboard_tenant(f->ctx[0], &d), &d, "acme");
+    expect_stamped(f, "evo-chunks--acme");
+#define EVO_SHAPE_HEAD "tenantq-shape 1\\nvector embedding 4 Cosine\\nscope bot\\n"
+#define EVO_SHAPE_FIELDS                                                                      \
+    "field priority integer indexed\\nfield source keyword indexed\\nfield tags keyword[]\\n" \
+    "field title text\\n"
+    recorded_shape_refused(f, EVO_SHAPE_HEAD "sparse keywords idf title,tags\\n" EVO_SHAPE_FIELDS,
+                           "the text field list of sparse vector 'keywords' is [title,tags] on "
+                           "the server but [title] in schema evo");
+    recorded_shape_refused(f, EVO_SHAPE_HEAD "sparse keywords bm25 title\\n" EVO_SHAPE_FIELDS,
+                           "the modifier of sparse vector 'keywords' is bm25 on the server but "
+                           "idf in schema evo");
+    recorded_shape_refused(f, EVO_SHAPE_HEAD EVO_SHAPE_FIELDS,
+                           "the sparse vector is absent on the server but 'keywords' (from "
+                           "title) in schema evo");
+    recorded_shape_refused(f, EVO_SHAPE_HEAD "sparse terms idf title\\n" EVO_SHAPE_FIELDS,
+                           "the sparse vector is 'terms' (from title) on the server but "
+                           "'keywords' (from title) in schema evo");
+}
+#endif
+
 #ifdef EVO_CASE_CHANGE_PLACEMENT
 /* Tenants pinned by the registry keep their points; the one that followed the default
  * is stopped at onboarding. */
@@ -503,6 +547,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(collections_without_metadata, setup, teardown),
 #else
         cmocka_unit_test_setup_teardown(change_is_refused, setup, teardown),
+#endif
+#ifdef EVO_CASE_ADD_SPARSE
+        cmocka_unit_test_setup_teardown(recorded_sparse_compared, setup, teardown),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
