@@ -66,6 +66,8 @@ static int describe(const tq_schema_t *s, const tq_schema_collection_t *c,
         d->scope_fields = scopes;
         d->scope_count = c->scope_count;
     }
+    /* What the collection's fingerprint is made of, exactly as generated code declares
+     * it (docs/migrations.md), so onboarding here stamps and compares the same shape. */
     d->schema_version = (uint32_t)s->version;
     d->revision = (uint32_t)c->revision;
     if (c->field_count) {
@@ -99,11 +101,12 @@ static int describe(const tq_schema_t *s, const tq_schema_collection_t *c,
         d->indexes = idx;
         d->index_count = n;
     }
-    /* What the collection's fingerprint is made of, exactly as generated code declares
-     * it (docs/migrations.md), so onboarding here creates, stamps and compares the same
-     * shape, the BM25 sparse vector included. */
+    /* Hybrid retrieval, as emit_retrieval.c writes it: onboarding (and so migrate's
+     * prepare step) creates the BM25 sparse vector (modifier idf) from these, so the
+     * points copied into a target keep their sparse vectors. */
     if (c->has_sparse) {
-        const char **sparse = calloc(c->sparse_field_count + 1, sizeof *sparse);
+        const char **sparse = calloc(c->sparse_field_count ? c->sparse_field_count : 1,
+                                     sizeof *sparse);
         if (!sparse)
             return -1;
         for (size_t i = 0; i < c->sparse_field_count; i++)
@@ -111,8 +114,8 @@ static int describe(const tq_schema_t *s, const tq_schema_collection_t *c,
         d->sparse_name = c->sparse_name;
         d->sparse_fields = sparse;
         d->sparse_field_count = c->sparse_field_count;
+        d->fusion = c->fusion == TQ_SCHEMA_FUSION_DBSF ? TQ_FUSION_DBSF : TQ_FUSION_RRF;
     }
-    d->fusion = (tq_fusion_t)c->fusion;
     d->group_field = c->group_field;
     return 0;
 }

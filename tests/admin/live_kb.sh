@@ -3,8 +3,9 @@
 # A tenant's registry line is changed by hand from "collection" to "shared" (the
 # "one line" the design doc used to suggest). Its chunks stay in its old collection.
 # `kb offboard` must erase them too, and say "verified" only when nothing remains
-# anywhere. Then the same move done properly: `tenantq-admin migrate`, and `audit` is
-# clean.
+# anywhere. Then the same move done properly: `tenantq-admin migrate` (the target has
+# the schema's BM25 sparse vector, the points keep theirs), and `audit` and `reindex`
+# find nothing to fix.
 ADMIN=$1 FIXTURE=$2 DEVSERVER=$3 SRC=$4 KB=$5 KBDIR=$6
 . "$SRC/lib.sh"
 
@@ -48,7 +49,15 @@ expect_count absent "$URL_a" kb-chunks--acorn
 expect_count "$before" "$URL_b" kb-chunks--acorn
 kb sources acorn support >"$WORK/sources" 2>&1 || fail "kb sources after migrate: $(cat "$WORK/sources")"
 [ -s "$WORK/sources" ] || fail "kb lists no sources after the migration"
+# The target has the BM25 sparse vector and the copied points carry it: a text-only
+# ask (sparse candidates alone) still finds the signing-in guide.
+kb ask acorn support "password" --mode text --limit 3 >"$WORK/ask" 2>&1 ||
+    fail "kb ask --mode text after migrate: $(cat "$WORK/ask")"
+grep -q "account-access.md" "$WORK/ask" || fail "BM25 ask finds nothing after migrate: $(cat "$WORK/ask")"
 expect_exit 0 kbadmin audit
+expect_exit 0 kbadmin reindex
+grep -q "reindex: 0 indexes created, 0 differences" "$WORK/last.out" ||
+    fail "reindex finds differences on the migrated collection: $(cat "$WORK/last.out")"
 expect_exit 0 kb offboard acorn
 expect_count absent "$URL_b" kb-chunks--acorn
 echo "PASS"
