@@ -238,6 +238,57 @@ static void diff_removed_fields(differ_t *d, const tq_schema_collection_t *o,
     }
 }
 
+static void sparse_list(const tq_schema_collection_t *c, char *out, size_t cap) {
+    size_t i, used = 0;
+    out[0] = '\0';
+    for (i = 0; c->has_sparse && i < c->sparse_field_count && used < cap; i++) {
+        snprintf(out + used, cap - used, "%s%s", i ? ", " : "", c->sparse_fields[i].name);
+        used = strlen(out);
+    }
+}
+
+/* The BM25 sparse vector: stored points carry its values, computed from the text fields
+ * it names, and Qdrant cannot add a sparse vector to an existing collection (PATCH
+ * /collections/NAME only updates the parameters of the sparse vectors it has), so every
+ * change of it is breaking. Fusion and group by are read at query time only: safe. */
+static void diff_sparse(differ_t *d, const tq_schema_collection_t *o,
+                        const tq_schema_collection_t *n) {
+    char hint[160], a[512], b[512];
+    revision_hint(n, hint, sizeof hint);
+    sparse_list(o, a, sizeof a);
+    sparse_list(n, b, sizeof b);
+    if (!o->has_sparse && n->has_sparse)
+        add(d, GEN_BREAKING, "sparse_added", n->sparse_pos, 0,
+            "sparse vector '%s' (from %s) added: existing collections lack it and Qdrant "
+            "cannot add one to them, and stored points lack its values; %s",
+            n->sparse_name, b, hint);
+    else if (o->has_sparse && !n->has_sparse)
+        add(d, GEN_BREAKING, "sparse_removed", o->sparse_pos, 1,
+            "sparse vector '%s' (from %s) removed: existing collections keep it and a later "
+            "declaration would misread its stored values; keep it, or %s",
+            o->sparse_name, a, hint);
+    else if (o->has_sparse && strcmp(o->sparse_name, n->sparse_name) != 0)
+        add(d, GEN_BREAKING, "sparse_renamed", n->sparse_pos, 0,
+            "sparse vector '%s' renamed to '%s': existing collections have no sparse vector "
+            "of the new name; %s",
+            o->sparse_name, n->sparse_name, hint);
+    if (o->has_sparse && n->has_sparse && strcmp(a, b) != 0)
+        add(d, GEN_BREAKING, "sparse_fields_changed", n->sparse_pos, 0,
+            "sparse vector '%s' text fields [%s] -> [%s]: stored sparse vectors were computed "
+            "from the old text; %s and write the points again",
+            n->sparse_name, a, b, hint);
+    if (o->fusion != n->fusion)
+        add(d, GEN_SAFE, "fusion_changed", n->has_fusion ? n->fusion_pos : n->pos, 0,
+            "fusion %s -> %s: applied at query time only", tq_schema_fusion_name(o->fusion),
+            tq_schema_fusion_name(n->fusion));
+    if ((o->group_field == NULL) != (n->group_field == NULL) ||
+        (o->group_field && strcmp(o->group_field, n->group_field) != 0))
+        add(d, GEN_SAFE, "group_changed", n->group_field ? n->group_pos : n->pos, 0,
+            "group by %s -> %s: applied at query time only",
+            o->group_field ? o->group_field : "(none)",
+            n->group_field ? n->group_field : "(none)");
+}
+
 static void diff_ops(differ_t *d, const tq_schema_collection_t *o,
                      const tq_schema_collection_t *n) {
     int op;
@@ -274,6 +325,7 @@ static void diff_collection(differ_t *d, const tq_schema_t *ns, const tq_schema_
     diff_shape(d, o, n);
     diff_new_fields(d, ns, o, n);
     diff_removed_fields(d, o, n);
+    diff_sparse(d, o, n);
     diff_ops(d, o, n);
 }
 

@@ -17,10 +17,11 @@ int gen_fingerprint(const tq_schema_t *s, const tq_schema_collection_t *c,
     tq_raw_collection_t raw;
     tq_raw_field_t *fields = calloc(c->field_count + 1, sizeof *fields);
     const char **scopes = calloc(c->scope_count + 1, sizeof *scopes);
+    const char **sparse = calloc(c->sparse_field_count + 1, sizeof *sparse);
     char *text = NULL, hex[GEN_SHA256_HEX_LEN + 1];
     size_t i, len;
     int rc = -1;
-    if (fields == NULL || scopes == NULL) goto done;
+    if (fields == NULL || scopes == NULL || sparse == NULL) goto done;
     for (i = 0; i < c->field_count; i++) {
         fields[i].name = c->fields[i].name;
         fields[i].type = tq_schema_type_name(c->fields[i].type);
@@ -28,6 +29,7 @@ int gen_fingerprint(const tq_schema_t *s, const tq_schema_collection_t *c,
         fields[i].was = c->fields[i].was;
     }
     for (i = 0; i < c->scope_count; i++) scopes[i] = c->scopes[i].name;
+    for (i = 0; i < c->sparse_field_count; i++) sparse[i] = c->sparse_fields[i].name;
     memset(&raw, 0, sizeof raw);
     raw.schema = s->name;
     raw.name = c->name;
@@ -38,6 +40,11 @@ int gen_fingerprint(const tq_schema_t *s, const tq_schema_collection_t *c,
     raw.scope_count = c->scope_count;
     raw.fields = fields;
     raw.field_count = c->field_count;
+    if (c->has_sparse) {
+        raw.sparse_name = c->sparse_name;
+        raw.sparse_fields = sparse;
+        raw.sparse_field_count = c->sparse_field_count;
+    }
     len = tq_shape_text(&raw, NULL, 0);
     text = malloc(len + 1);
     if (text == NULL) goto done;
@@ -54,5 +61,6 @@ done:
     free(text);
     free(fields);
     free(scopes);
+    free(sparse);
     return rc;
 }

@@ -6,8 +6,9 @@
  * tq_revision, tq_fingerprint, tq_shape, tq_version; keys outside the tq_ prefix are
  * the application's and never touched). Onboarding an existing collection, and the
  * first data call per physical collection and client, read the collection's config and
- * metadata and compare them with the descriptor: the vector (name, size, distance) as
- * the server reports it, then the recorded shape (shape.c) property by property. What
+ * metadata and compare them with the descriptor: the vector (name, size, distance) and
+ * the declared sparse vector (name, modifier idf) as the server reports them, then the
+ * recorded shape (shape.c) property by property. What
  * may change without touching stored points (a field or index added, a declared
  * rename) passes, and onboarding re-stamps; anything else is refused with a message
  * naming the collection, the property, both values and the fix. The rules are in
@@ -153,6 +154,9 @@ typedef struct stored_shape {
     const char *dim;
     const char *distance;
     char scopes[512]; /* "a,b" in order, for messages and comparison */
+    const char *sparse;          /* the sparse vector's name, or NULL when none recorded */
+    const char *sparse_modifier; /* "idf" */
+    const char *sparse_fields;   /* "a,b" in order */
     stored_field_t *fields;
     size_t field_count;
 } stored_shape_t;
@@ -221,6 +225,10 @@ static int stored_parse(const char *text, stored_shape_t *out)
                 goto bad;
             snprintf(out->scopes + used, sizeof out->scopes - used, "%s%s", used ? "," : "",
                      w[1]);
+        } else if (words == 4 && strcmp(w[0], "sparse") == 0 && !out->sparse) {
+            out->sparse = w[1];
+            out->sparse_modifier = w[2];
+            out->sparse_fields = w[3];
         } else if ((words == 3 || (words == 4 && strcmp(w[3], "indexed") == 0)) &&
                    strcmp(w[0], "field") == 0) {
             stored_field_t *f = &out->fields[out->field_count++];
@@ -317,6 +325,45 @@ static tq_status_t compare_vector(const tq_op_call_t *call, const cJSON *result,
     return TQ_OK;
 }
 
+/* Compares the declared sparse vector with the server's config.params.sparse_vectors:
+ * present under its name, with modifier idf (the BM25 scores depend on it). A sparse
+ * vector the schema does not declare is left to the recorded shape. */
+static tq_status_t compare_sparse(const tq_op_call_t *call, const cJSON *result, const char *fix,
+                                  tq_detail_t *detail)
+{
+    const tq_raw_collection_t *c = call->collection;
+    if (!c->sparse_name)
+        return TQ_OK;
+    const cJSON *config = cJSON_GetObjectItemCaseSensitive(result, "config");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(config, "params");
+    const cJSON *sparse = cJSON_GetObjectItemCaseSensitive(params, "sparse_vectors");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(sparse, c->sparse_name);
+    char property[128], server[160];
+    snprintf(property, sizeof property, "sparse vector '%s'", c->sparse_name);
+    if (!cJSON_IsObject(v)) {
+        const char *other = cJSON_IsObject(sparse) && sparse->child && sparse->child->string
+                                ? sparse->child->string
+                                : NULL;
+        char name[80];
+        tq_text_sanitize(name, sizeof name, other ? other : "", other ? strlen(other) : 0);
+        if (other)
+            snprintf(server, sizeof server, "absent (the collection's sparse vector is '%s')",
+                     name);
+        else
+            snprintf(server, sizeof server, "absent");
+        return drift(call, property, server, "declared", fix, detail);
+    }
+    const cJSON *modifier = cJSON_GetObjectItemCaseSensitive(v, "modifier");
+    const char *have = cJSON_IsString(modifier) ? modifier->valuestring : "none";
+    if (strcmp(have, TQ_SHAPE_SPARSE_MODIFIER) != 0) {
+        snprintf(property, sizeof property, "the modifier of sparse vector '%s'",
+                 c->sparse_name);
+        tq_text_sanitize(server, 64, have, strlen(have));
+        return drift(call, property, server, TQ_SHAPE_SPARSE_MODIFIER, fix, detail);
+    }
+    return TQ_OK;
+}
+
 static const tq_raw_field_t *schema_field(const tq_raw_collection_t *c, const char *name)
 {
     for (size_t i = 0; i < c->field_count; i++)
@@ -333,6 +380,49 @@ static const tq_raw_field_t *renamed_from(const tq_raw_collection_t *c, const ch
     return NULL;
 }
 
+/* Compares the recorded sparse vector (name, modifier, text fields in order) with the
+ * descriptor: stored sparse vectors were computed from those fields, so any change is
+ * refused, an added or a removed declaration alike. */
+static tq_status_t compare_recorded_sparse(const tq_op_call_t *call, const stored_shape_t *s,
+                                           const char *fix, tq_detail_t *detail)
+{
+    const tq_raw_collection_t *c = call->collection;
+    char mine[512], theirs[512], property[160];
+    mine[0] = '\0';
+    for (size_t i = 0; c->sparse_name && i < c->sparse_field_count; i++) {
+        size_t used = strlen(mine);
+        snprintf(mine + used, sizeof mine - used, "%s%s", i ? "," : "", c->sparse_fields[i]);
+    }
+    if (!s->sparse && !c->sparse_name)
+        return TQ_OK;
+    if (!s->sparse || !c->sparse_name || strcmp(s->sparse, c->sparse_name) != 0) {
+        if (s->sparse)
+            snprintf(theirs, sizeof theirs, "'%.64s' (from %.256s)", s->sparse, s->sparse_fields);
+        else
+            snprintf(theirs, sizeof theirs, "absent");
+        char want[600];
+        if (c->sparse_name)
+            snprintf(want, sizeof want, "'%s' (from %s)", c->sparse_name, mine);
+        else
+            snprintf(want, sizeof want, "absent");
+        return drift(call, "the sparse vector", theirs, want, fix, detail);
+    }
+    snprintf(property, sizeof property, "the modifier of sparse vector '%s'", c->sparse_name);
+    if (strcmp(s->sparse_modifier, TQ_SHAPE_SPARSE_MODIFIER) != 0) {
+        snprintf(theirs, sizeof theirs, "%.16s", s->sparse_modifier);
+        return drift(call, property, theirs, TQ_SHAPE_SPARSE_MODIFIER, fix, detail);
+    }
+    if (strcmp(s->sparse_fields, mine) != 0) {
+        snprintf(property, sizeof property, "the text field list of sparse vector '%s'",
+                 c->sparse_name);
+        snprintf(theirs, sizeof theirs, "[%.256s]", s->sparse_fields);
+        char want[520];
+        snprintf(want, sizeof want, "[%s]", mine);
+        return drift(call, property, theirs, want, fix, detail);
+    }
+    return TQ_OK;
+}
+
 /* Compares the recorded shape with the descriptor, property by property. `older` is
  * set when the stamp comes from a later version of the schema (this program runs an
  * older client): fields it does not know are then no refusal. */
@@ -342,6 +432,7 @@ static tq_status_t compare_shape(const tq_op_call_t *call, const stored_shape_t 
     const tq_raw_collection_t *c = call->collection;
     char property[160], mine[512], theirs[512];
     char dim[16];
+    tq_status_t st;
     snprintf(dim, sizeof dim, "%u", (unsigned)c->dim);
     if (strcmp(s->vector, c->vector_name) != 0 || strcmp(s->dim, dim) != 0 ||
         strcmp(s->distance, tq_shape_distance_name(c->distance)) != 0) {
@@ -362,6 +453,9 @@ static tq_status_t compare_shape(const tq_op_call_t *call, const stored_shape_t 
         snprintf(want, sizeof want, "[%s]", mine);
         return drift(call, "the scope set", theirs, want, fix, detail);
     }
+    st = compare_recorded_sparse(call, s, fix, detail);
+    if (st != TQ_OK)
+        return st;
     for (size_t i = 0; i < s->field_count; i++) {
         const stored_field_t *sf = &s->fields[i];
         const tq_raw_field_t *f = schema_field(c, sf->name);
@@ -400,6 +494,8 @@ static tq_status_t compare(const tq_op_call_t *call, const cJSON *result, verdic
     fix_revision(c, fix, sizeof fix);
     memset(v, 0, sizeof *v);
     tq_status_t st = compare_vector(call, result, fix, detail);
+    if (st == TQ_OK)
+        st = compare_sparse(call, result, fix, detail);
     if (st != TQ_OK)
         return st;
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(result, "config");

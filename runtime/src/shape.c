@@ -2,9 +2,12 @@
  *
  * The text names only what changes the meaning of stored points: the vector (name,
  * size, distance), the scope fields in order (point ids and filters depend on them),
- * and each payload field's name, type and whether it is indexed. It leaves out what a
- * stored point does not depend on (operations, 'required', 'filterable', the default
- * placement, 'was' clauses), so changing those never changes the fingerprint. Pure
+ * the BM25 sparse vector when declared (name, modifier, and the text fields in order:
+ * stored sparse vectors were computed from them), and each payload field's name, type
+ * and whether it is indexed. It leaves out what a stored point does not depend on
+ * (operations, 'required', 'filterable', the default placement, 'was' clauses, fusion
+ * and group by, which are query-time only), so changing those never changes the
+ * fingerprint; a collection without a sparse vector keeps the text it had. Pure
  * function: no allocation, no I/O; compiled into libtenantq and into tenantq-gen. */
 #include "shape.h"
 
@@ -67,6 +70,12 @@ size_t tq_shape_text(const tq_raw_collection_t *c, char *out, size_t cap)
         distance ? distance : "?");
     for (size_t i = 0; i < c->scope_count; i++)
         put(&s, "scope %s\n", c->scope_fields[i]);
+    if (c->sparse_name) {
+        put(&s, "sparse %s %s ", c->sparse_name, TQ_SHAPE_SPARSE_MODIFIER);
+        for (size_t i = 0; i < c->sparse_field_count; i++)
+            put(&s, "%s%s", i ? "," : "", c->sparse_fields[i]);
+        put(&s, "\n");
+    }
     const char *last = NULL;
     for (size_t i = next_field(c, NULL); i < c->field_count; i = next_field(c, last)) {
         const tq_raw_field_t *f = &c->fields[i];

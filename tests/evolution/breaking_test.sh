@@ -1,7 +1,8 @@
 #!/bin/sh
-# breaking_test.sh GEN DIR: `GEN --breaking-against base.tqs X.tqs` for every schema X
-# in DIR/schemas must print exactly DIR/expected/X.breaking (its last line is the exit
-# status), the same read from stdin ("-"), and --format json must agree on the counts.
+# breaking_test.sh GEN DIR: `GEN --breaking-against base.tqs X.tqs` for every schema X in
+# DIR/schemas (base_sparse.tqs for the sparse_* ones) must print exactly
+# DIR/expected/X.breaking (its last line is the exit status), the same read from stdin
+# ("-"), and --format json must agree on the counts.
 # Also the usage and I/O errors (exit 2).
 set -u
 gen=$1 dir=$2
@@ -11,22 +12,26 @@ cd "$dir/schemas" || exit 1
 status=0
 for schema in *.tqs; do
     name=${schema%.tqs}
-    [ "$name" = base ] && continue
+    case $name in
+    base | base_sparse) continue ;;
+    sparse_*) base=base_sparse.tqs ;;
+    *) base=base.tqs ;;
+    esac
     expected=../expected/$name.breaking
-    "$gen" --breaking-against base.tqs "$schema" > "$tmp.out" 2> "$tmp.err"
+    "$gen" --breaking-against "$base" "$schema" > "$tmp.out" 2> "$tmp.err"
     echo "exit $?" >> "$tmp.out"
     if ! diff -u "$expected" "$tmp.out"; then
         echo "breaking_test: $schema: output differs from $expected" >&2
         status=1
     fi
-    "$gen" --breaking-against - "$schema" < base.tqs > "$tmp.stdin" 2>/dev/null
+    "$gen" --breaking-against - "$schema" < "$base" > "$tmp.stdin" 2>/dev/null
     echo "exit $?" >> "$tmp.stdin"
-    sed 's/^base\.tqs:/<stdin>:/' "$expected" > "$tmp.want"
+    sed "s/^${base%.tqs}\\.tqs:/<stdin>:/" "$expected" > "$tmp.want"
     if ! diff -u "$tmp.want" "$tmp.stdin"; then
         echo "breaking_test: $schema: reading the old schema from stdin differs" >&2
         status=1
     fi
-    "$gen" --breaking-against base.tqs "$schema" --format json > "$tmp.json" 2>/dev/null
+    "$gen" --breaking-against "$base" "$schema" --format json > "$tmp.json" 2>/dev/null
     for level in breaking action safe; do
         want=$(grep -c "^[^:]*:[0-9]*:[0-9]*: $level: " "$expected")
         got=$(sed -n "s/^  \"$level\": \([0-9]*\),\$/\1/p" "$tmp.json")

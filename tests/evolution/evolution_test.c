@@ -173,7 +173,7 @@ EVO_HELPER void expect_old_points_intact(fixture_t *f)
 #if !defined(EVO_CASE_RETYPE_FIELD) && !defined(EVO_CASE_RENAME_WITHOUT_WAS) &&                 \
     !defined(EVO_CASE_REMOVE_FIELD) && !defined(EVO_CASE_CHANGE_DIM) &&                        \
     !defined(EVO_CASE_CHANGE_DISTANCE) && !defined(EVO_CASE_CHANGE_SCOPE) &&                   \
-    !defined(EVO_CASE_NEW_REVISION) && !defined(EVO_CASE_ADOPT)
+    !defined(EVO_CASE_NEW_REVISION) && !defined(EVO_CASE_ADOPT) && !defined(EVO_CASE_ADD_SPARSE)
 /* The rank field: 'priority', or 'severity' after the rename. */
 #ifdef EVO_CASE_RENAME_FIELD
 #define RANK severity
@@ -344,7 +344,8 @@ static void new_op_works_on_old_points(void **state)
 
 #if defined(EVO_CASE_RETYPE_FIELD) || defined(EVO_CASE_RENAME_WITHOUT_WAS) ||                  \
     defined(EVO_CASE_REMOVE_FIELD) || defined(EVO_CASE_CHANGE_DIM) ||                          \
-    defined(EVO_CASE_CHANGE_DISTANCE) || defined(EVO_CASE_CHANGE_SCOPE)
+    defined(EVO_CASE_CHANGE_DISTANCE) || defined(EVO_CASE_CHANGE_SCOPE) ||                     \
+    defined(EVO_CASE_ADD_SPARSE)
 /* What the refusal must say for acme's collection (then the fix), per change. */
 #if defined(EVO_CASE_RETYPE_FIELD)
 #define WHAT "the type of field 'priority' is integer on the server but keyword in schema evo"
@@ -360,6 +361,9 @@ static void new_op_works_on_old_points(void **state)
 #define FIX "declare 'collection chunks revision 2'"
 #elif defined(EVO_CASE_CHANGE_DISTANCE)
 #define WHAT "the distance of vector 'embedding' is Cosine on the server but Dot in schema evo"
+#define FIX "declare 'collection chunks revision 2'"
+#elif defined(EVO_CASE_ADD_SPARSE)
+#define WHAT "sparse vector 'keywords' is absent on the server but declared in schema evo"
 #define FIX "declare 'collection chunks revision 2'"
 #else
 #define WHAT "the scope set is [bot] on the server but [team] in schema evo"
@@ -384,6 +388,50 @@ static void change_is_refused(void **state)
                        (const char *)NULL);
     }
     expect_old_points_intact(f);
+}
+#endif
+
+#ifdef EVO_CASE_ADD_SPARSE
+/* Records `shape` (JSON-escaped) with a fingerprint no schema has in acme's collection,
+ * then expects onboarding to refuse with `what`. */
+static void recorded_shape_refused(fixture_t *f, const char *shape, const char *what)
+{
+    char body[1024], out[16384];
+    tq_detail_t d;
+    snprintf(body, sizeof body,
+             "{\"metadata\": {\"tq_fingerprint\": \"sha256:00\", \"tq_shape\": \"%s\"}}",
+             shape);
+    assert_int_equal(http(f, "PATCH", "/collections/evo-chunks--acme", body, out), 200);
+    expect_refusal(evo_onboard_tenant(f->ctx[0], &d), &d, "collection evo-chunks--acme: ", what,
+                   "declare 'collection chunks revision 2'", (const char *)NULL);
+}
+
+/* A collection made with the sparse vector, whose recorded sparse vector then differs
+ * from the schema's (other text fields, none at all): refused by the recorded shape. */
+static void recorded_sparse_compared(void **state)
+{
+    fixture_t *f = *state;
+    char out[16384];
+    tq_detail_t d;
+    assert_int_equal(http(f, "DELETE", "/collections/evo-chunks--acme", NULL, out), 200);
+    expect_ok(evo_onboard_tenant(f->ctx[0], &d), &d, "acme");
+    expect_stamped(f, "evo-chunks--acme");
+#define EVO_SHAPE_HEAD "tenantq-shape 1\\nvector embedding 4 Cosine\\nscope bot\\n"
+#define EVO_SHAPE_FIELDS                                                                      \
+    "field priority integer indexed\\nfield source keyword indexed\\nfield tags keyword[]\\n" \
+    "field title text\\n"
+    recorded_shape_refused(f, EVO_SHAPE_HEAD "sparse keywords idf title,tags\\n" EVO_SHAPE_FIELDS,
+                           "the text field list of sparse vector 'keywords' is [title,tags] on "
+                           "the server but [title] in schema evo");
+    recorded_shape_refused(f, EVO_SHAPE_HEAD "sparse keywords bm25 title\\n" EVO_SHAPE_FIELDS,
+                           "the modifier of sparse vector 'keywords' is bm25 on the server but "
+                           "idf in schema evo");
+    recorded_shape_refused(f, EVO_SHAPE_HEAD EVO_SHAPE_FIELDS,
+                           "the sparse vector is absent on the server but 'keywords' (from "
+                           "title) in schema evo");
+    recorded_shape_refused(f, EVO_SHAPE_HEAD "sparse terms idf title\\n" EVO_SHAPE_FIELDS,
+                           "the sparse vector is 'terms' (from title) on the server but "
+                           "'keywords' (from title) in schema evo");
 }
 #endif
 
@@ -499,6 +547,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(collections_without_metadata, setup, teardown),
 #else
         cmocka_unit_test_setup_teardown(change_is_refused, setup, teardown),
+#endif
+#ifdef EVO_CASE_ADD_SPARSE
+        cmocka_unit_test_setup_teardown(recorded_sparse_compared, setup, teardown),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

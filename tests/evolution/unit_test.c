@@ -263,17 +263,10 @@ static void fingerprint_changes(void **state)
     }
 }
 
-/* The runtime's tq_raw_fingerprint of the descriptor the generator would emit equals
- * the generator's value, so the header macro is what onboarding stamps. */
-static void runtime_agrees(void **state)
+/* The descriptor of kb.chunks (scope bot) the generator would emit, with `fields`. */
+static tq_raw_collection_t kb_chunks(const tq_raw_field_t *fields, size_t field_count)
 {
-    (void)state;
     static const char *const scopes[] = {"bot"};
-    static const tq_raw_field_t fields[] = {
-        {"source", "keyword", 1, NULL},
-        {"rank", "integer", 0, "priority"},
-        {"tags", "keyword[]", 0, NULL},
-    };
     tq_raw_collection_t c;
     memset(&c, 0, sizeof c);
     c.schema = "kb";
@@ -284,7 +277,21 @@ static void runtime_agrees(void **state)
     c.scope_fields = scopes;
     c.scope_count = 1;
     c.fields = fields;
-    c.field_count = 3;
+    c.field_count = field_count;
+    return c;
+}
+
+/* The runtime's tq_raw_fingerprint of the descriptor the generator would emit equals
+ * the generator's value, so the header macro is what onboarding stamps. */
+static void runtime_agrees(void **state)
+{
+    (void)state;
+    static const tq_raw_field_t fields[] = {
+        {"source", "keyword", 1, NULL},
+        {"rank", "integer", 0, "priority"},
+        {"tags", "keyword[]", 0, NULL},
+    };
+    tq_raw_collection_t c = kb_chunks(fields, 3);
     char runtime[TQ_FINGERPRINT_LEN + 1], generator[GEN_FINGERPRINT_LEN + 1], text[512];
     tq_detail_t d;
     assert_int_equal(tq_raw_fingerprint(&c, text, sizeof text, runtime, &d), TQ_OK);
@@ -308,6 +315,97 @@ static void runtime_agrees(void **state)
     assert_int_equal(tq_raw_fingerprint(&c, NULL, 0, runtime, &d), TQ_EINVAL);
 }
 
+/* The sparse vector: its name, modifier and text fields (in order) are in the shape;
+ * fusion and group by are not. The runtime computes the same value from the descriptor
+ * the generator would emit. */
+static const char SPARSE[] = "schema kb version 1; collection chunks {"
+                             " vector embedding dim 4 distance Cosine; scope bot;"
+                             " sparse keywords from title, body; fusion rrf; group by source;"
+                             " field source: keyword indexed; field title: text;"
+                             " field body: text; ops get, hybrid, search_groups; }";
+
+static void sparse_fingerprint(void **state)
+{
+    (void)state;
+    tq_schema_t *s = load(SPARSE);
+    char digest[GEN_FINGERPRINT_LEN + 1], other[GEN_FINGERPRINT_LEN + 1];
+    char *shape = NULL;
+    assert_int_equal(gen_fingerprint(s, &s->collections[0], digest, &shape), 0);
+    assert_string_equal(shape, "tenantq-shape 1\n"
+                               "vector embedding 4 Cosine\n"
+                               "scope bot\n"
+                               "sparse keywords idf title,body\n"
+                               "field body text\n"
+                               "field source keyword indexed\n"
+                               "field title text\n");
+    free(shape);
+    tq_schema_free(s);
+    /* query-time only: same fingerprint */
+    fingerprint_of("schema kb version 1; collection chunks {"
+                   " vector embedding dim 4 distance Cosine; scope bot;"
+                   " sparse keywords from title, body; fusion dbsf;"
+                   " field source: keyword indexed; field title: text;"
+                   " field body: text; ops get, hybrid; }",
+                   other);
+    assert_string_equal(digest, other);
+    static const char *const different[] = {
+        /* no sparse vector, renamed, fields changed, fields reordered */
+        "schema kb version 1; collection chunks { vector embedding dim 4 distance Cosine;"
+        " scope bot; field source: keyword indexed; field title: text; field body: text;"
+        " ops get; }",
+        "schema kb version 1; collection chunks { vector embedding dim 4 distance Cosine;"
+        " scope bot; sparse terms from title, body; field source: keyword indexed;"
+        " field title: text; field body: text; ops get; }",
+        "schema kb version 1; collection chunks { vector embedding dim 4 distance Cosine;"
+        " scope bot; sparse keywords from title; field source: keyword indexed;"
+        " field title: text; field body: text; ops get; }",
+        "schema kb version 1; collection chunks { vector embedding dim 4 distance Cosine;"
+        " scope bot; sparse keywords from body, title; field source: keyword indexed;"
+        " field title: text; field body: text; ops get; }",
+    };
+    for (size_t i = 0; i < sizeof different / sizeof *different; i++) {
+        fingerprint_of(different[i], other);
+        if (strcmp(digest, other) == 0)
+            fail_msg("sparse case %zu does not change the fingerprint", i);
+    }
+    static const char *const sparse_fields[] = {"title", "body"};
+    static const tq_raw_field_t fields[] = {
+        {"source", "keyword", 1, NULL},
+        {"title", "text", 0, NULL},
+        {"body", "text", 0, NULL},
+    };
+    tq_raw_collection_t c = kb_chunks(fields, 3);
+    c.sparse_name = "keywords";
+    c.sparse_fields = sparse_fields;
+    c.sparse_field_count = 2;
+    c.fusion = TQ_FUSION_DBSF;
+    c.group_field = "source";
+    char runtime[TQ_FINGERPRINT_LEN + 1];
+    tq_detail_t d;
+    assert_int_equal(tq_raw_fingerprint(&c, NULL, 0, runtime, &d), TQ_OK);
+    assert_string_equal(runtime, digest);
+}
+
+/* The breaking check on sparse changes the golden cases do not cover: the modifier
+ * cannot change in the language, so the remaining case is a group by added. */
+static void sparse_group_added(void **state)
+{
+    (void)state;
+    gen_changes_t ch = compare(
+        "schema kb version 2; collection chunks { vector embedding dim 4 distance Cosine;\n"
+        "  scope bot; group by source; field source: keyword indexed;\n"
+        "  field rank: integer was priority; field tags: keyword[] filterable;\n"
+        "  ops upsert, get, count, search_groups; }\n"
+        "collection notes { vector v dim 2 distance Dot; ops get; }\n");
+    const gen_change_t *c = expect_change(&ch, "group_changed", GEN_SAFE);
+    assert_non_null(strstr(c->message, "group by (none) -> source"));
+    assert_int_equal(c->pos.line, 2);
+    assert_int_equal(c->pos.col, 23); /* the field's name */
+    expect_change(&ch, "op_added", GEN_SAFE);
+    assert_int_equal(ch.count, 2);
+    gen_changes_free(&ch);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +416,8 @@ int main(void)
         cmocka_unit_test(fingerprint_text),
         cmocka_unit_test(fingerprint_changes),
         cmocka_unit_test(runtime_agrees),
+        cmocka_unit_test(sparse_fingerprint),
+        cmocka_unit_test(sparse_group_added),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@ extern "C" {
 /* The revision this client serves (its own physical collections from 2 on), and the
  * fingerprint onboarding records in the collection's metadata. */
 #define HYBRID_CHUNKS_REVISION 1
-#define HYBRID_CHUNKS_FINGERPRINT "sha256:239185672e7056e2b8cc8a60c3cd9ca141ed9cb597d0cb41ed1b8fda4bbfa690"
+#define HYBRID_CHUNKS_FINGERPRINT "sha256:66b90ed0c03bb9b00298ba011160e55bc2cf0e31ab2a86e429a591917233ebf8"
 
 /* A point to upsert; everything is borrowed for the call. NULL strings and arrays are
  * absent, and so are numbers and booleans whose has_<field> is 0. */
@@ -175,7 +175,7 @@ TQ_NODISCARD tq_status_t hybrid_chunks_search_groups(const tenant_ctx_t *ctx,
 /* The revision this client serves (its own physical collections from 2 on), and the
  * fingerprint onboarding records in the collection's metadata. */
 #define HYBRID_NOTES_REVISION 1
-#define HYBRID_NOTES_FINGERPRINT "sha256:e8f7b45738f21492f2bfb32f4b441de69ccb044fe4861f957027bee301b0dcf2"
+#define HYBRID_NOTES_FINGERPRINT "sha256:4ea806e05e8ee1f949438c618fd509346dd3490851f28be8ffa7736cdb8c1456"
 
 /* A point to upsert; everything is borrowed for the call. NULL strings and arrays are
  * absent, and so are numbers and booleans whose has_<field> is 0. */
