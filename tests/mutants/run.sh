@@ -180,7 +180,7 @@ copy_tree() {
         mkdir "$src/.git" || return 1
     fi
     # npm packages installed in the source tree serve the copy's contract and SARIF tests.
-    for dir in tests/contract/node_modules tests/checker/node_modules; do
+    for dir in tests/contract/node_modules tests/checker/node_modules tests/ci/node_modules; do
         if [ -d "$source_dir/$dir" ] && [ ! -e "$src/$dir" ]; then
             ln -s "$source_dir/$dir" "$src/$dir"
         fi
