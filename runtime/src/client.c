@@ -135,7 +135,10 @@ tq_status_t tq_client_new(const tq_registry_t *registry, const tq_client_options
         pthread_mutex_init(&c->pool[i].lock, NULL);
     pthread_mutex_init(&c->rbac_lock, NULL);
     c->magic = TQ_CLIENT_MAGIC;
-    tq_verified_init(&c->verified);
+    if (tq_verified_init(&c->verified, registry->tenant_count) != 0) {
+        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        goto cleanup;
+    }
     atomic_init(&c->jitter_state, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)c);
     if (tq_stats_store_init(&c->stats, registry) != TQ_OK) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");

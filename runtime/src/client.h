@@ -2,7 +2,7 @@
 #ifndef TQ_CLIENT_H
 #define TQ_CLIENT_H
 
-#include <tenantq/tenantq.h>
+#include <tenantq/raw.h>
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -55,13 +55,27 @@ typedef struct tq_stats_store {
     uint64_t leak_guard_trips;
 } tq_stats_store_t;
 
-/* Physical collections whose fingerprint this client has compared (fingerprint.c):
- * "<endpoint index>/<collection name>" strings, so each is checked once per client. */
+/* One physical collection ("<endpoint index>/<collection name>") whose fingerprint
+ * this client compares once (fingerprint.c). A node is published into its bucket's
+ * chain with a release store after its name is written and is never changed, moved or
+ * freed until the client is, so readers follow the chains without a lock. `verified`
+ * turns 1 (release) once the comparison passed; `check` is held by the one call that
+ * runs the comparison, so concurrent first calls on a collection compare it once. */
+typedef struct tq_verified_node {
+    struct tq_verified_node *_Atomic next;
+    uint64_t hash;
+    size_t endpoint;
+    atomic_int verified;
+    pthread_mutex_t check;
+    char name[TQ_COLLECTION_NAME_MAX + 1];
+} tq_verified_node_t;
+
+/* The per-client table of those nodes: a fixed power-of-two array of chains sized from
+ * the registry's tenant count; `lock` serialises insertions only. */
 typedef struct tq_verified_set {
     pthread_mutex_t lock;
-    char **names;
-    size_t count;
-    size_t cap;
+    tq_verified_node_t *_Atomic *buckets;
+    size_t mask; /* bucket count - 1 */
 } tq_verified_set_t;
 
 #define TQ_CLIENT_MAGIC 0x74716c69656e7431ULL /* "tqlient1" */
@@ -85,7 +99,8 @@ struct tq_client {
 };
 
 /* ---- fingerprints (fingerprint.c) ---- */
-void tq_verified_init(tq_verified_set_t *set);
+/* 0, or -1 when out of memory; sized for `tenants` tenants. */
+int tq_verified_init(tq_verified_set_t *set, size_t tenants);
 void tq_verified_destroy(tq_verified_set_t *set);
 
 /* ---- statistics (stats.c) ---- */

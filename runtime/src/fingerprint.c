@@ -590,62 +590,98 @@ cleanup:
     return st;
 }
 
-/* ---- the per-client cache of verified collections -------------------------------- */
+/* ---- the per-client table of verified collections -------------------------------- */
 
-void tq_verified_init(tq_verified_set_t *set)
+/* Buckets: a power of two of at least 4 per tenant (a tenant has one physical
+ * collection per schema collection in the collection placement), 64 to 65536. */
+#define VERIFIED_BUCKETS_MIN 64
+#define VERIFIED_BUCKETS_MAX 65536
+
+int tq_verified_init(tq_verified_set_t *set, size_t tenants)
 {
     memset(set, 0, sizeof *set);
     pthread_mutex_init(&set->lock, NULL);
+    size_t n = VERIFIED_BUCKETS_MIN;
+    while (n < VERIFIED_BUCKETS_MAX && n / 4 < tenants)
+        n *= 2;
+    set->buckets = tq_calloc(n, sizeof *set->buckets);
+    if (!set->buckets)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        atomic_init(&set->buckets[i], NULL);
+    set->mask = n - 1;
+    return 0;
 }
 
 void tq_verified_destroy(tq_verified_set_t *set)
 {
-    for (size_t i = 0; i < set->count; i++)
-        tq_free(set->names[i]);
-    tq_free(set->names);
+    for (size_t i = 0; set->buckets && i <= set->mask; i++) {
+        tq_verified_node_t *n = atomic_load_explicit(&set->buckets[i], memory_order_relaxed);
+        while (n) {
+            tq_verified_node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
+            pthread_mutex_destroy(&n->check);
+            tq_free(n);
+            n = next;
+        }
+    }
+    tq_free(set->buckets);
+    set->buckets = NULL;
     pthread_mutex_destroy(&set->lock);
 }
 
-static void verified_key(const tq_op_call_t *call, char *out, size_t cap)
+/* FNV-1a over the endpoint index and the collection name. */
+static uint64_t verified_hash(size_t endpoint, const char *name)
 {
-    snprintf(out, cap, "%zu/%s", call->endpoint, call->route.collection);
+    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)endpoint;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    return h;
 }
 
-static int verified_has(tq_verified_set_t *set, const char *key)
+/* The node of (endpoint, name) in its chain, or NULL; safe without the set's lock (see
+ * tq_verified_node_t: nodes are published fully written and never change). */
+static tq_verified_node_t *verified_find(tq_verified_set_t *set, uint64_t hash, size_t endpoint,
+                                         const char *name)
 {
-    int found = 0;
-    pthread_mutex_lock(&set->lock);
-    for (size_t i = 0; i < set->count && !found; i++)
-        found = strcmp(set->names[i], key) == 0;
-    pthread_mutex_unlock(&set->lock);
-    return found;
-}
-
-/* Adds `key`; out of memory simply leaves it out (the next call checks again). */
-static void verified_add(tq_verified_set_t *set, const char *key)
-{
-    pthread_mutex_lock(&set->lock);
-    int found = 0;
-    for (size_t i = 0; i < set->count && !found; i++)
-        found = strcmp(set->names[i], key) == 0;
-    if (!found && set->count == set->cap) {
-        size_t cap = set->cap ? 2 * set->cap : 16;
-        char **grown = tq_grow(set->names, set->cap * sizeof *grown, cap * sizeof *grown);
-        if (grown) {
-            set->names = grown;
-            set->cap = cap;
-        }
+    tq_verified_node_t *n =
+        atomic_load_explicit(&set->buckets[hash & set->mask], memory_order_acquire);
+    for (; n; n = atomic_load_explicit(&n->next, memory_order_acquire)) {
+        if (n->hash == hash && n->endpoint == endpoint && strcmp(n->name, name) == 0)
+            return n;
     }
-    if (!found && set->count < set->cap && (set->names[set->count] = tq_strdup(key)) != NULL)
-        set->count++;
+    return NULL;
+}
+
+/* The call's node, added (not yet verified) when absent; NULL only when out of memory,
+ * and then the caller checks without caching (the next call checks again). */
+static tq_verified_node_t *verified_node(const tq_op_call_t *call)
+{
+    tq_verified_set_t *set = &call->client->verified;
+    uint64_t hash = verified_hash(call->endpoint, call->route.collection);
+    tq_verified_node_t *n = verified_find(set, hash, call->endpoint, call->route.collection);
+    if (n)
+        return n;
+    pthread_mutex_lock(&set->lock);
+    n = verified_find(set, hash, call->endpoint, call->route.collection);
+    if (!n && (n = tq_calloc(1, sizeof *n)) != NULL) {
+        n->hash = hash;
+        n->endpoint = call->endpoint;
+        snprintf(n->name, sizeof n->name, "%s", call->route.collection);
+        atomic_init(&n->verified, 0);
+        pthread_mutex_init(&n->check, NULL);
+        tq_verified_node_t *_Atomic *head = &set->buckets[hash & set->mask];
+        atomic_init(&n->next, atomic_load_explicit(head, memory_order_relaxed));
+        atomic_store_explicit(head, n, memory_order_release);
+    }
     pthread_mutex_unlock(&set->lock);
+    return n;
 }
 
 void tq_fingerprint_note(tq_op_call_t *call)
 {
-    char key[TQ_COLLECTION_NAME_MAX + 32];
-    verified_key(call, key, sizeof key);
-    verified_add(&call->client->verified, key);
+    tq_verified_node_t *n = verified_node(call);
+    if (n)
+        atomic_store_explicit(&n->verified, 1, memory_order_release);
 }
 
 tq_status_t tq_fingerprint_onboard(tq_op_call_t *call, tq_detail_t *detail)
@@ -678,15 +714,23 @@ tq_status_t tq_fingerprint_onboard(tq_op_call_t *call, tq_detail_t *detail)
 
 tq_status_t tq_fingerprint_verify(tq_op_call_t *call, tq_detail_t *detail)
 {
-    char key[TQ_COLLECTION_NAME_MAX + 32];
-    verified_key(call, key, sizeof key);
-    if (verified_has(&call->client->verified, key))
+    /* The hot path: one hash, one chain walk and an acquire load, no lock. */
+    tq_verified_node_t *n = verified_node(call);
+    if (n && atomic_load_explicit(&n->verified, memory_order_acquire))
         return TQ_OK;
+    if (n)
+        pthread_mutex_lock(&n->check);
     int found = 0;
     verdict_t v;
-    tq_status_t st = fetch_and_compare(call, 0, &found, &v, detail);
-    if (st == TQ_OK && found)
-        verified_add(&call->client->verified, key);
+    tq_status_t st = TQ_OK;
+    /* A call that waited on `check` finds the comparison done by the one before it. */
+    if (!n || !atomic_load_explicit(&n->verified, memory_order_acquire)) {
+        st = fetch_and_compare(call, 0, &found, &v, detail);
+        if (st == TQ_OK && found && n)
+            atomic_store_explicit(&n->verified, 1, memory_order_release);
+    }
+    if (n)
+        pthread_mutex_unlock(&n->check);
     return st;
 }
 
