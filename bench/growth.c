@@ -170,6 +170,19 @@ static int read_report(const char *path, growth_point_t *p)
     return p->ingest_vps < 0 || p->p50_ms < 0 || p->setup_s < 0 ? -1 : 0;
 }
 
+/* The probes fired at a point. The probe's recall check regenerates every one of the
+ * caller's vectors for each probe, so on the size curve the count shrinks with the
+ * size (--probes at 1,000 vectors per tenant, at least PROBES_MIN): the set-up, ingest
+ * and memory figures do not depend on it, and the campaign stays minutes long. */
+#define PROBES_MIN 20
+static size_t point_probes(const growth_opts_t *o, const growth_point_t *p)
+{
+    if (!p->size_curve || p->vectors <= 1000 || o->probes <= PROBES_MIN)
+        return o->probes;
+    size_t scaled = o->probes * 1000 / p->vectors;
+    return scaled > PROBES_MIN ? scaled : PROBES_MIN;
+}
+
 static int measure_point(const char *probe, const growth_opts_t *o, growth_point_t *p)
 {
     probe_server_t server;
@@ -183,7 +196,7 @@ static int measure_point(const char *probe, const growth_opts_t *o, growth_point
     char tenants[24], vectors[24], probes[24], output[OUTPUT_MAX];
     snprintf(tenants, sizeof tenants, "%zu", p->tenants);
     snprintf(vectors, sizeof vectors, "%zu", p->vectors);
-    snprintf(probes, sizeof probes, "%zu", o->probes);
+    snprintf(probes, sizeof probes, "%zu", point_probes(o, p));
     const char *argv[] = {probe,    "--url",     server.url,  "--tenants", tenants,
                           "--vectors", vectors,  "--probes",  probes,      "--placement",
                           p->placement, "--report", report, "--keep", NULL};

@@ -36,4 +36,7 @@ int tq_text_field_name(const char *name);
  * truncating to fit; always NUL-terminates. For server text placed in a detail. */
 void tq_text_sanitize(char *out, size_t cap, const char *in, size_t len);
 
+/* The value of hex digit `c` (either case), or -1. */
+int tq_text_hex_digit(char c);
+
 #endif

@@ -7,21 +7,11 @@
 #include "uuid.h"
 
 #include "alloc.h"
+#include "text.h"
 
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <string.h>
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 int tq_uuid_parse(const char *text, unsigned char out[16])
 {
@@ -35,7 +25,7 @@ int tq_uuid_parse(const char *text, unsigned char out[16])
             i++;
             continue;
         }
-        int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
+        int hi = tq_text_hex_digit(text[i]), lo = tq_text_hex_digit(text[i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         out[b++] = (unsigned char)(hi << 4 | lo);

@@ -5,7 +5,7 @@ set(runtime_src ${PROJECT_SOURCE_DIR}/runtime/src)
 tenantq_add_fuzzer(runtime_response
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/runtime_response.c
           ${runtime_src}/alloc.c ${runtime_src}/http_error.c ${runtime_src}/json.c
-          ${runtime_src}/result.c ${runtime_src}/status.c ${runtime_src}/text.c
+          ${runtime_src}/jscan.c ${runtime_src}/result.c ${runtime_src}/status.c ${runtime_src}/text.c
           ${runtime_src}/uuid.c ${runtime_src}/float_text.c
   INCLUDES ${PROJECT_SOURCE_DIR}/runtime/include ${runtime_src}
   LIBS -lcjson -lcrypto -lm
