@@ -269,6 +269,11 @@ static tq_status_t guard_point(point_span_t *pt, const char *end, const tq_guard
     if (repeated)
         return guard_refuse(pt, end, g, "the payload repeats a tenant, key or scope field",
                             detail);
+    /* The key and the id, which read_point copies out once the checks below pass. */
+    char key_text[TQ_KEY_MAX + 1], id[TQ_UUID_STR_LEN + 1];
+    int located = plain_string(key, end, key_text, sizeof key_text) &&
+                  plain_string(pt->id, end, id, sizeof id) && tq_uuid_parse(id, pt->uuid) == 0;
+    pt->key = located ? key : NULL;
     if (!tenant || *tenant != '"' || !tq_jscan_string_is(tenant, end, g->tenant))
         return guard_refuse(pt, end, g, "tq_tenant is not the caller's tenant", detail);
     for (size_t i = 0; i < g->scope_count; i++) {
@@ -279,21 +284,17 @@ static tq_status_t guard_point(point_span_t *pt, const char *end, const tq_guard
             return guard_refuse(pt, end, g, why, detail);
         }
     }
-    char key_text[TQ_KEY_MAX + 1], id[TQ_UUID_STR_LEN + 1];
-    unsigned char got[16], want[16];
-    if (!plain_string(key, end, key_text, sizeof key_text) ||
-        !plain_string(pt->id, end, id, sizeof id) || tq_uuid_parse(id, got) != 0)
+    if (!located)
         return guard_refuse(pt, end, g, "no tq_key or UUID id to verify", detail);
+    unsigned char want[16];
     tq_status_t st = tq_point_id_bytes(g->tenant, g->logical, g->scope_values, g->scope_count,
                                        key_text, want);
     if (st != TQ_OK)
         return tq_fail(detail, st, 0, "cannot derive a point id");
-    if (memcmp(got, want, 16) != 0)
+    if (memcmp(pt->uuid, want, 16) != 0)
         return guard_refuse(pt, end, g,
                             "id is not derived from the caller's tenant and the point's key",
                             detail);
-    pt->key = key;
-    memcpy(pt->uuid, got, sizeof got);
     return TQ_OK;
 }
 
@@ -356,8 +357,9 @@ static tq_status_t read_vector(const point_span_t *pt, const char *end, const tq
 static tq_status_t read_point(const point_span_t *pt, const char *end, const tq_guard_t *g,
                               tq_parse_kind_t kind, tq_raw_point_t *dst, tq_detail_t *detail)
 {
-    char key[TQ_KEY_MAX + 1];
-    plain_string(pt->key, end, key, sizeof key);
+    char key[TQ_KEY_MAX + 1] = "";
+    if (pt->key)
+        plain_string(pt->key, end, key, sizeof key);
     tq_uuid_format(pt->uuid, dst->id);
     if (kind == TQ_PARSE_QUERY &&
         (!pt->score || *pt->score == '"' || tq_jscan_number(pt->score, end, &dst->score) != 0))
