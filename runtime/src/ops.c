@@ -203,22 +203,40 @@ cleanup:
 static char *with_query_vector(const cJSON *body, const float *vector, size_t dim)
 {
     static const char member[] = ",\"query\":";
-    char *head = tq_json_print(body);
-    size_t head_len = head ? strlen(head) : 0;
-    char *text = head_len > 2 ? tq_malloc(head_len - 1 + sizeof member - 1 +
-                                           TQ_JSON_VECTOR_TEXT_MAX(dim) + 1)
-                              : NULL;
-    if (text) {
-        /* head is "{...}": keep all but the closing brace. */
-        size_t len = head_len - 1;
-        memcpy(text, head, len);
-        memcpy(text + len, member, sizeof member - 1);
-        len += sizeof member - 1;
-        len += tq_json_vector_text(vector, dim, text + len);
-        text[len++] = '}';
-        text[len] = '\0';
+    /* One allocation: the members print straight into the front of the buffer (room
+     * for BODY_HEAD_ROOM bytes, enough for a filter of a few dozen conditions), the
+     * vector after them. A larger body is printed on its own and copied in. */
+    enum { BODY_HEAD_ROOM = 4096 };
+    size_t tail = sizeof member - 1 + TQ_JSON_VECTOR_TEXT_MAX(dim) + 1;
+    char *text = tq_malloc(BODY_HEAD_ROOM + tail);
+    char *head = NULL;
+    size_t len = 0;
+    if (text && cJSON_PrintPreallocated((cJSON *)body, text, BODY_HEAD_ROOM, 0)) {
+        len = strlen(text);
+    } else if (text && (head = tq_json_print(body)) != NULL) {
+        len = strlen(head);
+        char *bigger = tq_grow(text, 0, len + tail);
+        if (bigger)
+            memcpy(bigger, head, len + 1);
+        else
+            tq_free(text);
+        text = bigger;
+        cJSON_free(head);
+    } else {
+        tq_free(text);
+        text = NULL;
     }
-    cJSON_free(head);
+    if (!text || len < 2) {
+        tq_free(text);
+        return NULL;
+    }
+    /* text is "{...}": keep all but the closing brace. */
+    len--;
+    memcpy(text + len, member, sizeof member - 1);
+    len += sizeof member - 1;
+    len += tq_json_vector_text(vector, dim, text + len);
+    text[len++] = '}';
+    text[len] = '\0';
     return text;
 }
 

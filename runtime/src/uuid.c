@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 int tq_uuid_parse(const char *text, unsigned char out[16])
@@ -65,6 +66,8 @@ void tq_uuid_format(const unsigned char b[16], char out[TQ_UUID_STR_LEN + 1])
 static EVP_MD *sha1_method;
 static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
 
+static _Atomic(EVP_MD_CTX *) spare_ctx;
+
 static void sha1_fetch(void)
 {
     sha1_method = EVP_MD_fetch(NULL, "SHA1", NULL);
@@ -84,7 +87,14 @@ static tq_status_t uuid5_bytes(const unsigned char ns[16], const void *name, siz
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
     pthread_once(&sha1_once, sha1_fetch);
-    int ok = sha1_method && EVP_Digest(buf, 16 + len, digest, &dlen, sha1_method, NULL);
+    /* A digest context is taken from the one-slot cache (or made), used and put back:
+     * making and freeing one per id cost as much as the hashing. */
+    EVP_MD_CTX *ctx = atomic_exchange(&spare_ctx, NULL);
+    if (!ctx)
+        ctx = EVP_MD_CTX_new();
+    int ok = sha1_method && ctx && EVP_DigestInit_ex(ctx, sha1_method, NULL) &&
+             EVP_DigestUpdate(ctx, buf, 16 + len) && EVP_DigestFinal_ex(ctx, digest, &dlen);
+    EVP_MD_CTX_free(atomic_exchange(&spare_ctx, ctx));
     if (buf != stack)
         tq_free(buf);
     if (!ok || dlen < 16)
