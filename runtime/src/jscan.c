@@ -38,10 +38,24 @@ static long hex4(const char *p)
 
 /* Past the string whose opening quote is at p, or NULL when malformed; *escaped says
  * whether it holds an escape. */
+/* Bytes that end a run of plain string content: the quote, the backslash and the
+ * control characters. */
+static const unsigned char string_special[256] = {
+    [0] = 1,  [1] = 1,  [2] = 1,  [3] = 1,  [4] = 1,  [5] = 1,  [6] = 1,  [7] = 1,
+    [8] = 1,  [9] = 1,  [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1,
+    [16] = 1, [17] = 1, [18] = 1, [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1,
+    [24] = 1, [25] = 1, [26] = 1, [27] = 1, [28] = 1, [29] = 1, [30] = 1, [31] = 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
 static const char *scan_string(const tq_jscan_t *s, const char *p, int *escaped)
 {
     *escaped = 0;
     for (p++; p < s->end; p++) {
+        while (p < s->end && !string_special[(unsigned char)*p])
+            p++;
+        if (p >= s->end)
+            return NULL;
         unsigned char c = (unsigned char)*p;
         if (c == '"')
             return p + 1;

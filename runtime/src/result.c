@@ -4,7 +4,13 @@
  * Input is untrusted: sizes, depth and point counts are bounded, every type is checked,
  * and any point whose tq_tenant, scope values or id derivation is not the caller's
  * fails the whole call with TQ_ELEAK. On any failure the caller gets no data at all.
- * The detail never carries another tenant's values, only the collection and point id. */
+ * The detail never carries another tenant's values, only the collection and point id.
+ *
+ * A points answer is read in one pass (jscan.c) that validates all of it and records
+ * where each point's members are, with no tree: the guard reads the payload in place,
+ * and each point keeps its payload as validated text for the typed accessors. Members
+ * that JSON lets appear twice are refused where they matter (see scan_answer and
+ * guard_point), so no second copy can pass the guard while another is read. */
 #include "result.h"
 
 #include "alloc.h"
