@@ -8,7 +8,8 @@
  *   admin_fixture reads REGISTRY TENANT N MS    `check` in a loop for MS milliseconds,
  *                                               reloading the registry each time
  *   admin_fixture offboard REGISTRY TENANT      the generated adm_offboard_tenant
- *   admin_fixture rawcount URL COLLECTION [TENANT]   prints the count, or "absent"
+ *   admin_fixture rawcount URL COLLECTION [TENANT|- [SHARD]]   prints the count (in one
+ *                                               shard key with SHARD), or "absent"
  *   admin_fixture rawhas URL COLLECTION KEY      points carrying payload key KEY
  *   admin_fixture rawput URL COLLECTION [TENANT]     creates a bare collection, or puts
  *                                               one point with that tq_tenant into it
@@ -224,21 +225,26 @@ static int print_count(const char *url, long code, const char *answer)
     return ok ? 0 : 1;
 }
 
-static int rawcount(const char *url, const char *collection, const char *tenant)
+/* With `shard`, the count is limited to that shard key of a custom-sharded collection
+ * (a shard key that does not exist prints "absent", like a collection). */
+static int rawcount(const char *url, const char *collection, const char *tenant,
+                    const char *shard)
 {
-    char full[1024], body[512], answer[8192];
+    char full[1024], body[512], sel[160] = "", answer[8192];
     snprintf(full, sizeof full, "%s/collections/%s/points/count", url, collection);
-    if (tenant)
+    if (shard)
+        snprintf(sel, sizeof sel, ",\"shard_key\":\"%s\"", shard);
+    if (tenant && strcmp(tenant, "-") != 0)
         snprintf(body, sizeof body,
-                 "{\"exact\":true,\"filter\":{\"must\":[{\"key\":\"tq_tenant\",\"match\":"
+                 "{\"exact\":true%s,\"filter\":{\"must\":[{\"key\":\"tq_tenant\",\"match\":"
                  "{\"value\":\"%s\"}}]}}",
-                 tenant);
+                 sel, tenant);
     else
-        snprintf(body, sizeof body, "{\"exact\":true}");
+        snprintf(body, sizeof body, "{\"exact\":true%s}", sel);
     long code = raw("POST", full, body, answer);
     if (code < 0)
         return 1;
-    if (code == 404) {
+    if (code == 404 || (shard && code == 400 && strstr(answer, "not found"))) {
         printf("absent\n");
         return 0;
     }
@@ -330,7 +336,7 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "rawput") == 0)
         return rawput(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
     if (argc >= 4 && strcmp(argv[1], "rawcount") == 0)
-        return rawcount(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+        return rawcount(argv[2], argv[3], argc > 4 ? argv[4] : NULL, argc > 5 ? argv[5] : NULL);
     if (argc < 4) {
         fprintf(stderr, "usage: admin_fixture seed|check|reads|offboard|rawcount|report ...\n");
         return 2;
