@@ -13,6 +13,7 @@
  *   admin_fixture rawhas URL COLLECTION KEY      points carrying payload key KEY
  *   admin_fixture rawput URL COLLECTION [TENANT]     creates a bare collection, or puts
  *                                               one point with that tq_tenant into it
+ *   admin_fixture rawshard URL COLLECTION KEY    creates shard key KEY by hand
  *   admin_fixture report FILE                   checks an erasure report's seal and
  *                                               prints "found deleted remaining verified"
  * Exit 0 on success, 1 for missing, altered or leaked data, 3 when a request failed. */
@@ -283,6 +284,19 @@ static int rawput(const char *url, const char *name, const char *tenant)
     return code == 200 ? 0 : 1;
 }
 
+/* PUT URL/collections/NAME/shards: creates shard key KEY in a custom-sharded
+ * collection, as an operator could by hand. */
+static int rawshard(const char *url, const char *name, const char *key)
+{
+    char full[1024], body[512], answer[8192];
+    snprintf(full, sizeof full, "%s/collections/%s/shards", url, name);
+    snprintf(body, sizeof body, "{\"shard_key\":\"%s\"}", key);
+    long code = raw("PUT", full, body, answer);
+    if (code != 200)
+        fprintf(stderr, "admin_fixture: PUT %s: HTTP %ld %s\n", full, code, answer);
+    return code == 200 ? 0 : 1;
+}
+
 /* Checks the seal the way docs/admin.md tells a reader to: sha256 over the compact
  * report without its "sha256" member. */
 static int report(const char *path)
@@ -335,6 +349,8 @@ int main(int argc, char **argv)
         return rawhas(argv[2], argv[3], argv[4]);
     if (argc >= 4 && strcmp(argv[1], "rawput") == 0)
         return rawput(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+    if (argc >= 5 && strcmp(argv[1], "rawshard") == 0)
+        return rawshard(argv[2], argv[3], argv[4]);
     if (argc >= 4 && strcmp(argv[1], "rawcount") == 0)
         return rawcount(argv[2], argv[3], argc > 4 ? argv[4] : NULL, argc > 5 ? argv[5] : NULL);
     if (argc < 4) {
