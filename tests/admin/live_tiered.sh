@@ -51,11 +51,7 @@ grep -q "nothing to do" "$WORK/last.out" || fail "a promoted tenant is promoted 
 step "every ordered pair with tiered: collection -> tiered -> shared -> tiered -> dedicated -> tiered -> collection"
 for move in tiered shared tiered "dedicated eu" tiered collection; do
     set -- $move
-    if [ $# -eq 2 ]; then
-        expect_exit 0 admin migrate initech --to "$1" --endpoint "$2" --batch 64
-    else
-        expect_exit 0 admin migrate initech --to "$1" --batch 64
-    fi
+    move_to initech "$move" --batch 64
     grep -q "migrated initech: .* $((N + 3)) points copied and verified" "$WORK/last.out" ||
         fail "summary line"
     own=$(shard initech initech) fb=$(shard initech default)
