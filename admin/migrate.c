@@ -14,7 +14,13 @@
  *
  * Source and target are addressed through contexts made from in-memory copies of the
  * registry that place the tenant at the journal's `from` and `to`, so every physical
- * name comes from the runtime's own routing code, never from this file. */
+ * name comes from the runtime's own routing code, never from this file.
+ *
+ * A tiered tenant's promotion (`from` and `to` both "tiered") runs the same steps inside
+ * one collection, between two shard keys: the copy is Qdrant's replicate_points from
+ * "default" into the tenant's own key, the switch changes no registry value, and since
+ * the key serves the tenant once the copy is done, undoing it copies the key's points
+ * back into "default" before the key is dropped (unpromote). */
 #include "commands.h"
 
 #include "client.h"
@@ -128,10 +134,10 @@ static tq_status_t copy_start(migration_t *m, size_t *start, cJSON **offset,
 #define REPLICATE_WAIT_MS 600000L
 #define REPLICATE_POLL_MS 100L
 
-/* Copies the tenant's points of collection `c` from shard key `from` to shard key `to`
+/* Copies the tenant's points in one tiered collection from shard key `from` to `to`
  * with Qdrant's replicate_points, then waits until `to` holds at least as many of them
  * as `from` (a real cluster transfers in the background). */
-static tq_status_t replicate(migration_t *m, size_t c, const place_t *from, const place_t *to,
+static tq_status_t replicate(migration_t *m, const place_t *from, const place_t *to,
                             uint64_t *copied, tq_detail_t *detail)
 {
     const side_t *s = &m->dst;
@@ -156,7 +162,6 @@ static tq_status_t replicate(migration_t *m, size_t c, const place_t *from, cons
         if (st == TQ_OK)
             nanosleep(&ts, NULL);
     }
-    (void)c;
     return st;
 }
 
@@ -167,7 +172,7 @@ static tq_status_t step_replicate(migration_t *m, tq_detail_t *detail)
     m->j.points = 0;
     for (size_t c = 0; c < m->env->collection_count; c++) {
         uint64_t n = 0;
-        tq_status_t st = replicate(m, c, &m->src_places[c], &m->dst_places[c], &n, detail);
+        tq_status_t st = replicate(m, &m->src_places[c], &m->dst_places[c], &n, detail);
         if (st != TQ_OK)
             return st;
         m->j.points += n;
@@ -187,7 +192,7 @@ static tq_status_t unpromote(migration_t *m, tq_detail_t *detail)
         uint64_t n = 0;
         tq_status_t st = adm_place_owned(&m->dst, &m->dst_places[c], &present, detail);
         if (st == TQ_OK && present)
-            st = replicate(m, c, &m->dst_places[c], &m->src_places[c], &n, detail);
+            st = replicate(m, &m->dst_places[c], &m->src_places[c], &n, detail);
         if (st == TQ_OK)
             st = adm_place_erase(&m->dst, &m->dst_places[c], detail);
         if (st != TQ_OK)

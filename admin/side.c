@@ -4,7 +4,8 @@
  * `migrate` opens one for the source and one for the target, so every physical name
  * comes from the runtime's own routing; `offboard` opens one for a tenant the registry
  * no longer lists, so its leftover data can still be found and erased. It never writes
- * the registry file. */
+ * the registry file. Requests to a tiered place carry the runtime's shard key selector,
+ * or the one shard key the place is limited to. */
 #include "side.h"
 
 #include "client.h"
