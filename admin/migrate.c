@@ -136,7 +136,8 @@ static tq_status_t copy_start(migration_t *m, size_t *start, cJSON **offset,
 
 /* Copies the tenant's points in one tiered collection from shard key `from` to `to`
  * with Qdrant's replicate_points, then waits until `to` holds at least as many of them
- * as `from` (a real cluster transfers in the background). */
+ * as `from` (a real cluster transfers in the background; a read of `to` that fails
+ * meanwhile counts as "not yet" until REPLICATE_WAIT_MS). */
 static tq_status_t replicate(migration_t *m, const place_t *from, const place_t *to,
                             uint64_t *copied, tq_detail_t *detail)
 {
@@ -146,12 +147,14 @@ static tq_status_t replicate(migration_t *m, const place_t *from, const place_t 
     for (long waited = 0; st == TQ_OK; waited += REPLICATE_POLL_MS) {
         uint64_t want = 0, have = 0;
         st = adm_tenant_points(s, from, &want, detail);
-        if (st == TQ_OK)
-            st = adm_tenant_points(s, to, &have, detail);
-        if (st == TQ_OK && have >= want) {
+        /* A shard still in transfer may refuse direct reads: not yet, until the end. */
+        tq_status_t target = st == TQ_OK ? adm_tenant_points(s, to, &have, detail) : st;
+        if (st == TQ_OK && target == TQ_OK && have >= want) {
             *copied = have;
             return TQ_OK;
         }
+        if (st == TQ_OK && target != TQ_OK && waited >= REPLICATE_WAIT_MS)
+            st = target;
         if (st == TQ_OK && waited >= REPLICATE_WAIT_MS)
             st = tq_fail(detail, TQ_ETIMEOUT, 0,
                          "%s: replicate_points from shard key \"%s\" to \"%s\" has copied %llu "
