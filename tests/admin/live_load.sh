@@ -7,7 +7,9 @@
 # and writes (it exits 1 on any leak or failed check); and readers of initech and of
 # hooli through the generated client that reload the registry before every round and
 # require all of the tenant's points, intact, every time (the client's leak guard
-# turns any foreign point into a failure).
+# turns any foreign point into a failure); and globex, left in the tiered collection's
+# default shard, rewriting its points and searching at hooli's vectors and titles while
+# hooli searches at its, before, during and after hooli's promotion.
 ADMIN=$1 FIXTURE=$2 DEVSERVER=$3 SRC=$4 PROBE=$5
 . "$SRC/lib.sh"
 
@@ -15,12 +17,14 @@ start_server a --cluster-mode
 start_server b --cluster-mode
 write_registry '"initech": {"placement": "collection"},
 "acme": {"placement": "shared"},
-"hooli": {"placement": "tiered"}'
+"hooli": {"placement": "tiered"},
+"globex": {"placement": "tiered"}'
 N=1000
-admin onboard initech acme hooli >/dev/null || fail "onboard"
+admin onboard initech acme hooli globex >/dev/null || fail "onboard"
 "$FIXTURE" seed "$WORK/registry.json" initech $N || fail "seed"
 "$FIXTURE" seed "$WORK/registry.json" acme 100 || fail "seed acme"
 "$FIXTURE" seed "$WORK/registry.json" hooli 500 || fail "seed hooli"
+"$FIXTURE" seed "$WORK/registry.json" globex 100 || fail "seed globex"
 
 (
     runs=0
@@ -39,7 +43,18 @@ probe_pid=$!
 reads_pid=$!
 "$FIXTURE" reads "$WORK/registry.json" hooli 500 600000 >"$WORK/reads2.out" 2>"$WORK/reads2.err" &
 reads2_pid=$!
-PIDS="$PIDS $probe_pid $reads_pid $reads2_pid"
+# globex, in the default shard next to hooli, rewrites its own points (the same keys as
+# hooli's) and reads adversarially at hooli's vectors and titles, and hooli at its.
+(
+    while [ ! -e "$WORK/stop" ]; do
+        "$FIXTURE" seed "$WORK/registry.json" globex 100 &&
+            "$FIXTURE" attack "$WORK/registry.json" globex 100 hooli 500 &&
+            "$FIXTURE" attack "$WORK/registry.json" hooli 500 globex 100 ||
+            { echo "attack failed" >"$WORK/attack.failed"; break; }
+    done
+) 2>"$WORK/attack.err" &
+attack_pid=$!
+PIDS="$PIDS $probe_pid $reads_pid $reads2_pid $attack_pid"
 
 step "promote hooli inside the tiered collection under load"
 expect_exit 0 admin migrate hooli --to tiered
@@ -57,6 +72,8 @@ touch "$WORK/stop"
 kill $reads_pid $reads2_pid 2>/dev/null
 wait $reads_pid
 wait $reads2_pid
+wait $attack_pid
+[ -e "$WORK/attack.failed" ] && fail "tiered attack: $(cat "$WORK/attack.err")"
 wait $probe_pid
 [ -e "$WORK/probe.failed" ] && fail "$(cat "$WORK/probe.failed")"
 [ -s "$WORK/reads.err" ] && fail "reader: $(cat "$WORK/reads.err")"
@@ -66,5 +83,6 @@ runs=$(cat "$WORK/probe.runs")
 "$FIXTURE" check "$WORK/registry.json" initech $N || fail "initech damaged"
 "$FIXTURE" check "$WORK/registry.json" acme 100 || fail "acme damaged"
 "$FIXTURE" check "$WORK/registry.json" hooli 500 || fail "hooli damaged"
+"$FIXTURE" check "$WORK/registry.json" globex 100 || fail "globex damaged"
 echo "$runs probe runs with zero leaks; the readers saw all their points every round"
 echo "PASS"

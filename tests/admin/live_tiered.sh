@@ -48,6 +48,10 @@ others_intact
 expect_exit 0 admin migrate acme --to tiered
 grep -q "nothing to do" "$WORK/last.out" || fail "a promoted tenant is promoted again"
 
+step "adversarial reads between a promoted tenant and one in the default shard"
+"$FIXTURE" attack "$WORK/registry.json" acme 120 globex 40 || fail "acme reached globex"
+"$FIXTURE" attack "$WORK/registry.json" globex 40 acme 120 || fail "globex reached acme"
+
 step "every ordered pair with tiered: collection -> tiered -> shared -> tiered -> dedicated -> tiered -> collection"
 for move in tiered shared tiered "dedicated eu" tiered collection; do
     set -- $move
@@ -67,6 +71,8 @@ for move in tiered shared tiered "dedicated eu" tiered collection; do
         fail "after --to $move: [$own $fb $coll $sh $ded], expected [$want]"
     grep -qF "\"initech\": {\"placement\": \"$1\"" "$WORK/registry.json" || fail "registry line"
     "$FIXTURE" check "$WORK/registry.json" initech $N || fail "initech not intact after $move"
+    "$FIXTURE" attack "$WORK/registry.json" initech $N globex 40 || fail "initech reached globex"
+    "$FIXTURE" attack "$WORK/registry.json" globex 40 initech $N || fail "globex reached initech"
     "$FIXTURE" check "$WORK/registry.json" acme 120 || fail "acme damaged by $move"
     others_intact
 done
