@@ -196,6 +196,17 @@ cleanup:
     return tq_op_end(&call, st, detail);
 }
 
+/* Adds `item` (NULL when it could not be made) to `object` as `name`; frees it when it
+ * cannot be added. 0 when out of memory. The limit is a raw integer: cJSON's number
+ * printer formats with "%1.15g" and reads it back with sscanf on every call. */
+static int add_member(cJSON *object, const char *name, cJSON *item)
+{
+    if (item && cJSON_AddItemToObject(object, name, item))
+        return 1;
+    cJSON_Delete(item);
+    return 0;
+}
+
 /* The printed `body` with "query": `vector` appended as its last member, in one
  * tq_malloc'd text: the vector is most of a search body, so it is written once, straight
  * into place, instead of into a raw node that the printer then copies again. NULL when
@@ -282,11 +293,11 @@ tq_status_t tq_raw_search(const tenant_ctx_t *ctx, const tq_raw_collection_t *co
     if (!body)
         goto cleanup;
     if (!cJSON_AddStringToObject(body, "using", collection->vector_name) ||
-        !cJSON_AddNumberToObject(body, "limit", limit) ||
+        !add_member(body, "limit", tq_json_int(limit)) ||
         !cJSON_AddBoolToObject(body, "with_payload", 1) ||
         !cJSON_AddBoolToObject(body, "with_vector", with_vector != 0) ||
         (score_threshold &&
-         !cJSON_AddItemToObject(body, "score_threshold", tq_json_double(*score_threshold))) ||
+         !add_member(body, "score_threshold", tq_json_double(*score_threshold))) ||
         !(text = with_query_vector(body, vector, dim))) {
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         goto cleanup;

@@ -137,14 +137,3 @@ void tq_text_sanitize(char *out, size_t cap, const char *in, size_t len)
     }
     out[o] = '\0';
 }
-
-int tq_text_hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}

@@ -36,7 +36,17 @@ int tq_text_field_name(const char *name);
  * truncating to fit; always NUL-terminates. For server text placed in a detail. */
 void tq_text_sanitize(char *out, size_t cap, const char *in, size_t len);
 
-/* The value of hex digit `c` (either case), or -1. */
-int tq_text_hex_digit(char c);
+/* The value of hex digit `c` (either case), or -1. Inline: UUID parsing and JSON
+ * escapes call it per character on the answer path. */
+static inline int tq_text_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 
 #endif
