@@ -1,4 +1,4 @@
-# tenantq_generate(TARGET <target> SCHEMA <file.tqs> [OUTDIR <dir>])
+# tenantq_generate(TARGET <target> SCHEMA <file.tqs> [OUTDIR <dir>] [PROBE])
 #
 # Runs tenantq-gen on SCHEMA at build time, adds the generated <name>.tq.c to TARGET
 # and OUTDIR (default: ${CMAKE_CURRENT_BINARY_DIR}/tenantq/<target>) to its include
@@ -21,6 +21,12 @@
 # app_tenantq_generate` is enough for tenantq-check to parse the sources that include
 # the generated header, so the lint gate can run before (and fail faster than) the
 # build. tenantq_add_check() (TenantqCheck.cmake) depends on it.
+#
+# PROBE also generates <name>.tq.probe.c (tenantq-gen --probe) and adds the executable
+# <target>_probe: that file and its own copy of <name>.tq.c, linked with the probe
+# driver (tenantq::probe, libtenantq-probe) and libtenantq. It loads synthetic tenants
+# into every collection of the schema through the generated functions and fires the
+# adversarial probe kinds at them (docs/probe.md, "Probing your own schema").
 
 # Returns in OUT the generate-only target of TARGET, creating it empty if needed (a
 # later tenantq_generate() call adds its outputs to it).
@@ -34,7 +40,7 @@ function(_tenantq_generate_target target out)
 endfunction()
 
 function(tenantq_generate)
-  cmake_parse_arguments(TQG "" "TARGET;SCHEMA;OUTDIR" "" ${ARGN})
+  cmake_parse_arguments(TQG "PROBE" "TARGET;SCHEMA;OUTDIR" "" ${ARGN})
   if(NOT TQG_TARGET OR NOT TQG_SCHEMA)
     message(FATAL_ERROR "tenantq_generate: TARGET and SCHEMA are required")
   endif()
@@ -74,21 +80,37 @@ function(tenantq_generate)
   endif()
 
   set(outputs ${outdir}/${name}.tq.c ${outdir}/${name}.tq.h ${outdir}/${name}.tq.json)
+  set(probe_flag "")
+  if(TQG_PROBE)
+    list(APPEND outputs ${outdir}/${name}.tq.probe.c)
+    set(probe_flag --probe)
+  endif()
   set_property(TARGET ${TQG_TARGET} APPEND PROPERTY TENANTQ_MANIFESTS ${outdir}/${name}.tq.json)
   _tenantq_generate_target(${TQG_TARGET} generate_only)
   target_sources(${generate_only} PRIVATE ${outputs})
   # One rule per output set and directory: a second target reuses the first's rule.
   get_property(rules DIRECTORY PROPERTY TENANTQ_GENERATE_RULES)
   if("${outdir}/${name}.tq.c" IN_LIST rules)
+    get_property(probe_rules DIRECTORY PROPERTY TENANTQ_GENERATE_PROBE_RULES)
+    if(TQG_PROBE AND NOT "${outdir}/${name}.tq.c" IN_LIST probe_rules)
+      message(FATAL_ERROR "tenantq_generate: ${outdir} is already generated without PROBE by "
+                          "an earlier call; give PROBE on the first call, or another OUTDIR")
+    endif()
     target_sources(${TQG_TARGET} PRIVATE ${outdir}/${name}.tq.c ${outdir}/${name}.tq.h)
     target_include_directories(${TQG_TARGET} PRIVATE ${outdir})
+    if(TQG_PROBE)
+      _tenantq_add_probe(${TQG_TARGET} ${name} ${outdir})
+    endif()
     return()
   endif()
   set_property(DIRECTORY APPEND PROPERTY TENANTQ_GENERATE_RULES "${outdir}/${name}.tq.c")
+  if(TQG_PROBE)
+    set_property(DIRECTORY APPEND PROPERTY TENANTQ_GENERATE_PROBE_RULES "${outdir}/${name}.tq.c")
+  endif()
   add_custom_command(
     OUTPUT ${outputs}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
-    COMMAND ${generator} -o ${outdir} ${schema_arg}
+    COMMAND ${generator} ${probe_flag} -o ${outdir} ${schema_arg}
     # tenantq-gen leaves unchanged files alone; touch them so the rule is satisfied.
     COMMAND ${CMAKE_COMMAND} -E touch_nocreate ${outputs}
     DEPENDS ${schema_abs} ${generator_dep}
@@ -97,4 +119,20 @@ function(tenantq_generate)
     VERBATIM)
   target_sources(${TQG_TARGET} PRIVATE ${outdir}/${name}.tq.c ${outdir}/${name}.tq.h)
   target_include_directories(${TQG_TARGET} PRIVATE ${outdir})
+  if(TQG_PROBE)
+    _tenantq_add_probe(${TQG_TARGET} ${name} ${outdir})
+  endif()
+endfunction()
+
+# <target>_probe: the schema's probe tables and its client, linked with the driver.
+function(_tenantq_add_probe target name outdir)
+  if(NOT TARGET tenantq::probe)
+    message(FATAL_ERROR "tenantq_generate: PROBE needs the probe driver (tenantq::probe, "
+                        "libtenantq-probe), which this tenantq was built without")
+  endif()
+  add_executable(${target}_probe ${outdir}/${name}.tq.probe.c ${outdir}/${name}.tq.c)
+  target_include_directories(${target}_probe PRIVATE ${outdir})
+  target_link_libraries(${target}_probe PRIVATE tenantq::probe)
+  _tenantq_generate_target(${target} generate_only)
+  add_dependencies(${target}_probe ${generate_only})
 endfunction()

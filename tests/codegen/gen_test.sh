@@ -16,18 +16,18 @@ rm -rf "$WORK" && mkdir -p "$WORK" || fail "cannot create $WORK"
 case "$MODE" in
 golden)
     NAME=$5
-    (cd "$SRC" && "$GEN" -o "$WORK" "tests/codegen/schemas/$NAME.tqs") 2>"$WORK/stderr" ||
+    (cd "$SRC" && "$GEN" --probe -o "$WORK" "tests/codegen/schemas/$NAME.tqs") 2>"$WORK/stderr" ||
         { cat "$WORK/stderr" >&2; fail "tenantq-gen failed on $NAME.tqs"; }
-    for ext in tq.h tq.c tq.json; do
+    for ext in tq.h tq.c tq.json tq.probe.c; do
         diff -u "$SRC/tests/codegen/golden/$NAME/$NAME.$ext" "$WORK/$NAME.$ext" ||
             fail "$NAME.$ext differs from the golden file (regenerate with the codegen-golden target if intended)"
     done
     ;;
 determinism)
     mkdir -p "$WORK/a/deep/er" "$WORK/b" "$WORK/out1" "$WORK/out2"
-    (cd "$WORK/a/deep/er" && "$GEN" -o "$WORK/out1" "$SRC/$KB") || fail "run 1"
-    (cd "$WORK/b" && "$GEN" -o "$WORK/out2" "$SRC/$KB") || fail "run 2"
-    for f in kb.tq.h kb.tq.c kb.tq.json; do
+    (cd "$WORK/a/deep/er" && "$GEN" --probe -o "$WORK/out1" "$SRC/$KB") || fail "run 1"
+    (cd "$WORK/b" && "$GEN" --probe -o "$WORK/out2" "$SRC/$KB") || fail "run 2"
+    for f in kb.tq.h kb.tq.c kb.tq.json kb.tq.probe.c; do
         cmp "$WORK/out1/$f" "$WORK/out2/$f" || fail "$f differs between working directories"
         if grep -q "$SRC" "$WORK/out1/$f"; then fail "$f contains the absolute path $SRC"; fi
     done

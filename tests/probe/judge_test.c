@@ -40,7 +40,7 @@ static int setup(void **state)
     f->opt.min_recall = 0.9;
     f->opt.concurrency = 1;
     if (corpus_init(&f->corpus, 7, f->opt.dim, f->opt.tenants, f->opt.vectors, "t") != 0 ||
-        run_init(&f->run, &f->opt, TQ_PLACEMENT_SHARED, NULL, &f->corpus) != 0)
+        run_init(&f->run, &f->opt, TQ_PLACEMENT_SHARED, NULL, &f->corpus, 0) != 0)
         return -1;
     *state = f;
     return 0;
