@@ -74,7 +74,8 @@ int tqc_type_is_ctx_pointer(CXType t, int levels);
  * __builtin_bit_cast). */
 int tqc_is_cast_kind(enum CXCursorKind kind);
 /* How many pointer levels lead from `t` to struct tenant_ctx (1 for tenant_ctx_t *,
- * 2 for tenant_ctx_t **), or 0 when it is no such pointer. */
+ * 2 for tenant_ctx_t **), or 0 when it is no such pointer. An array counts as the
+ * pointer it decays to: tenant_ctx_t *[3] is 2, like tenant_ctx_t **. */
 int tqc_ctx_depth(CXType t);
 /* 1 when the expression is a null pointer constant (0, NULL, (void *)0, nullptr). */
 int tqc_is_null_constant(CXCursor expr);

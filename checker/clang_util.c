@@ -153,9 +153,16 @@ int tqc_ctx_depth(CXType t)
 {
     CXType canon = clang_getCanonicalType(t);
     int depth = 0;
-    while (canon.kind == CXType_Pointer && depth < 8) {
-        canon = clang_getCanonicalType(clang_getPointeeType(canon));
-        depth++;
+    for (; depth < 8; depth++) {
+        if (canon.kind == CXType_Pointer) {
+            canon = clang_getCanonicalType(clang_getPointeeType(canon));
+        } else if (canon.kind == CXType_ConstantArray || canon.kind == CXType_IncompleteArray ||
+                   canon.kind == CXType_VariableArray ||
+                   canon.kind == CXType_DependentSizedArray) {
+            canon = clang_getCanonicalType(clang_getArrayElementType(canon));
+        } else {
+            break;
+        }
     }
     if (depth == 0 || canon.kind != CXType_Record) {
         return 0;

@@ -3,7 +3,7 @@
 # and keep passing when the code is refactored without a change in behaviour.
 #
 #   run.sh [--mode mutants|refactors|all] [--source DIR] [--work DIR] [--jobs N]
-#          [--only NAME[,NAME...]] [--manifest FILE] [--list]
+#          [--only NAME[,NAME...]] [--manifest FILE] [--list] [--first-kill]
 #
 # It copies the source tree (tracked and untracked files, no build directories) into
 # WORK/src, configures one scratch build in WORK/build and builds it. The unmutated
@@ -26,7 +26,9 @@
 #   live     the runtime's and the generated client's live tests against
 #            tenantq-devserver (ctest -L live -R '^(runtime|codegen)\.')
 # A mutant is killed when at least one suite fails on it. The matrix ends with the line
-# "mutants: killed K/N". Exit status: 0 when the baseline passed and every mutant was
+# "mutants: killed K/N". --first-kill (what `make test` runs) tries the suites the
+# manifest expects to kill a mutant first and stops at the first that does, leaving the
+# other cells of the matrix "-"; without it every suite runs on every mutant. Exit status: 0 when the baseline passed and every mutant was
 # killed, 1 when a mutant survived, did not apply, did not build, or the baseline failed,
 # 2 for a usage or set-up error.
 #
@@ -49,6 +51,7 @@ jobs=2
 mode=mutants
 only=""
 list_only=0
+first_kill=0
 manifest=$here/manifest.txt
 
 usage() {
@@ -64,6 +67,7 @@ while [ $# -gt 0 ]; do
     --only) only=${2:-}; shift 2 || break ;;
     --manifest) manifest=${2:-}; shift 2 || break ;;
     --list) list_only=1; shift ;;
+    --first-kill) first_kill=1; shift ;;
     --help | -h) usage; exit 0 ;;
     *) echo "run.sh: error: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
     esac
@@ -322,8 +326,15 @@ checker_sees() {
 # cell[label,suite] with pass, KILL, skip (the suite cannot see the change) or n/a
 # (not built: no libclang).
 run_suites() {
-    local label=$1 patch=${2:-} suite
-    for suite in "${suites[@]}"; do
+    local label=$1 patch=${2:-} suite order=("${suites[@]}")
+    if [ "$first_kill" = 1 ] && [ -n "$patch" ]; then
+        # The expected killers first, then the others, in the matrix's order.
+        order=()
+        for suite in ${expected[$label]//,/ } "${suites[@]}"; do
+            case " ${order[*]} " in *" $suite "*) ;; *) order+=("$suite") ;; esac
+        done
+    fi
+    for suite in "${order[@]}"; do
         if [ "$suite" = checker ] && ! checker_built; then
             cell[$label,$suite]=n/a
             continue
@@ -336,6 +347,7 @@ run_suites() {
             cell[$label,$suite]=pass
         else
             cell[$label,$suite]=KILL
+            [ "$first_kill" = 1 ] && [ -n "$patch" ] && return
         fi
     done
 }
@@ -416,7 +428,7 @@ run_mutants() {
             run_suites "$name" "$patch"
             k=0
             for suite in "${suites[@]}"; do
-                [ "${cell[$name,$suite]}" = KILL ] && k=1
+                [ "${cell[$name,$suite]:-}" = KILL ] && k=1
             done
             if [ "$k" = 1 ]; then
                 verdicts[$name]=killed
