@@ -173,7 +173,7 @@ static int generate(const options_t *opt, const tq_schema_t *schema, const char 
     output_t out[4]; /* .tq.c, .tq.h, .tq.json, .tq.probe.c (--probe) */
     size_t outputs = opt->probe ? 4 : 3;
     gen_input_t in;
-    gen_file_t files[2];
+    gen_file_t files[3];
     int result = 0;
     size_t i;
 
@@ -195,19 +195,21 @@ static int generate(const options_t *opt, const tq_schema_t *schema, const char 
     snprintf(out[3].name, sizeof out[3].name, "%s.tq.probe.c", schema->name);
     emit_source(&out[0].text, &in);
     emit_header(&out[1].text, &in);
-    for (i = 0; i < 2; i++) {
-        if (out[i].text.failed || gen_sha256_hex(out[i].text.data, out[i].text.len, out[i].sha256) != 0) {
+    if (opt->probe) emit_probe(&out[3].text, &in);
+    /* The manifest lists every generated C file (sorted: .tq.c, .tq.h, .tq.probe.c), so
+     * tenantq-check vouches for the probe tables too. */
+    for (i = 0; i < outputs - 1; i++) {
+        output_t *o = &out[i < 2 ? i : 3];
+        if (o->text.failed || gen_sha256_hex(o->text.data, o->text.len, o->sha256) != 0) {
             fputs("tenantq-gen: out of memory\n", stderr);
             result = EXIT_USAGE;
             goto cleanup;
         }
-        files[i].path = out[i].name;
-        files[i].sha256 = out[i].sha256;
+        files[i].path = o->name;
+        files[i].sha256 = o->sha256;
     }
-    emit_manifest(&out[2].text, &in, files, 2);
-    /* The probe is an application of the client, not part of it: no manifest entry. */
-    if (opt->probe) emit_probe(&out[3].text, &in);
-    if (out[2].text.failed || out[3].text.failed) {
+    emit_manifest(&out[2].text, &in, files, outputs - 1);
+    if (out[2].text.failed) {
         fputs("tenantq-gen: out of memory\n", stderr);
         result = EXIT_USAGE;
         goto cleanup;
