@@ -126,11 +126,13 @@ typedef struct tq_probe_schema {
 
 /* Zeroes `out`, keeps `cursor` and makes room for `count` hits. TQ_ENOMEM when that
  * fails (out stays empty). */
-TQ_EXPORT TQ_NODISCARD tq_status_t tq_probe_hits_init(tq_probe_hits_t *out, size_t count, const char *cursor);
+TQ_EXPORT TQ_NODISCARD tq_status_t tq_probe_hits_init(tq_probe_hits_t *out, size_t count,
+                                                      const char *cursor);
 
 /* Appends a copy of `key` (NULL is "") and `score`; at most the count given to
  * tq_probe_hits_init. TQ_ENOMEM when the copy fails, TQ_EINVAL when full. */
-TQ_EXPORT TQ_NODISCARD tq_status_t tq_probe_hits_add(tq_probe_hits_t *out, const char *key, double score);
+TQ_EXPORT TQ_NODISCARD tq_status_t tq_probe_hits_add(tq_probe_hits_t *out, const char *key,
+                                                     double score);
 
 /* Frees what `hits` holds and zeroes it; safe on a zeroed value. */
 TQ_EXPORT void tq_probe_hits_free(tq_probe_hits_t *hits);
