@@ -6,6 +6,8 @@
 #   - a build target <name> that runs the same command after generating the target's
 #     tenantq files only (<target>_tenantq_generate), not after compiling it, so CI can
 #     run the gate first: `cmake --build build --target app_tenantq_check`.
+# and, for an executable or shared library, the link-time check as the ctest test
+# <target>_tenantq_link_check (TenantqLinkCheck.cmake), which reads the linked objects.
 # Both run
 #   tenantq-check -p <top build dir> --only-named
 #                 [--manifest <each manifest of target>]...
@@ -22,6 +24,8 @@
 # TENANTQ_CHECK_EXECUTABLE (set by tenantqConfig.cmake), else tenantq-check on PATH; when
 # none exists the configure fails, because a gate that silently disappears passes
 # everything.
+
+include(${CMAKE_CURRENT_LIST_DIR}/TenantqLinkCheck.cmake)
 
 function(tenantq_add_check)
   cmake_parse_arguments(TQC "WERROR" "TARGET;NAME;FORMAT;OUTPUT;BASELINE" "ARGS" ${ARGN})
@@ -87,6 +91,7 @@ function(tenantq_add_check)
                     COMMENT "tenantq-check ${TQC_TARGET}"
                     COMMAND_EXPAND_LISTS VERBATIM)
   add_dependencies(${TQC_NAME} ${generate_only})
+  _tenantq_add_link_check(${TQC_TARGET})
   if(TARGET tenantq-check)
     add_dependencies(${TQC_NAME} tenantq-check)
   endif()

@@ -90,6 +90,8 @@ function(tenantq_generate)
     set(probe_flag --probe)
   endif()
   set_property(TARGET ${TQG_TARGET} APPEND PROPERTY TENANTQ_MANIFESTS ${outdir}/${name}.tq.json)
+  # The link check (TenantqLinkCheck.cmake) lets these objects alone call the raw layer.
+  set_property(TARGET ${TQG_TARGET} APPEND PROPERTY TENANTQ_GENERATED_SOURCES ${outdir}/${name}.tq.c)
   _tenantq_generate_target(${TQG_TARGET} generate_only)
   target_sources(${generate_only} PRIVATE ${outputs})
   # One rule per output set and directory: a second target reuses the first's rule.

@@ -23,6 +23,8 @@ for f in include/tenantq/tenantq.h include/tenantq/raw.h include/tenantq/probe.h
          "$libdir/cmake/tenantq/tenantqTargets.cmake" \
          "$libdir/cmake/tenantq/TenantqGenerate.cmake" \
          "$libdir/cmake/tenantq/TenantqCheck.cmake" \
+         "$libdir/cmake/tenantq/TenantqLinkCheck.cmake" \
+         "$libdir/cmake/tenantq/tenantq-link-check.sh" \
          share/doc/tenantq/README.md \
          share/tenantq/examples/kb-assistant/kb.tqs \
          share/tenantq/examples/kb-assistant/registry.json \

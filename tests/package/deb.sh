@@ -60,6 +60,7 @@ done
 dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|' >"$work/files"
 for f in /usr/include/tenantq/tenantq.h /usr/lib/pkgconfig/tenantq.pc \
          /usr/lib/cmake/tenantq/tenantqConfig.cmake /usr/lib/cmake/tenantq/TenantqCheck.cmake \
+         /usr/lib/cmake/tenantq/tenantq-link-check.sh \
          /usr/share/doc/tenantq/README.md /usr/share/tenantq/examples/kb-assistant/kb.tqs; do
   grep -qx "$f" "$work/files" || fail "the package lacks $f"
 done
