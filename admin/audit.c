@@ -9,8 +9,9 @@
  *             a schema-shaped name no schema declares;
  *   stranded  a registered tenant's own collection outside its current placement;
  *   foreign   not a name tenantq produces.
- * In shared collections the points are counted per tq_tenant: values no registered
- * tenant owns, and tenants whose placement is elsewhere, are flagged. The exit status
+ * In shared and tiered collections the points are counted per tq_tenant: values no
+ * registered tenant owns, and tenants whose placement is elsewhere, are flagged; in a
+ * tiered one also per shard key, with its own flags (audit_shard_keys). The exit status
  * is 0 only when everything is managed, matching and unflagged. Audit only reads. */
 #include "commands.h"
 #include "inspect.h"
@@ -20,6 +21,7 @@
 #include "json.h"
 #include "registry.h"
 #include "sweep.h"
+#include "tiered.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -131,6 +133,82 @@ static tq_status_t count_tenants(audit_t *a, size_t e, const char *name, tenant_
     return TQ_OK;
 }
 
+static void add_count(cJSON *o, const char *key, uint64_t v)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%llu", (unsigned long long)v);
+    cJSON_AddRawToObject(o, key, text);
+}
+
+/* A tiered collection's shard keys: the points in each (into `keys`), and flags for a
+ * key whose tenant is unregistered or placed elsewhere, a key holding another tenant's
+ * points, a promoted tenant with points left in "default" (an unfinished promotion),
+ * and a missing "default" key; a collection that is not custom-sharded is drift. */
+static tq_status_t audit_shard_keys(audit_t *a, size_t e, const char *name,
+                                    const tq_raw_collection_t *col, cJSON *keys, cJSON *flags,
+                                    cJSON *drift, tq_detail_t *detail)
+{
+    adm_env_t *env = a->env;
+    char **list = NULL;
+    size_t n = 0;
+    tq_status_t st = tq_shard_keys_list(env->client, (size_t)-1, e, name, &list, &n, detail);
+    if (st == TQ_EPROTO) {
+        cJSON_AddItemToArray(drift, cJSON_CreateString("not custom-sharded: a tiered "
+                                                       "collection needs sharding_method "
+                                                       "custom"));
+        tq_detail_ok(detail);
+        return TQ_OK;
+    }
+    int has_default = 0;
+    char line[320];
+    for (size_t i = 0; st == TQ_OK && i < n; i++) {
+        const char *key = list[i];
+        uint64_t all = 0, own = 0, fallback = 0;
+        cJSON *sel = cJSON_CreateString(key), *dflt = NULL;
+        st = sel ? tq_admin_count_in(env->client, (size_t)-1, e, name, NULL, sel, &all, detail)
+                 : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        if (st == TQ_OK)
+            add_count(keys, key, all);
+        if (strcmp(key, TQ_TIERED_FALLBACK) == 0) {
+            has_default = 1;
+            cJSON_Delete(sel);
+            continue;
+        }
+        if (st == TQ_OK)
+            st = tq_admin_count_in(env->client, (size_t)-1, e, name, key, sel, &own, detail);
+        if (st == TQ_OK && !(dflt = cJSON_CreateString(TQ_TIERED_FALLBACK)))
+            st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        if (st == TQ_OK)
+            st = tq_admin_count_in(env->client, (size_t)-1, e, name, key, dflt, &fallback,
+                                   detail);
+        cJSON_Delete(sel);
+        cJSON_Delete(dflt);
+        if (st != TQ_OK)
+            break;
+        line[0] = '\0';
+        if (!tq_registry_find(env->registry, key))
+            snprintf(line, sizeof line, "shard key \"%s\" (%llu points) belongs to no "
+                     "registered tenant", key, (unsigned long long)all);
+        else if (!routes_here(env, key, col, e, name))
+            snprintf(line, sizeof line, "shard key \"%s\" (%llu points) of a tenant whose "
+                     "placement is elsewhere (stranded)", key, (unsigned long long)all);
+        else if (all != own)
+            snprintf(line, sizeof line, "shard key \"%s\" holds %llu points that are not "
+                     "tenant \"%s\"'s", key, (unsigned long long)(all - own), key);
+        else if (fallback)
+            snprintf(line, sizeof line, "tenant \"%s\" has its own shard key and %llu points "
+                     "left in \"%s\" (an unfinished promotion: run migrate %s)", key,
+                     (unsigned long long)fallback, TQ_TIERED_FALLBACK, key);
+        if (line[0])
+            cJSON_AddItemToArray(flags, cJSON_CreateString(line));
+    }
+    tq_admin_names_free(list, n);
+    if (st == TQ_OK && !has_default)
+        cJSON_AddItemToArray(flags, cJSON_CreateString("no \"default\" shard key: tenants "
+                                                       "without their own key cannot write"));
+    return st;
+}
+
 /* Records one collection in the report and the counters. */
 static cJSON *add_entry(audit_t *a, cJSON *list, const char *name, int cls)
 {
@@ -143,13 +221,6 @@ static cJSON *add_entry(audit_t *a, cJSON *list, const char *name, int cls)
     if (cls != C_MANAGED)
         a->problems++;
     return o;
-}
-
-static void add_count(cJSON *o, const char *key, uint64_t v)
-{
-    char text[32];
-    snprintf(text, sizeof text, "%llu", (unsigned long long)v);
-    cJSON_AddRawToObject(o, key, text);
 }
 
 /* Classifies one collection of endpoint `e`. */
@@ -207,8 +278,12 @@ static tq_status_t audit_collection(audit_t *a, size_t e, const char *name, cJSO
         int any_here = 0;
         for (size_t i = 0; i < env->registry->tenant_count; i++)
             any_here |= routes_here(env, env->registry->tenants[i].id, col, e, name);
+        cJSON *keys = kind == TQ_SWEEP_TIERED ? cJSON_CreateObject() : NULL;
         if (any_here)
             st = adm_collection_drift(a->env->client, e, name, col, drift, NULL, detail);
+        if (st == TQ_OK && kind == TQ_SWEEP_TIERED)
+            st = keys ? audit_shard_keys(a, e, name, col, keys, flags, drift, detail)
+                      : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         char line[256];
         for (size_t i = 0; st == TQ_OK && i < tn; i++) {
             add_count(tenants, tc[i].tenant, tc[i].points);
@@ -235,6 +310,7 @@ static tq_status_t audit_collection(audit_t *a, size_t e, const char *name, cJSO
             cJSON_Delete(drift);
             cJSON_Delete(tenants);
             cJSON_Delete(flags);
+            cJSON_Delete(keys);
             return st != TQ_OK ? st : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
         }
         if (cls == C_MANAGED && cJSON_GetArraySize(flags))
@@ -242,8 +318,12 @@ static tq_status_t audit_collection(audit_t *a, size_t e, const char *name, cJSO
         cJSON_AddStringToObject(o, "schema", col->schema);
         cJSON_AddStringToObject(o, "collection", col->name);
         cJSON_AddStringToObject(o, "shared", "true");
+        if (keys)
+            cJSON_AddStringToObject(o, "tiered", "true");
         add_count(o, "points", points);
         cJSON_AddItemToObject(o, "tenants", tenants);
+        if (keys)
+            cJSON_AddItemToObject(o, "shard_keys", keys);
         cJSON_AddItemToObject(o, "flags", flags);
         cJSON_AddItemToObject(o, "drift", drift);
         return TQ_OK;
@@ -297,6 +377,9 @@ static void print_text(const audit_t *a, FILE *out)
             const cJSON *t;
             cJSON_ArrayForEach(t, cJSON_GetObjectItem(c, "tenants"))
                 fprintf(out, "            %s: %s points\n", t->string, count_text(t));
+            cJSON_ArrayForEach(t, cJSON_GetObjectItem(c, "shard_keys"))
+                fprintf(out, "            shard key %s: %s points\n", t->string,
+                        count_text(t));
             cJSON_ArrayForEach(t, cJSON_GetObjectItem(c, "flags"))
                 fprintf(out, "            flagged: %s\n", t->valuestring);
             cJSON_ArrayForEach(t, cJSON_GetObjectItem(c, "drift"))

@@ -14,7 +14,13 @@
  *
  * Source and target are addressed through contexts made from in-memory copies of the
  * registry that place the tenant at the journal's `from` and `to`, so every physical
- * name comes from the runtime's own routing code, never from this file. */
+ * name comes from the runtime's own routing code, never from this file.
+ *
+ * A tiered tenant's promotion (`from` and `to` both "tiered") runs the same steps inside
+ * one collection, between two shard keys: the copy is Qdrant's replicate_points from
+ * "default" into the tenant's own key, the switch changes no registry value, and since
+ * the key serves the tenant once the copy is done, undoing it copies the key's points
+ * back into "default" before the key is dropped (unpromote). */
 #include "commands.h"
 
 #include "client.h"
@@ -26,6 +32,7 @@
 #include "registry.h"
 #include "side.h"
 #include "sweep.h"
+#include "tiered.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -49,6 +56,7 @@ typedef struct migration {
     int *same;                        /* 1 when source and target are one collection */
     size_t batch;
     long grace_ms;
+    int promote; /* tiered -> tiered: the tenant's own shard key, by replicate_points */
 } migration_t;
 
 /* ---- crash injection, for the tests of resuming ----------------------------------- */
@@ -121,9 +129,86 @@ static tq_status_t copy_start(migration_t *m, size_t *start, cJSON **offset,
     return TQ_OK;
 }
 
+/* ---- promotion inside a tiered collection ------------------------------------------ */
+
+#define REPLICATE_WAIT_MS 600000L
+#define REPLICATE_POLL_MS 100L
+
+/* Copies the tenant's points in one tiered collection from shard key `from` to `to`
+ * with Qdrant's replicate_points, then waits until `to` holds at least as many of them
+ * as `from` (a real cluster transfers in the background; a read of `to` that fails
+ * meanwhile counts as "not yet" until REPLICATE_WAIT_MS). */
+static tq_status_t replicate(migration_t *m, const place_t *from, const place_t *to,
+                            uint64_t *copied, tq_detail_t *detail)
+{
+    const side_t *s = &m->dst;
+    tq_status_t st = tq_replicate_points(s->client, s->slot, to->endpoint, to->route.collection,
+                                         from->shard, to->shard, m->j.tenant, detail);
+    for (long waited = 0; st == TQ_OK; waited += REPLICATE_POLL_MS) {
+        uint64_t want = 0, have = 0;
+        st = adm_tenant_points(s, from, &want, detail);
+        /* A shard still in transfer may refuse direct reads: not yet, until the end. */
+        tq_status_t target = st == TQ_OK ? adm_tenant_points(s, to, &have, detail) : st;
+        if (st == TQ_OK && target == TQ_OK && have >= want) {
+            *copied = have;
+            return TQ_OK;
+        }
+        if (st == TQ_OK && target != TQ_OK && waited >= REPLICATE_WAIT_MS)
+            st = target;
+        if (st == TQ_OK && waited >= REPLICATE_WAIT_MS)
+            st = tq_fail(detail, TQ_ETIMEOUT, 0,
+                         "%s: replicate_points from shard key \"%s\" to \"%s\" has copied %llu "
+                         "of %llu points after %ld s; run migrate again",
+                         to->route.collection, from->shard, to->shard,
+                         (unsigned long long)have, (unsigned long long)want, waited / 1000);
+        struct timespec ts = {0, REPLICATE_POLL_MS * 1000000L};
+        if (st == TQ_OK)
+            nanosleep(&ts, NULL);
+    }
+    return st;
+}
+
+/* The copy of a promotion: every collection's points from "default" to the tenant's
+ * shard key (created "Partial" by step_prepare, active once the copy is done). */
+static tq_status_t step_replicate(migration_t *m, tq_detail_t *detail)
+{
+    m->j.points = 0;
+    for (size_t c = 0; c < m->env->collection_count; c++) {
+        uint64_t n = 0;
+        tq_status_t st = replicate(m, &m->src_places[c], &m->dst_places[c], &n, detail);
+        if (st != TQ_OK)
+            return st;
+        m->j.points += n;
+    }
+    fprintf(m->env->err, "copy: %llu points replicated into shard key \"%s\"\n",
+            (unsigned long long)m->j.points, m->j.tenant);
+    return TQ_OK;
+}
+
+/* Undoes a promotion that has not been verified: the tenant's own shard key may already
+ * be live (writes go there once replicate_points finished), so its points are first
+ * replicated back into "default", then the key is retired. */
+static tq_status_t unpromote(migration_t *m, tq_detail_t *detail)
+{
+    for (size_t c = 0; c < m->env->collection_count; c++) {
+        int present = 0;
+        uint64_t n = 0;
+        tq_status_t st = adm_place_owned(&m->dst, &m->dst_places[c], &present, detail);
+        if (st == TQ_OK && present)
+            st = replicate(m, &m->dst_places[c], &m->src_places[c], &n, detail);
+        if (st == TQ_OK)
+            st = adm_place_erase(&m->dst, &m->dst_places[c], detail);
+        if (st != TQ_OK)
+            return st;
+    }
+    return TQ_OK;
+}
+
 static tq_status_t step_copy(migration_t *m, tq_detail_t *detail)
 {
     adm_env_t *env = m->env;
+    if (m->promote)
+        return step_replicate(m, detail);
     uint64_t total = 0, batches = 0;
     size_t start = 0;
     cJSON *offset = NULL;
@@ -400,17 +485,25 @@ static tq_status_t step_verify(migration_t *m, tq_detail_t *detail)
                              m->src_places[c].route.collection,
                              m->dst_places[c].route.collection, why);
         }
-        /* An own target collection must hold nothing but the tenant's points. */
+        /* An own target collection (or shard key) must hold nothing but the tenant's
+         * points. */
         uint64_t all = 0;
-        if (st == TQ_OK && m->dst_places[c].route.placement != TQ_PLACEMENT_SHARED) {
-            st = tq_admin_client_count(m->dst.client, m->dst.slot, m->dst_places[c].endpoint,
-                                m->dst_places[c].route.collection, NULL, &all, detail);
+        const place_t *dp = &m->dst_places[c];
+        cJSON *own_key = dp->route.placement == TQ_PLACEMENT_TIERED
+                             ? cJSON_CreateString(m->j.tenant)
+                             : NULL;
+        if (st == TQ_OK && dp->route.placement == TQ_PLACEMENT_TIERED && !own_key)
+            st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        if (st == TQ_OK && dp->route.placement != TQ_PLACEMENT_SHARED) {
+            st = tq_admin_count_in(m->dst.client, m->dst.slot, dp->endpoint,
+                                   dp->route.collection, NULL, own_key, &all, detail);
             if (st == TQ_OK && all != b.count)
                 st = tq_fail(detail, TQ_EVERIFY, 0, "verify: %s holds %llu points, %zu of "
                                                     "them the tenant's",
                              m->dst_places[c].route.collection, (unsigned long long)all,
                              b.count);
         }
+        cJSON_Delete(own_key);
         verified += a.count;
         digest_set_free(&a);
         digest_set_free(&b);
@@ -431,34 +524,36 @@ static tq_status_t step_prepare(migration_t *m, tq_detail_t *detail)
         if (m->same[c])
             continue;
         tq_status_t st = tq_raw_onboard(m->dst.ctx, &m->env->collections[c], detail);
+        /* Into tiered, the tenant gets its own shard key: "Partial" for a promotion
+         * (reads stay on "default" until replicate_points has filled it), active for a
+         * copy from another collection (nothing reads it before the switch). */
+        const place_t *p = &m->dst_places[c];
+        if (st == TQ_OK && p->route.placement == TQ_PLACEMENT_TIERED)
+            st = tq_shard_key_ensure(m->dst.client, m->dst.slot, p->endpoint,
+                                     p->route.collection, m->j.tenant, m->promote, detail);
         if (st != TQ_OK)
             return st;
     }
     return TQ_OK;
 }
 
-/* Deletes the tenant's points at every place of one side (own collections whole). */
+/* Deletes the tenant's points at every place of one side (adm_place_erase). */
 static tq_status_t erase_side(migration_t *m, const side_t *s, const place_t *places,
                               tq_detail_t *detail)
 {
     for (size_t c = 0; c < m->env->collection_count; c++) {
         if (m->same[c])
             continue;
-        const place_t *p = &places[c];
-        tq_status_t st = p->route.placement == TQ_PLACEMENT_SHARED
-                             ? tq_admin_delete_tenant_points(s->client, s->slot, p->endpoint,
-                                                             p->route.collection,
-                                                             tq_ctx_tenant(s->ctx), detail)
-                             : tq_admin_drop_collection(s->client, s->slot, p->endpoint,
-                                                        p->route.collection, detail);
-        if (st != TQ_OK && st != TQ_ENOTFOUND)
+        tq_status_t st = adm_place_erase(s, &places[c], detail);
+        if (st != TQ_OK)
             return st;
     }
     tq_detail_ok(detail);
     return TQ_OK;
 }
 
-/* Verifies a side holds none of the tenant's points (and no own collection). */
+/* Verifies a side holds none of the tenant's points (and no own collection or shard
+ * key). */
 static tq_status_t verify_empty(migration_t *m, const side_t *s, const place_t *places,
                                 tq_detail_t *detail)
 {
@@ -469,9 +564,8 @@ static tq_status_t verify_empty(migration_t *m, const side_t *s, const place_t *
         uint64_t left = 0;
         int present = 0;
         tq_status_t st = adm_tenant_points(s, p, &left, detail);
-        if (st == TQ_OK && p->route.placement != TQ_PLACEMENT_SHARED)
-            st = tq_admin_exists(s->client, s->slot, p->endpoint, p->route.collection, &present,
-                                 detail);
+        if (st == TQ_OK)
+            st = adm_place_owned(s, p, &present, detail);
         if (st != TQ_OK)
             return st;
         if (left || present)
@@ -546,6 +640,12 @@ static tq_status_t open_sides(migration_t *m, tq_detail_t *detail)
                                 m->dst_places[c].route.endpoint_name) == 0 &&
                          strcmp(m->src_places[c].route.collection,
                                 m->dst_places[c].route.collection) == 0;
+        if (st == TQ_OK && m->promote) { /* one collection, two shard keys */
+            m->same[c] = 0;
+            snprintf(m->src_places[c].shard, sizeof m->src_places[c].shard, "%s",
+                     TQ_TIERED_FALLBACK);
+            snprintf(m->dst_places[c].shard, sizeof m->dst_places[c].shard, "%s", m->j.tenant);
+        }
     }
     return st;
 }
@@ -566,8 +666,8 @@ static int parse_target(adm_env_t *env, const char *placement, const char *endpo
     memset(to, 0, sizeof *to);
     if (tq_placement_parse(placement, &to->placement) != TQ_OK) {
         fprintf(env->err,
-                "tenantq-admin: error: --to %s: unknown placement (collection, shared or "
-                "dedicated)\n",
+                "tenantq-admin: error: --to %s: unknown placement (collection, shared, "
+                "dedicated or tiered)\n",
                 placement);
         return ADM_EXIT_FAIL;
     }
@@ -590,6 +690,25 @@ static int parse_target(adm_env_t *env, const char *placement, const char *endpo
     }
     snprintf(to->endpoint, sizeof to->endpoint, "%s", ep);
     return ADM_EXIT_OK;
+}
+
+/* Whether a tiered tenant already has its own shard key in every schema collection's
+ * tiered collection (then `migrate --to tiered` has nothing to do), into *out. */
+static tq_status_t promoted_everywhere(adm_env_t *env, const adm_location_t *at,
+                                       const char *tenant, int *out, tq_detail_t *detail)
+{
+    side_t s;
+    memset(&s, 0, sizeof s);
+    *out = 1;
+    tq_status_t st = adm_side_open(&s, env->registry, tenant, at, detail);
+    for (size_t c = 0; st == TQ_OK && *out && c < env->collection_count; c++) {
+        place_t p;
+        st = adm_place_of(&s, &env->collections[c], &p, detail);
+        if (st == TQ_OK)
+            st = adm_place_owned(&s, &p, out, detail);
+    }
+    adm_side_close(&s);
+    return st;
 }
 
 /* Refuses a target that already holds any of the tenant's points. */
@@ -618,7 +737,7 @@ static tq_status_t check_target_empty(migration_t *m, tq_detail_t *detail)
 static tq_status_t discard_copy(migration_t *m, tq_detail_t *detail)
 {
     tq_detail_t why = *detail, d;
-    tq_status_t st = erase_side(m, &m->dst, m->dst_places, &d);
+    tq_status_t st = m->promote ? unpromote(m, &d) : erase_side(m, &m->dst, m->dst_places, &d);
     if (st == TQ_OK) {
         m->j.points = 0;
         m->j.copy_collection[0] = '\0';
@@ -659,7 +778,12 @@ static tq_status_t run_steps(migration_t *m, tq_detail_t *detail)
                 st = discard_copy(m, detail);
             break;
         case ADM_STEP_VERIFIED:
-            st = step_switch(m, detail);
+            /* A promotion changes no registry value: the selector already names the
+             * tenant's shard key, which is live since replicate_points finished. */
+            if (m->promote)
+                memcpy(m->j.registry_after, m->j.registry_before, sizeof m->j.registry_after);
+            else
+                st = step_switch(m, detail);
             if (st == TQ_OK)
                 st = save(m, ADM_STEP_SWITCHED, detail);
             break;
@@ -806,7 +930,15 @@ int adm_cmd_migrate(adm_env_t *env, int argc, char **argv)
     if (!present) {
         adm_location_t from;
         adm_current_location(env, tenant, &from);
-        if (same_location(&from, &to)) {
+        int promoted = 1;
+        if (same_location(&from, &to) && to.placement == TQ_PLACEMENT_TIERED) {
+            st = promoted_everywhere(env, &to, tenant, &promoted, &d);
+            if (st != TQ_OK) {
+                adm_fail(env, "migrate", st, &d);
+                return ADM_EXIT_FAIL;
+            }
+        }
+        if (same_location(&from, &to) && promoted) {
             fprintf(env->out, "migrate %s: already in the %s placement; nothing to do\n",
                     tenant, placement);
             return ADM_EXIT_OK;
@@ -814,6 +946,7 @@ int adm_cmd_migrate(adm_env_t *env, int argc, char **argv)
         snprintf(m.j.tenant, sizeof m.j.tenant, "%s", tenant);
         m.j.from = from;
         m.j.to = to;
+        m.promote = from.placement == TQ_PLACEMENT_TIERED && to.placement == TQ_PLACEMENT_TIERED;
         adm_now_rfc3339(m.j.started);
         st = adm_registry_sha(env->registry_path, m.j.registry_before, &d);
         if (st == TQ_OK)
@@ -825,6 +958,8 @@ int adm_cmd_migrate(adm_env_t *env, int argc, char **argv)
     } else {
         fprintf(env->err, "migrate %s: resuming after step \"%s\" (journal %s)\n", tenant,
                 adm_step_name(m.j.step), m.journal_path);
+        m.promote = m.j.from.placement == TQ_PLACEMENT_TIERED &&
+                    m.j.to.placement == TQ_PLACEMENT_TIERED;
         st = check_registry(&m, &d);
         if (st == TQ_OK)
             st = open_sides(&m, &d);
@@ -836,7 +971,7 @@ int adm_cmd_migrate(adm_env_t *env, int argc, char **argv)
                          "then migrate back",
                          tenant);
         } else {
-            st = erase_side(&m, &m.dst, m.dst_places, &d);
+            st = m.promote ? unpromote(&m, &d) : erase_side(&m, &m.dst, m.dst_places, &d);
             if (st == TQ_OK)
                 st = verify_empty(&m, &m.dst, m.dst_places, &d);
             if (st == TQ_OK)
@@ -848,7 +983,13 @@ int adm_cmd_migrate(adm_env_t *env, int argc, char **argv)
         }
     } else if (st == TQ_OK) {
         st = run_steps(&m, &d);
-        if (st == TQ_OK)
+        if (st == TQ_OK && m.promote)
+            fprintf(env->out,
+                    "promoted %s: %llu points replicated into its own shard key of the tiered "
+                    "collections and verified; removed from shard key \"%s\" and verified "
+                    "empty there\n",
+                    tenant, (unsigned long long)m.j.points, TQ_TIERED_FALLBACK);
+        else if (st == TQ_OK)
             fprintf(env->out,
                     "migrated %s: %s -> %s (endpoint \"%s\"): %llu points copied and verified; "
                     "registry switched; source deleted and verified empty\n",
@@ -870,8 +1011,8 @@ int adm_cmd_migrate(adm_env_t *env, int argc, char **argv)
     migration_close(&m);
     return rc;
 usage:
-    fprintf(env->err, "tenantq-admin: usage: migrate TENANT --to collection|shared|dedicated "
-                      "[--endpoint NAME] [--batch N] [--grace-ms MS] | migrate TENANT "
-                      "[--abort]\n");
+    fprintf(env->err, "tenantq-admin: usage: migrate TENANT --to "
+                      "collection|shared|dedicated|tiered [--endpoint NAME] [--batch N] "
+                      "[--grace-ms MS] | migrate TENANT [--abort]\n");
     return ADM_EXIT_USAGE;
 }

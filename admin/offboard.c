@@ -57,7 +57,7 @@ int adm_cmd_onboard(adm_env_t *env, int argc, char **argv)
 
 static const char *kind_name(tq_sweep_kind_t kind)
 {
-    return kind == TQ_SWEEP_OWN ? "own" : "shared";
+    return kind == TQ_SWEEP_OWN ? "own" : kind == TQ_SWEEP_TIERED ? "tiered" : "shared";
 }
 
 /* Adds an unsigned count exactly (cJSON numbers are doubles). */

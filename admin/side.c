@@ -4,13 +4,15 @@
  * `migrate` opens one for the source and one for the target, so every physical name
  * comes from the runtime's own routing; `offboard` opens one for a tenant the registry
  * no longer lists, so its leftover data can still be found and erased. It never writes
- * the registry file. */
+ * the registry file. Requests to a tiered place carry the runtime's shard key selector,
+ * or the one shard key the place is limited to. */
 #include "side.h"
 
 #include "client.h"
 #include "detail.h"
 #include "json.h"
 #include "registry.h"
+#include "tiered.h"
 
 #include <cjson/cJSON.h>
 #include <string.h>
@@ -80,21 +82,110 @@ tq_status_t adm_place_of(const side_t *s, const tq_raw_collection_t *c, place_t 
     tq_status_t st = tq_raw_route(s->ctx, c, &out->route, detail);
     if (st != TQ_OK)
         return st;
+    out->shard[0] = '\0';
     out->endpoint = tq_admin_endpoint_index(s->client, out->route.endpoint_name);
     return TQ_OK;
 }
 
-/* The tenant's points in a place: every point of its own collection (0 when absent),
- * its tq_tenant points in a shared one. */
+/* The shard key selector requests to a place carry into *out (NULL: none). */
+static tq_status_t place_selector(const side_t *s, const place_t *p, cJSON **out,
+                                  tq_detail_t *detail)
+{
+    *out = NULL;
+    if (p->route.placement != TQ_PLACEMENT_TIERED)
+        return TQ_OK;
+    *out = p->shard[0] ? cJSON_CreateString(p->shard) : tq_tiered_selector(tq_ctx_tenant(s->ctx));
+    return *out ? TQ_OK : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+}
+
+/* Adds the place's selector to a request body. */
+static tq_status_t add_selector(const side_t *s, const place_t *p, cJSON *body,
+                                tq_detail_t *detail)
+{
+    cJSON *sel = NULL;
+    tq_status_t st = place_selector(s, p, &sel, detail);
+    if (st == TQ_OK && sel && !cJSON_AddItemToObject(body, "shard_key", sel)) {
+        cJSON_Delete(sel);
+        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    }
+    return st;
+}
+
+tq_status_t adm_place_owned(const side_t *s, const place_t *p, int *out, tq_detail_t *detail)
+{
+    const char *tenant = tq_ctx_tenant(s->ctx);
+    *out = 0;
+    if (!tq_placement_pooled(p->route.placement))
+        return tq_admin_exists(s->client, s->slot, p->endpoint, p->route.collection, out,
+                               detail);
+    if (p->route.placement != TQ_PLACEMENT_TIERED || (p->shard[0] && strcmp(p->shard, tenant)))
+        return TQ_OK;
+    tq_status_t st = tq_shard_key_exists(s->client, s->slot, p->endpoint, p->route.collection,
+                                         tenant, out, detail);
+    if (st == TQ_ENOTFOUND) { /* no collection, no shard key */
+        tq_detail_ok(detail);
+        return TQ_OK;
+    }
+    return st;
+}
+
 tq_status_t adm_tenant_points(const side_t *s, const place_t *p, uint64_t *out,
                                  tq_detail_t *detail)
 {
     const char *tenant = tq_ctx_tenant(s->ctx);
-    const char *filter = p->route.placement == TQ_PLACEMENT_SHARED ? tenant : NULL;
-    tq_status_t st = tq_admin_client_count(s->client, s->slot, p->endpoint, p->route.collection,
-                                           filter, out, detail);
+    const char *filter = tq_placement_pooled(p->route.placement) ? tenant : NULL;
+    tq_status_t st = TQ_OK;
+    cJSON *sel = NULL;
+    if (p->shard[0]) { /* a named shard key that does not exist holds nothing */
+        int present = 0;
+        st = tq_shard_key_exists(s->client, s->slot, p->endpoint, p->route.collection, p->shard,
+                                 &present, detail);
+        if (st == TQ_OK && !present) {
+            *out = 0;
+            return TQ_OK;
+        }
+        if (st == TQ_OK)
+            st = place_selector(s, p, &sel, detail);
+    }
+    if (st == TQ_OK)
+        st = tq_admin_count_in(s->client, s->slot, p->endpoint, p->route.collection, filter,
+                               sel, out, detail);
+    cJSON_Delete(sel);
     if (st == TQ_ENOTFOUND) {
         *out = 0;
+        tq_detail_ok(detail);
+        return TQ_OK;
+    }
+    return st;
+}
+
+tq_status_t adm_place_erase(const side_t *s, const place_t *p, tq_detail_t *detail)
+{
+    const char *tenant = tq_ctx_tenant(s->ctx);
+    const char *name = p->route.collection;
+    tq_status_t st;
+    if (!tq_placement_pooled(p->route.placement)) {
+        st = tq_admin_drop_collection(s->client, s->slot, p->endpoint, name, detail);
+    } else if (p->route.placement == TQ_PLACEMENT_SHARED) {
+        st = tq_admin_delete_tenant_points(s->client, s->slot, p->endpoint, name, tenant,
+                                           detail);
+    } else if (!p->shard[0]) {
+        st = tq_tiered_erase(s->client, s->slot, p->endpoint, name, tenant, detail);
+    } else if (strcmp(p->shard, tenant) == 0) {
+        st = tq_shard_key_retire(s->client, s->slot, p->endpoint, name, tenant, detail);
+    } else {
+        int present = 0;
+        cJSON *only = NULL;
+        st = tq_shard_key_exists(s->client, s->slot, p->endpoint, name, p->shard, &present,
+                                 detail);
+        if (st == TQ_OK && present)
+            st = (only = cJSON_CreateString(p->shard))
+                     ? tq_admin_delete_in(s->client, s->slot, p->endpoint, name, tenant, only,
+                                          detail)
+                     : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+        cJSON_Delete(only);
+    }
+    if (st == TQ_ENOTFOUND) {
         tq_detail_ok(detail);
         return TQ_OK;
     }
@@ -121,6 +212,8 @@ tq_status_t adm_scroll_page(const side_t *s, const place_t *p, size_t limit,
     cJSON *off = offset ? cJSON_Duplicate(offset, 1) : NULL;
     if (off && cJSON_AddItemToObject(body, "offset", off))
         off = NULL;
+    if (must)
+        st = add_selector(s, p, body, detail);
     if (!must || cond || off || (offset && !cJSON_GetObjectItem(body, "offset")) ||
         !cJSON_AddNumberToObject(body, "limit", (double)limit) ||
         !cJSON_AddBoolToObject(body, "with_payload", 1) ||
@@ -189,6 +282,8 @@ tq_status_t adm_upsert_page(const side_t *s, const place_t *p, cJSON *points,
     if (!list)
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
     else
+        st = add_selector(s, p, body, detail);
+    if (st == TQ_OK)
         st = tq_admin_request(s->client, s->slot, p->endpoint, p->route.collection,
                               TQ_REQ_POINTS_UPSERT, "PUT", "/points?wait=true", body, &resp,
                               detail);

@@ -15,7 +15,7 @@
 static const char usage_text[] =
     "usage: tenantq-probe [--url URL]... [--api-key KEY] [--tenants N] [--vectors M]\n"
     "                     [--dim D] [--probes P]\n"
-    "                     [--placement collection|shared|dedicated|all]\n"
+    "                     [--placement collection|shared|dedicated|tiered|all]\n"
     "                     [--concurrency C] [--batch B] [--seed S] [--jwt]\n"
     "                     [--report FILE.json] [--svg FILE.svg] [--keep]\n"
     "                     [--tenant-prefix PREFIX] [--k K] [--min-recall R]\n"

@@ -110,6 +110,7 @@ int spawn_devserver(probe_server_t *server, const char *api_key, int jwt, int di
     argv[argc++] = path;
     argv[argc++] = "--port";
     argv[argc++] = "0";
+    argv[argc++] = "--cluster-mode"; /* shard keys, for --placement tiered */
     if (jwt)
         argv[argc++] = "--jwt-rbac";
     argv[argc] = NULL;

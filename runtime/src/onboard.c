@@ -5,7 +5,8 @@
  * token. Offboarding sweeps every endpoint and every name the runtime could have used
  * (sweep.c), not only the current route, so a tenant that moved leaves nothing behind;
  * in shared collections it deletes by the tenant filter only and then counts exactly,
- * and it must never delete a collection that other tenants share. */
+ * and it must never delete a collection that other tenants share. A tiered collection
+ * is created custom-sharded and gets its "default" shard key (tiered.c). */
 #include "request.h"
 #include "sweep.h"
 
@@ -13,6 +14,7 @@
 #include "detail.h"
 #include "fingerprint.h"
 #include "json.h"
+#include "tiered.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +24,8 @@ static const char *const field_type_names[] = {"keyword", "text", "integer", "fl
                                                "bool",    "datetime", "uuid"};
 
 /* The CreateCollection body: the named vector, the schema fingerprint as metadata,
- * plus tenant-partitioned HNSW in the shared placement. NULL when out of memory. */
+ * plus tenant-partitioned HNSW in the shared and tiered placements, and custom sharding
+ * in the tiered one. NULL when out of memory. */
 static cJSON *collection_body(const tq_raw_collection_t *c, tq_placement_t placement)
 {
     cJSON *body = cJSON_CreateObject();
@@ -43,7 +46,10 @@ static cJSON *collection_body(const tq_raw_collection_t *c, tq_placement_t place
         cJSON_Delete(metadata);
         goto fail;
     }
-    if (placement == TQ_PLACEMENT_SHARED) {
+    if (placement == TQ_PLACEMENT_TIERED &&
+        !cJSON_AddStringToObject(body, "sharding_method", "custom"))
+        goto fail;
+    if (tq_placement_pooled(placement)) {
         cJSON *hnsw = cJSON_AddObjectToObject(body, "hnsw_config");
         if (!hnsw || !cJSON_AddNumberToObject(hnsw, "payload_m", 16) ||
             !cJSON_AddNumberToObject(hnsw, "m", 0))
@@ -127,10 +133,13 @@ tq_status_t tq_raw_onboard(const tenant_ctx_t *ctx, const tq_raw_collection_t *c
     }
     if (present)
         st = tq_fingerprint_onboard(&call, detail);
+    if (st == TQ_OK && call.route.placement == TQ_PLACEMENT_TIERED)
+        st = tq_shard_key_ensure(call.client, call.tenant->slot, call.endpoint,
+                                 call.route.collection, TQ_TIERED_FALLBACK, 0, detail);
     if (st != TQ_OK)
         goto cleanup;
     st = create_index(&call, TQ_FIELD_TENANT, TQ_FIELD_KEYWORD,
-                      call.route.placement == TQ_PLACEMENT_SHARED, detail);
+                      tq_placement_pooled(call.route.placement), detail);
     if (st == TQ_OK)
         st = create_index(&call, TQ_FIELD_KEY, TQ_FIELD_KEYWORD, 0, detail);
     for (size_t i = 0; st == TQ_OK && i < collection->scope_count; i++)

@@ -212,8 +212,8 @@ static tq_status_t parse_tenant(tq_registry_t *reg, const cJSON *t, const char *
     tq_placement_t pl = TQ_PLACEMENT_COLLECTION;
     if (bad || (placement && tq_placement_parse(placement, &pl) != TQ_OK))
         return tq_fail(detail, TQ_EREGISTRY, 0,
-                       "%s: key %s.placement: must be \"collection\", \"shared\" or "
-                       "\"dedicated\"",
+                       "%s: key %s.placement: must be \"collection\", \"shared\", "
+                       "\"dedicated\" or \"tiered\"",
                        origin, path);
     const char *endpoint = string_member(t, "endpoint", &bad);
     if (bad)

@@ -11,6 +11,7 @@
 #include "fingerprint.h"
 #include "json.h"
 #include "text.h"
+#include "tiered.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -93,6 +94,15 @@ tq_status_t tq_op_send_text(tq_op_call_t *call, tq_request_kind_t kind, const ch
         if (checked != TQ_OK)
             return checked;
     }
+    /* A tiered tenant's point requests name its shard key (with the fallback). */
+    char *routed = NULL;
+    if (call->route.placement == TQ_PLACEMENT_TIERED && text && kind >= TQ_REQ_POINTS_UPSERT &&
+        kind <= TQ_REQ_POINTS_COUNT) {
+        tq_status_t st = tq_tiered_inject(text, call->tenant->tenant, &routed, detail);
+        if (st != TQ_OK)
+            return st;
+        text = routed;
+    }
     tq_path_escape(call->route.collection, escaped, sizeof escaped);
     snprintf(path, sizeof path, "/collections/%s%s", escaped, suffix);
     tq_access_t access = (kind == TQ_REQ_POINTS_UPSERT || kind == TQ_REQ_POINTS_DELETE)
@@ -120,6 +130,7 @@ tq_status_t tq_op_send_text(tq_op_call_t *call, tq_request_kind_t kind, const ch
             st = explain_failure(call, st, admin, &auth, &got, detail);
         tq_auth_release(&auth);
     }
+    cJSON_free(routed);
     return st;
 }
 

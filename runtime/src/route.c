@@ -10,6 +10,7 @@
 #include "fingerprint.h"
 #include "retrieve.h"
 #include "text.h"
+#include "tiered.h"
 #include "uuid.h"
 
 #include <stdio.h>
@@ -126,6 +127,9 @@ tq_status_t tq_route_entry(const tq_client_t *client, const tq_tenant_entry_t *t
     if (placement == TQ_PLACEMENT_SHARED)
         snprintf(r.collection, sizeof r.collection, "%s-%s%s", collection->schema,
                  collection->name, revision);
+    else if (placement == TQ_PLACEMENT_TIERED) /* custom sharding: never the shared one */
+        snprintf(r.collection, sizeof r.collection, "%s-%s%s" TQ_TIERED_SUFFIX,
+                 collection->schema, collection->name, revision);
     else
         snprintf(r.collection, sizeof r.collection, "%s-%s%s--%s", collection->schema,
                  collection->name, revision, tenant->tenant);

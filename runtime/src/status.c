@@ -49,7 +49,8 @@ const char *tq_status_name(tq_status_t status)
     return status_table[status].name;
 }
 
-static const char *const placement_names[] = {"collection", "shared", "dedicated"};
+static const char *const placement_names[] = {"collection", "shared", "dedicated",
+                                                "tiered"};
 
 const char *tq_placement_name(tq_placement_t placement)
 {

@@ -7,12 +7,14 @@
  * its erasure report) therefore lists every collection on every endpoint the registry
  * names and checks each one whose name the runtime could have produced for this
  * schema collection. It must never delete a collection shared with other tenants, and
- * never report a place as clean that it could not check. */
+ * never report a place as clean that it could not check. In a tiered collection it
+ * deletes the tenant's points in every shard key, then the tenant's own shard key. */
 #include "sweep.h"
 
 #include "alloc.h"
 #include "detail.h"
 #include "json.h"
+#include "tiered.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +31,9 @@ tq_sweep_kind_t tq_sweep_owner(const char *name, const char *logical,
     if (*rest != '-')
         return TQ_SWEEP_NONE;
     const char *sep = strstr(rest, "--");
+    size_t suffix = sizeof TQ_TIERED_SUFFIX - 1, len = strlen(rest);
+    if (!sep && len >= suffix && strcmp(rest + len - suffix, TQ_TIERED_SUFFIX) == 0)
+        return TQ_SWEEP_TIERED; /* "<logical>[-REV]-tiered" */
     if (!sep)
         return TQ_SWEEP_SHARED; /* a revision of the shared collection */
     const char *id = sep + 2;
@@ -98,11 +103,50 @@ tq_status_t tq_admin_request(tq_client_t *client, size_t slot, size_t endpoint,
     return st;
 }
 
+tq_status_t tq_admin_send(tq_client_t *client, size_t slot, size_t endpoint,
+                          const char *collection, tq_request_kind_t kind, const char *method,
+                          const char *suffix, const cJSON *body, tq_detail_t *detail)
+{
+    tq_response_t resp = {0};
+    tq_status_t st = tq_admin_request(client, slot, endpoint, collection, kind, method, suffix,
+                                      body, &resp, detail);
+    tq_response_free(&resp);
+    return st;
+}
+
 void tq_admin_names_free(char **names, size_t count)
 {
     for (size_t i = 0; names && i < count; i++)
         tq_free(names[i]);
     tq_free(names);
+}
+
+tq_status_t tq_admin_member_list(const cJSON *array, const char *member, int skip_other,
+                                  char ***names, size_t *count, tq_detail_t *detail)
+{
+    size_t n = 0;
+    char **list = tq_calloc((size_t)cJSON_GetArraySize(array) + 1, sizeof *list);
+    if (!list)
+        return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    const cJSON *item;
+    cJSON_ArrayForEach(item, array)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, member);
+        if (!cJSON_IsString(name) && skip_other)
+            continue;
+        tq_status_t st = !cJSON_IsString(name) ? tq_fail(detail, TQ_EPROTO, 0, "no %s", member)
+                         : !(list[n] = tq_strdup(name->valuestring))
+                             ? tq_fail(detail, TQ_ENOMEM, 0, "out of memory")
+                             : TQ_OK;
+        if (st != TQ_OK) {
+            tq_admin_names_free(list, n);
+            return st;
+        }
+        n++;
+    }
+    *names = list;
+    *count = n;
+    return TQ_OK;
 }
 
 tq_status_t tq_admin_list_collections(tq_client_t *client, size_t endpoint, char ***names,
@@ -123,8 +167,6 @@ tq_status_t tq_admin_list_collections(tq_client_t *client, size_t endpoint, char
     };
     tq_response_t resp = {0};
     cJSON *root = NULL;
-    char **list = NULL;
-    size_t n = 0;
     tq_status_t st = tq_http_perform(client, &rq, &resp, detail);
     if (st == TQ_OK)
         st = tq_json_parse_limited(resp.body, resp.len, client->options.max_json_depth, &root,
@@ -138,32 +180,11 @@ tq_status_t tq_admin_list_collections(tq_client_t *client, size_t endpoint, char
                                            "array", ep->name);
         goto cleanup;
     }
-    size_t total = (size_t)cJSON_GetArraySize(cols);
-    list = tq_calloc(total + 1, sizeof *list);
-    if (!list) {
-        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-        goto cleanup;
-    }
-    const cJSON *c;
-    cJSON_ArrayForEach(c, cols)
-    {
-        const cJSON *name = cJSON_GetObjectItemCaseSensitive(c, "name");
-        if (!cJSON_IsString(name)) {
-            st = tq_fail(detail, TQ_EPROTO, 0, "endpoint \"%s\": a collection without a name",
-                         ep->name);
-            goto cleanup;
-        }
-        if (!(list[n] = tq_strdup(name->valuestring))) {
-            st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-            goto cleanup;
-        }
-        n++;
-    }
-    *names = list;
-    *count = n;
-    list = NULL;
+    st = tq_admin_member_list(cols, "name", 0, names, count, detail);
+    if (st == TQ_EPROTO)
+        st = tq_fail(detail, TQ_EPROTO, 0, "endpoint \"%s\": a collection without a name",
+                     ep->name);
 cleanup:
-    tq_admin_names_free(list, n);
     cJSON_Delete(root);
     tq_response_free(&resp);
     return st;
@@ -186,12 +207,27 @@ static cJSON *tenant_body(const char *tenant)
     return body;
 }
 
-tq_status_t tq_admin_client_count(tq_client_t *client, size_t slot, size_t endpoint,
-                                  const char *collection, const char *tenant, uint64_t *out,
-                                  tq_detail_t *detail)
+/* The tenant body with the selector `shard_key` (borrowed, NULL: none) added. */
+static cJSON *selected_body(const char *tenant, const cJSON *shard_key)
+{
+    cJSON *body = tenant_body(tenant);
+    cJSON *sel = body && shard_key ? cJSON_Duplicate(shard_key, 1) : NULL;
+    if (sel && cJSON_AddItemToObject(body, "shard_key", sel))
+        sel = NULL;
+    if (!body || sel || (shard_key && !cJSON_GetObjectItem(body, "shard_key"))) {
+        cJSON_Delete(sel);
+        cJSON_Delete(body);
+        return NULL;
+    }
+    return body;
+}
+
+tq_status_t tq_admin_count_in(tq_client_t *client, size_t slot, size_t endpoint,
+                              const char *collection, const char *tenant,
+                              const cJSON *shard_key, uint64_t *out, tq_detail_t *detail)
 {
     tq_response_t resp = {0};
-    cJSON *body = tenant_body(tenant);
+    cJSON *body = selected_body(tenant, shard_key);
     tq_status_t st = TQ_OK;
     if (!body || !cJSON_AddBoolToObject(body, "exact", 1))
         st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
@@ -205,21 +241,33 @@ tq_status_t tq_admin_client_count(tq_client_t *client, size_t slot, size_t endpo
     return st;
 }
 
+tq_status_t tq_admin_client_count(tq_client_t *client, size_t slot, size_t endpoint,
+                                  const char *collection, const char *tenant, uint64_t *out,
+                                  tq_detail_t *detail)
+{
+    return tq_admin_count_in(client, slot, endpoint, collection, tenant, NULL, out, detail);
+}
+
+tq_status_t tq_admin_delete_in(tq_client_t *client, size_t slot, size_t endpoint,
+                               const char *collection, const char *tenant,
+                               const cJSON *shard_key, tq_detail_t *detail)
+{
+    if (!tenant)
+        return tq_fail(detail, TQ_EINVAL, 0, "a tenant filter is required");
+    cJSON *body = selected_body(tenant, shard_key);
+    tq_status_t st = body ? tq_admin_send(client, slot, endpoint, collection,
+                                          TQ_REQ_POINTS_DELETE, "POST",
+                                          "/points/delete?wait=true", body, detail)
+                          : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    cJSON_Delete(body);
+    return st;
+}
+
 tq_status_t tq_admin_delete_tenant_points(tq_client_t *client, size_t slot, size_t endpoint,
                                           const char *collection, const char *tenant,
                                           tq_detail_t *detail)
 {
-    if (!tenant)
-        return tq_fail(detail, TQ_EINVAL, 0, "a tenant filter is required");
-    tq_response_t resp = {0};
-    cJSON *body = tenant_body(tenant);
-    tq_status_t st = body ? tq_admin_request(client, slot, endpoint, collection,
-                                             TQ_REQ_POINTS_DELETE, "POST",
-                                             "/points/delete?wait=true", body, &resp, detail)
-                          : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-    cJSON_Delete(body);
-    tq_response_free(&resp);
-    return st;
+    return tq_admin_delete_in(client, slot, endpoint, collection, tenant, NULL, detail);
 }
 
 tq_status_t tq_admin_exists(tq_client_t *client, size_t slot, size_t endpoint,
@@ -294,7 +342,9 @@ static tq_status_t sweep_place(tq_client_t *client, const tq_tenant_entry_t *t,
                              p->collection, p->endpoint);
         }
     } else {
-        if (p->found > 0)
+        if (p->kind == TQ_SWEEP_TIERED) /* every shard key, then the tenant's own key */
+            st = tq_tiered_erase(client, t->slot, endpoint, p->collection, t->tenant, detail);
+        else if (p->found > 0)
             st = tq_admin_delete_tenant_points(client, t->slot, endpoint, p->collection,
                                                t->tenant, detail);
         if (st == TQ_OK)

@@ -12,13 +12,15 @@
 typedef enum tq_sweep_kind {
     TQ_SWEEP_NONE = 0,   /* not this schema collection, or another tenant's own */
     TQ_SWEEP_OWN = 1,    /* "<schema>-<name>[-REV]--<tenant>": the tenant's own collection */
-    TQ_SWEEP_SHARED = 2  /* "<schema>-<name>[-REV]": shared by tenants */
+    TQ_SWEEP_SHARED = 2, /* "<schema>-<name>[-REV]": shared by tenants */
+    TQ_SWEEP_TIERED = 3  /* "<schema>-<name>[-REV]-tiered": shared, custom-sharded */
 } tq_sweep_kind_t;
 
 /* Classifies the physical collection `name` against the logical name `logical`
  * ("<schema>-<name>") and `tenant`. Schema and collection names cannot hold '-', so a
  * name belongs to `logical` when it equals it or continues with '-'; the first "--"
- * after that starts the tenant id. Revision suffixes ("-r2") keep their kind. */
+ * after that starts the tenant id. Revision suffixes ("-r2") keep their kind; a name
+ * without "--" that ends in "-tiered" is the tiered collection. */
 tq_sweep_kind_t tq_sweep_classify(const char *name, const char *logical, const char *tenant);
 
 /* As tq_sweep_classify, but for any tenant: TQ_SWEEP_OWN with the owner's id copied to
@@ -46,7 +48,8 @@ typedef struct tq_sweep {
 /* Lists every collection on every endpoint of the client's registry and, for each
  * that tq_sweep_classify ties to `tenant` (a resolved entry) and `collection`, counts
  * the tenant's points; with `erase`, deletes them (an own collection whole, a shared
- * one by the tenant filter) and counts again. Places are appended to `out` (zeroed by
+ * one by the tenant filter, a tiered one by the tenant filter in every shard key and
+ * then the tenant's shard key) and counts again. Places are appended to `out` (zeroed by
  * the caller, freed with tq_sweep_free), also when the call fails part way. With
  * `erase`, TQ_EVERIFY when any point remains. An endpoint that cannot be listed fails
  * the sweep: a place that was not checked is never reported as clean. */
@@ -75,17 +78,40 @@ tq_status_t tq_admin_request(tq_client_t *client, size_t slot, size_t endpoint,
                              const char *suffix, const cJSON *body, tq_response_t *out,
                              tq_detail_t *detail);
 
+/* tq_admin_request for a request whose answer is not needed beyond its status. */
+tq_status_t tq_admin_send(tq_client_t *client, size_t slot, size_t endpoint,
+                          const char *collection, tq_request_kind_t kind, const char *method,
+                          const char *suffix, const cJSON *body, tq_detail_t *detail);
+
 /* The names of every collection on endpoint index `endpoint` (GET /collections).
  * *names is a tq_malloc'd array of tq_malloc'd strings; free with tq_admin_names_free. */
 tq_status_t tq_admin_list_collections(tq_client_t *client, size_t endpoint, char ***names,
                                       size_t *count, tq_detail_t *detail);
 void tq_admin_names_free(char **names, size_t count);
 
+/* The string member `member` of every object in `array`, as for
+ * tq_admin_list_collections. An object without it is TQ_EPROTO, or skipped with
+ * `skip_other`. */
+tq_status_t tq_admin_member_list(const cJSON *array, const char *member, int skip_other,
+                                 char ***names, size_t *count, tq_detail_t *detail);
+
 /* Exact count of the points in `collection` whose tq_tenant is `tenant` (NULL: every
  * point). TQ_ENOTFOUND when the collection does not exist. */
 tq_status_t tq_admin_client_count(tq_client_t *client, size_t slot, size_t endpoint,
                                   const char *collection, const char *tenant, uint64_t *out,
                                   tq_detail_t *detail);
+
+/* tq_admin_client_count with a shard key selector (borrowed JSON, NULL: none; a
+ * custom-sharded collection answers reads without one from every shard). */
+tq_status_t tq_admin_count_in(tq_client_t *client, size_t slot, size_t endpoint,
+                              const char *collection, const char *tenant,
+                              const cJSON *shard_key, uint64_t *out, tq_detail_t *detail);
+
+/* tq_admin_delete_tenant_points with a shard key selector (borrowed, NULL: none; a
+ * custom-sharded collection requires one for writes). */
+tq_status_t tq_admin_delete_in(tq_client_t *client, size_t slot, size_t endpoint,
+                               const char *collection, const char *tenant,
+                               const cJSON *shard_key, tq_detail_t *detail);
 
 /* Deletes every point whose tq_tenant is `tenant` (wait=true, checked completed).
  * TQ_ENOTFOUND when the collection does not exist. */

@@ -7,11 +7,16 @@
  *   admin_fixture check REGISTRY TENANT N       every doc and note readable and intact
  *   admin_fixture reads REGISTRY TENANT N MS    `check` in a loop for MS milliseconds,
  *                                               reloading the registry each time
+ *   admin_fixture attack REGISTRY TENANT N VICTIM VN   TENANT (N docs) searches with
+ *                                               VICTIM's vectors and titles, scrolls
+ *                                               all: nothing of VICTIM may come back
  *   admin_fixture offboard REGISTRY TENANT      the generated adm_offboard_tenant
- *   admin_fixture rawcount URL COLLECTION [TENANT]   prints the count, or "absent"
+ *   admin_fixture rawcount URL COLLECTION [TENANT|- [SHARD]]   prints the count (in one
+ *                                               shard key with SHARD), or "absent"
  *   admin_fixture rawhas URL COLLECTION KEY      points carrying payload key KEY
  *   admin_fixture rawput URL COLLECTION [TENANT]     creates a bare collection, or puts
  *                                               one point with that tq_tenant into it
+ *   admin_fixture rawshard URL COLLECTION KEY    creates shard key KEY by hand
  *   admin_fixture report FILE                   checks an erasure report's seal and
  *                                               prints "found deleted remaining verified"
  * Exit 0 on success, 1 for missing, altered or leaked data, 3 when a request failed. */
@@ -173,6 +178,71 @@ static int check(const tenant_ctx_t *ctx, const char *tenant, size_t n)
     return 0;
 }
 
+/* Whether a doc title ("<tenant>-<i>") is `tenant`'s. */
+static int owned(const char *title, const char *tenant)
+{
+    size_t plen = strlen(tenant);
+    return title && strncmp(title, tenant, plen) == 0 && title[plen] == '-';
+}
+
+/* Adversarial reads of `victim`'s data from `tenant`'s context: searches with the
+ * victim's own vectors and a filter on the victim's titles, and a full scroll; every
+ * answer must hold only the caller's points (the client's leak guard turns a foreign
+ * point into TQ_ELEAK first). 0 when nothing of the victim came back. */
+static int attack(const tenant_ctx_t *ctx, const char *tenant, size_t n, const char *victim,
+                  size_t victim_n)
+{
+    tq_detail_t d;
+    for (size_t i = 0; i < victim_n; i += victim_n / 16 + 1) {
+        float v[ADM_DOCS_DIM];
+        char title[96];
+        doc_vector(victim, i, v);
+        snprintf(title, sizeof title, "%s-%zu", victim, i);
+        adm_docs_filter_t by_title = {.title = title};
+        for (int filtered = 0; filtered < 2; filtered++) {
+            adm_docs_records_t recs;
+            tq_status_t st = adm_docs_search(ctx, v, ADM_DOCS_DIM, filtered ? &by_title : NULL,
+                                             10, NULL, &recs, &d);
+            if (st != TQ_OK)
+                return fail("search", st, &d);
+            int foreign = filtered ? recs.count != 0 : 0;
+            for (size_t j = 0; j < recs.count; j++)
+                foreign |= !owned(recs.items[j].title, tenant);
+            adm_docs_records_free(&recs);
+            if (foreign) {
+                fprintf(stderr, "admin_fixture: LEAK: %s's search returned %s's data\n",
+                        tenant, victim);
+                return 1;
+            }
+        }
+    }
+    size_t seen = 0;
+    char cursor[64] = "";
+    do {
+        adm_docs_records_t recs;
+        tq_status_t st = adm_docs_scroll(ctx, NULL, 256, cursor[0] ? cursor : NULL, &recs, &d);
+        if (st != TQ_OK)
+            return fail("scroll", st, &d);
+        for (size_t j = 0; j < recs.count; j++) {
+            if (!owned(recs.items[j].title, tenant)) {
+                fprintf(stderr, "admin_fixture: LEAK: %s's scroll returned a foreign point\n",
+                        tenant);
+                adm_docs_records_free(&recs);
+                return 1;
+            }
+        }
+        seen += recs.count;
+        snprintf(cursor, sizeof cursor, "%s", recs.next_cursor);
+        adm_docs_records_free(&recs);
+    } while (cursor[0]);
+    if (seen != n) {
+        fprintf(stderr, "admin_fixture: %s's scroll saw %zu docs, expected %zu\n", tenant, seen,
+                n);
+        return 1;
+    }
+    return 0;
+}
+
 static size_t collect(char *data, size_t size, size_t n, void *user)
 {
     char *buf = user;
@@ -224,21 +294,26 @@ static int print_count(const char *url, long code, const char *answer)
     return ok ? 0 : 1;
 }
 
-static int rawcount(const char *url, const char *collection, const char *tenant)
+/* With `shard`, the count is limited to that shard key of a custom-sharded collection
+ * (a shard key that does not exist prints "absent", like a collection). */
+static int rawcount(const char *url, const char *collection, const char *tenant,
+                    const char *shard)
 {
-    char full[1024], body[512], answer[8192];
+    char full[1024], body[512], sel[160] = "", answer[8192];
     snprintf(full, sizeof full, "%s/collections/%s/points/count", url, collection);
-    if (tenant)
+    if (shard)
+        snprintf(sel, sizeof sel, ",\"shard_key\":\"%s\"", shard);
+    if (tenant && strcmp(tenant, "-") != 0)
         snprintf(body, sizeof body,
-                 "{\"exact\":true,\"filter\":{\"must\":[{\"key\":\"tq_tenant\",\"match\":"
+                 "{\"exact\":true%s,\"filter\":{\"must\":[{\"key\":\"tq_tenant\",\"match\":"
                  "{\"value\":\"%s\"}}]}}",
-                 tenant);
+                 sel, tenant);
     else
-        snprintf(body, sizeof body, "{\"exact\":true}");
+        snprintf(body, sizeof body, "{\"exact\":true%s}", sel);
     long code = raw("POST", full, body, answer);
     if (code < 0)
         return 1;
-    if (code == 404) {
+    if (code == 404 || (shard && code == 400 && strstr(answer, "not found"))) {
         printf("absent\n");
         return 0;
     }
@@ -271,6 +346,19 @@ static int rawput(const char *url, const char *name, const char *tenant)
         snprintf(full, sizeof full, "%s/collections/%s", url, name);
         snprintf(body, sizeof body, "{\"vectors\":{\"v\":{\"size\":4,\"distance\":\"Dot\"}}}");
     }
+    long code = raw("PUT", full, body, answer);
+    if (code != 200)
+        fprintf(stderr, "admin_fixture: PUT %s: HTTP %ld %s\n", full, code, answer);
+    return code == 200 ? 0 : 1;
+}
+
+/* PUT URL/collections/NAME/shards: creates shard key KEY in a custom-sharded
+ * collection, as an operator could by hand. */
+static int rawshard(const char *url, const char *name, const char *key)
+{
+    char full[1024], body[512], answer[8192];
+    snprintf(full, sizeof full, "%s/collections/%s/shards", url, name);
+    snprintf(body, sizeof body, "{\"shard_key\":\"%s\"}", key);
     long code = raw("PUT", full, body, answer);
     if (code != 200)
         fprintf(stderr, "admin_fixture: PUT %s: HTTP %ld %s\n", full, code, answer);
@@ -329,10 +417,13 @@ int main(int argc, char **argv)
         return rawhas(argv[2], argv[3], argv[4]);
     if (argc >= 4 && strcmp(argv[1], "rawput") == 0)
         return rawput(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+    if (argc >= 5 && strcmp(argv[1], "rawshard") == 0)
+        return rawshard(argv[2], argv[3], argv[4]);
     if (argc >= 4 && strcmp(argv[1], "rawcount") == 0)
-        return rawcount(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+        return rawcount(argv[2], argv[3], argc > 4 ? argv[4] : NULL, argc > 5 ? argv[5] : NULL);
     if (argc < 4) {
-        fprintf(stderr, "usage: admin_fixture seed|check|reads|offboard|rawcount|report ...\n");
+        fprintf(stderr, "usage: admin_fixture seed|check|reads|attack|offboard|rawcount|report "
+                        "...\n");
         return 2;
     }
     const char *cmd = argv[1], *registry = argv[2], *tenant = argv[3];
@@ -359,6 +450,8 @@ int main(int argc, char **argv)
         rc = seed(s.ctx, tenant, n);
     } else if (strcmp(cmd, "check") == 0) {
         rc = check(s.ctx, tenant, n);
+    } else if (strcmp(cmd, "attack") == 0 && argc > 6) {
+        rc = attack(s.ctx, tenant, n, argv[5], (size_t)strtoul(argv[6], NULL, 10));
     } else if (strcmp(cmd, "offboard") == 0) {
         tq_detail_t d;
         tq_status_t st = adm_offboard_tenant(s.ctx, &d);

@@ -54,6 +54,14 @@ expect_exit() {
     [ "$got" = "$want" ] || fail "exit $got, expected $want: $*"
 }
 
+# move_to TENANT "PLACEMENT [ENDPOINT]" ARGS...: `migrate TENANT --to PLACEMENT
+# [--endpoint ENDPOINT] ARGS...`, which must exit 0.
+move_to() {
+    who=$1 placement=${2%% *} endpoint=${2#"${2%% *}"}
+    shift 2
+    expect_exit 0 admin migrate "$who" --to "$placement" ${endpoint:+--endpoint $endpoint} "$@"
+}
+
 # count URL COLLECTION [TENANT]: prints the raw point count, or "absent". Retried,
 # because the fault scenario's servers refuse or drop a share of /points requests.
 count() {

@@ -34,11 +34,7 @@ expect_where "$N 0 absent"
 for move in "shared" "dedicated eu" "collection" "dedicated eu" "shared" "collection"; do
     set -- $move
     step "migrate initech --to $1${2:+ --endpoint $2}"
-    if [ $# -eq 2 ]; then
-        expect_exit 0 admin migrate initech --to "$1" --endpoint "$2" --batch 64
-    else
-        expect_exit 0 admin migrate initech --to "$1" --batch 64
-    fi
+    move_to initech "$move" --batch 64
     grep -q "migrated initech: .* $((N + 3)) points copied and verified" "$WORK/last.out" ||
         fail "summary line"
     grep -q "copy: $((N + 3)) points in" "$WORK/last.err" || fail "progress lines"

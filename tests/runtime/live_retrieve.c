@@ -3,7 +3,8 @@
  * tenant and scope conditions in every prefetch branch and at the top level, the IDF
  * corpus of every sparse query is exactly the caller's tenant and scope, upserts store
  * the BM25 document vector, onboarding declares the sparse vector with modifier idf,
- * and grouped answers pass the leak guard and the group-id check. */
+ * grouped answers pass the leak guard and the group-id check, and a tiered tenant's
+ * requests (and only those) name its shard key with the "default" fallback. */
 #include "test_common.h"
 
 #include "bm25.h"
@@ -41,11 +42,14 @@ typedef struct env {
     fixture_t *fx;
     tq_registry_t *registry;
     tq_client_t *client;
-    tenant_ctx_t *ctx[3]; /* acme: collection, initech: shared, umbrella: dedicated */
+    tenant_ctx_t *ctx[4]; /* acme: collection, initech: shared, umbrella: dedicated,
+                             hooli: tiered */
 } env_t;
 
-static const char *const tenants[] = {"acme", "initech", "umbrella"};
-static const char *const routed[] = {"kb-docs--acme", "kb-docs", "kb-docs--umbrella"};
+#define PLACEMENTS 4
+static const char *const tenants[] = {"acme", "initech", "umbrella", "hooli"};
+static const char *const routed[] = {"kb-docs--acme", "kb-docs", "kb-docs--umbrella",
+                                     "kb-docs-tiered"};
 
 static env_t *open_env(void)
 {
@@ -60,7 +64,8 @@ static env_t *open_env(void)
     snprintf(json, sizeof json,
              "{\"version\":1,\"endpoints\":{\"eu\":{\"url\":\"%s\"}},\"tenants\":{"
              "\"acme\":{},\"initech\":{\"placement\":\"shared\"},"
-             "\"umbrella\":{\"placement\":\"dedicated\",\"endpoint\":\"eu\"}}}",
+             "\"umbrella\":{\"placement\":\"dedicated\",\"endpoint\":\"eu\"},"
+             "\"hooli\":{\"placement\":\"tiered\"}}}",
              fixture_url(e->fx));
     assert_int_equal(tq_registry_parse(json, strlen(json), "t", &e->registry, &d), TQ_OK);
     tq_client_options_t o;
@@ -68,19 +73,33 @@ static env_t *open_env(void)
     o.max_retries = 0;
     o.skip_schema_check = 1; /* the scripts answer the data requests only */
     assert_int_equal(tq_client_new(e->registry, &o, &e->client, &d), TQ_OK);
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < PLACEMENTS; i++)
         assert_int_equal(tq_ctx_new(e->client, tenants[i], &e->ctx[i], &d), TQ_OK);
     return e;
 }
 
 static void close_env(env_t *e)
 {
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < PLACEMENTS; i++)
         tq_ctx_free(e->ctx[i]);
     tq_client_free(e->client);
     tq_registry_free(e->registry);
     fixture_stop(e->fx);
     free(e);
+}
+
+/* The shard key selector: {"target": tenant, "fallback": "default"} for the tiered
+ * tenant, absent for every other placement. */
+static void expect_selector(const cJSON *body, const char *tenant)
+{
+    const cJSON *sel = cJSON_GetObjectItem(body, "shard_key");
+    if (strcmp(tenant, "hooli") != 0) {
+        assert_null(sel);
+        return;
+    }
+    assert_int_equal(cJSON_GetArraySize(sel), 2);
+    assert_string_equal(cJSON_GetObjectItem(sel, "target")->valuestring, tenant);
+    assert_string_equal(cJSON_GetObjectItem(sel, "fallback")->valuestring, "default");
 }
 
 static cJSON *body_of(fixture_t *fx, size_t i)
@@ -160,7 +179,7 @@ static void every_op_every_placement(void **state)
     tq_raw_filter_t *f = tq_raw_filter_new();
     tq_raw_filter_match_text(f, "body", "disk full");
 
-    for (size_t p = 0; p < 3; p++) {
+    for (size_t p = 0; p < PLACEMENTS; p++) {
         const tenant_ctx_t *ctx = e->ctx[p];
         const char *tenant = tenants[p];
         cJSON *body;
@@ -176,6 +195,7 @@ static void every_op_every_placement(void **state)
         body = body_of(e->fx, 0);
         /* error, e, 4012, disk */
         expect_sparse(body, tenant, 4);
+        expect_selector(body, tenant);
         expect_scoped(cJSON_GetObjectItem(body, "filter"), tenant, 1, "text search");
         const cJSON *text_cond =
             cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(body, "filter"), "must"), 2);
@@ -196,6 +216,7 @@ static void every_op_every_placement(void **state)
         assert_string_equal(fixture_request(e->fx, 0).url, url);
         body = body_of(e->fx, 0);
         expect_fused(body, tenant, 10);
+        expect_selector(body, tenant);
         assert_true(cJSON_GetObjectItem(body, "score_threshold")->valuedouble == 0.25);
         assert_null(cJSON_GetObjectItem(body, "group_by"));
         cJSON_Delete(body);
@@ -219,6 +240,7 @@ static void every_op_every_placement(void **state)
             assert_string_equal(fixture_request(e->fx, i).url, url);
             body = body_of(e->fx, i);
             assert_string_equal(cJSON_GetObjectItem(body, "group_by")->valuestring, "doc");
+            expect_selector(body, tenant);
             assert_int_equal(cJSON_GetObjectItem(body, "group_size")->valueint, 1);
             assert_int_equal(cJSON_GetObjectItem(body, "limit")->valueint, 3);
             if (i == 0)
@@ -355,6 +377,38 @@ static void upsert_and_onboard(void **state)
     /* A text of stop words stores no sparse vector. */
     assert_null(cJSON_GetObjectItem(
         cJSON_GetObjectItem(cJSON_GetArrayItem(points, 1), "vector"), "bm25"));
+    expect_selector(body, "initech");
+    cJSON_Delete(body);
+
+    /* The tiered tenant's upsert names its shard key; its onboarding creates the
+     * collection custom-sharded, then the "default" shard key. */
+    fixture_script(e->fx, NULL, 0, &completed);
+    b = tq_raw_batch_new(e->ctx[3], &hybrid_docs, scope);
+    tq_raw_batch_point(b, "k1", v, 2);
+    assert_int_equal(tq_raw_batch_upsert(b, &d), TQ_OK);
+    tq_raw_batch_free(b);
+    assert_string_equal(fixture_request(e->fx, 0).url,
+                        "/collections/kb-docs-tiered/points?wait=true");
+    body = body_of(e->fx, 0);
+    expect_selector(body, "hooli");
+    cJSON_Delete(body);
+    const fixture_step_t tiered[] = {
+        {200, "{\"result\":{\"exists\":false},\"status\":\"ok\",\"time\":0}", 0},
+        {200, "{\"result\":true,\"status\":\"ok\",\"time\":0}", 0},
+        {200, "{\"result\":{\"shard_keys\":[]},\"status\":\"ok\",\"time\":0}", 0},
+        {200, "{\"result\":true,\"status\":\"ok\",\"time\":0}", 0}};
+    fixture_script(e->fx, tiered, 4, &completed);
+    assert_int_equal(tq_raw_onboard(e->ctx[3], &hybrid_docs, &d), TQ_OK);
+    assert_string_equal(fixture_request(e->fx, 1).url, "/collections/kb-docs-tiered");
+    body = body_of(e->fx, 1);
+    assert_string_equal(cJSON_GetObjectItem(body, "sharding_method")->valuestring, "custom");
+    cJSON_Delete(body);
+    assert_string_equal(fixture_request(e->fx, 2).url, "/collections/kb-docs-tiered/shards");
+    assert_string_equal(fixture_request(e->fx, 3).method, "PUT");
+    assert_string_equal(fixture_request(e->fx, 3).url,
+                        "/collections/kb-docs-tiered/shards");
+    body = body_of(e->fx, 3);
+    assert_string_equal(cJSON_GetObjectItem(body, "shard_key")->valuestring, "default");
     cJSON_Delete(body);
     close_env(e);
 }

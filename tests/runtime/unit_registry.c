@@ -35,8 +35,8 @@ static void errors_name_file_key_and_reason(void **state)
     expect_error("{\"version\":1,\"tenants\":{\"acme\":{\"placment\":\"shared\"}}}",
                  "reg.json: key tenants.acme.placment: unknown key");
     expect_error("{\"version\":1,\"tenants\":{\"acme\":{\"placement\":\"private\"}}}",
-                 "reg.json: key tenants.acme.placement: must be \"collection\", \"shared\" or "
-                 "\"dedicated\"");
+                 "reg.json: key tenants.acme.placement: must be \"collection\", \"shared\", "
+                 "\"dedicated\" or \"tiered\"");
     expect_error("{\"version\":1,\"tenants\":{\"Acme\":{}}}",
                  "reg.json: key tenants.Acme: tenant id \"Acme\": uppercase letter 'A' at offset 0; ids are lowercase");
     expect_error("{\"version\":1,\"tenants\":{\"acme\":{},\"acme\":{}}}",
@@ -50,6 +50,10 @@ static void errors_name_file_key_and_reason(void **state)
                  "reg.json: key tenants.acme.endpoint: no endpoint named \"eu\"");
     expect_error("{\"version\":1,\"endpoints\":{\"eu\":{\"url\":\"http://x\"}},\"tenants\":"
                  "{\"acme\":{\"placement\":\"shared\",\"endpoint\":\"eu\"}}}",
+                 "reg.json: key tenants.acme.endpoint: only the dedicated placement uses an "
+                 "endpoint other than \"default\"");
+    expect_error("{\"version\":1,\"endpoints\":{\"eu\":{\"url\":\"http://x\"}},\"tenants\":"
+                 "{\"acme\":{\"placement\":\"tiered\",\"endpoint\":\"eu\"}}}",
                  "reg.json: key tenants.acme.endpoint: only the dedicated placement uses an "
                  "endpoint other than \"default\"");
     expect_error("{\"version\":1,\"endpoints\":{\"eu\":{\"url\":\"http://x\",\"api_key\":\"s3cr3t\"}},"
@@ -73,8 +77,8 @@ static void errors_name_file_key_and_reason(void **state)
     expect_error("{\"version\":1,\"tenants\":{\"acme\":5}}",
                  "reg.json: key tenants.acme: must be an object");
     expect_error("{\"version\":1,\"tenants\":{\"acme\":{\"placement\":5}}}",
-                 "reg.json: key tenants.acme.placement: must be \"collection\", \"shared\" or "
-                 "\"dedicated\"");
+                 "reg.json: key tenants.acme.placement: must be \"collection\", \"shared\", "
+                 "\"dedicated\" or \"tiered\"");
     expect_error("{\"version\":1,\"tenants\":{},\"token\":\"x\"}",
                  "reg.json: key token: secrets must not be stored in the registry; name an "
                  "environment variable with \"api_key_env\"");

@@ -116,13 +116,14 @@ static void tables_are_complete(void **state)
     assert_string_equal(tq_status_name(TQ_ELEAK), "TQ_ELEAK");
     assert_string_equal(tq_strerror(TQ_STATUS_LAST), "unknown status");
     assert_string_equal(tq_status_name((tq_status_t)-1), "TQ_UNKNOWN");
-    for (int p = 0; p < 3; p++) {
+    for (int p = 0; p < 4; p++) {
         tq_placement_t back;
         assert_int_equal(tq_placement_parse(tq_placement_name((tq_placement_t)p), &back), TQ_OK);
         assert_int_equal(back, p);
     }
     tq_placement_t out;
-    assert_null(tq_placement_name((tq_placement_t)3));
+    assert_string_equal(tq_placement_name(TQ_PLACEMENT_TIERED), "tiered");
+    assert_null(tq_placement_name((tq_placement_t)4));
     assert_int_equal(tq_placement_parse("Shared", &out), TQ_EINVAL);
     for (int op = 0; op < TQ_OP_LAST; op++)
         assert_non_null(tq_op_name((tq_op_t)op));

@@ -99,8 +99,11 @@ typedef struct tq_raw_route {
 
 /* Resolves the placement (registry override, else the collection's default) and the
  * collection name: "<schema>-<name>--<tenant>" for collection and dedicated,
- * "<schema>-<name>" for shared; from revision 2 on, "<name>" is followed by "-r<N>"
- * ("kb-chunks-r2--acme"), so each revision has physical collections of its own. */
+ * "<schema>-<name>" for shared, "<schema>-<name>-tiered" for tiered (whose requests
+ * also carry the shard key selector {"target": tenant, "fallback": "default"}, added by
+ * the runtime); from revision 2 on, "<name>" is followed by "-r<N>"
+ * ("kb-chunks-r2--acme", "kb-chunks-r2-tiered"), so each revision has physical
+ * collections of its own. */
 TQ_EXPORT TQ_NODISCARD tq_status_t tq_raw_route(const tenant_ctx_t *ctx,
                                                const tq_raw_collection_t *collection,
                                                tq_raw_route_t *out, tq_detail_t *detail);

@@ -115,13 +115,15 @@ typedef struct tq_detail {
 typedef enum tq_placement {
     TQ_PLACEMENT_COLLECTION = 0, /* a collection per tenant on the shared endpoint */
     TQ_PLACEMENT_SHARED = 1,     /* one collection, tenant payload partitioning */
-    TQ_PLACEMENT_DEDICATED = 2   /* a collection per tenant on the tenant's endpoint */
+    TQ_PLACEMENT_DEDICATED = 2,  /* a collection per tenant on the tenant's endpoint */
+    TQ_PLACEMENT_TIERED = 3      /* one custom-sharded collection: a shard key per promoted
+                                    tenant, the "default" shard for the others */
 } tq_placement_t;
 
-/* Returns "collection", "shared" or "dedicated"; NULL when out of range. */
+/* Returns "collection", "shared", "dedicated" or "tiered"; NULL when out of range. */
 TQ_EXPORT const char *tq_placement_name(tq_placement_t placement);
 
-/* Parses a placement name. TQ_EINVAL when `name` is none of the three. */
+/* Parses a placement name. TQ_EINVAL when `name` is none of the four. */
 TQ_EXPORT TQ_NODISCARD tq_status_t tq_placement_parse(const char *name, tq_placement_t *out);
 
 /* ---- tenant ids ---------------------------------------------------------------- */
