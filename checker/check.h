@@ -107,6 +107,7 @@ typedef struct tqc_options {
     int jobs;
     int werror;                /* warnings fail the run too */
     int require_all;           /* a path filter that leaves entries unchecked is exit 2 */
+    int only_named;            /* the named paths are the whole gate: no note on the rest */
     const char **files;        /* named files */
     size_t file_count;
     const char **extra_args;   /* after -- */

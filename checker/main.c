@@ -105,7 +105,7 @@ int main(int argc, char **argv)
     if (s.error_count || tqc_compdb_jobs(&s, &jobs, &job_count) != 0) {
         goto done;
     }
-    if (s.unchecked_entries) {
+    if (s.unchecked_entries && !s.opt.only_named) {
         fprintf(stderr, "tenantq-check: %s: %zu of %zu compilation database entr%s outside the "
                         "named paths %s not checked%s\n",
                 s.opt.require_all ? "error" : "note", s.unchecked_entries, s.database_entries,

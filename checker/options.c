@@ -10,7 +10,8 @@ static void usage(FILE *out)
 {
     fputs("usage: tenantq-check [-p BUILD_DIR] [--manifest FILE]... [--format FORMAT]\n"
           "                     [-o FILE] [--baseline FILE] [--write-baseline FILE] [-j N]\n"
-          "                     [--root DIR] [--werror] [--require-all] [FILE...]\n"
+          "                     [--root DIR] [--werror] [--require-all | --only-named]\n"
+          "                     [FILE...]\n"
           "                     [-- COMPILER ARGS]\n"
           "\n"
           "Checks C sources for bypasses of the tenantq isolation layer (rules TQ000-TQ007,\n"
@@ -29,6 +30,8 @@ static void usage(FILE *out)
           "  --root DIR           repository root for relative paths (default: git top level)\n"
           "  --werror             warnings (TQ007) fail the run too\n"
           "  --require-all        exit 2 when named paths leave database entries unchecked\n"
+          "  --only-named         the named paths are the whole gate (one build target's\n"
+          "                       sources): other database entries are not noted\n"
           "  -- ARGS              compiler arguments for the named files (with -p: appended)\n"
           "  -h, --help           show this help\n"
           "  --version            show the version\n",
@@ -97,6 +100,8 @@ int tqc_options_parse(int argc, char **argv, tqc_options_t *opt)
             opt->werror = 1;
         } else if (strcmp(arg, "--require-all") == 0) {
             opt->require_all = 1;
+        } else if (strcmp(arg, "--only-named") == 0) {
+            opt->only_named = 1;
         } else if (strncmp(arg, "-p", 2) == 0 && arg[2] != '\0') {
             opt->build_dir = arg + 2;
         } else if (is_option(arg, "-p")) {
@@ -161,6 +166,17 @@ int tqc_options_parse(int argc, char **argv, tqc_options_t *opt)
     if (!opt->build_dir && !opt->file_count) {
         fprintf(stderr, "tenantq-check: error: nothing to check: give -p BUILD_DIR or files\n");
         usage(stderr);
+        return -1;
+    }
+    if (opt->require_all && opt->only_named) {
+        fprintf(stderr, "tenantq-check: error: --require-all and --only-named contradict each "
+                        "other: one fails on unchecked entries, the other declares them out of "
+                        "scope\n");
+        return -1;
+    }
+    if (opt->only_named && (!opt->build_dir || !opt->file_count)) {
+        fprintf(stderr, "tenantq-check: error: --only-named needs -p BUILD_DIR and the paths "
+                        "that make up the gate\n");
         return -1;
     }
     return 0;

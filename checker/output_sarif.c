@@ -146,7 +146,7 @@ static cJSON *invocation_json(const tqc_session_t *s)
         cJSON_Delete(inv);
         return NULL;
     }
-    if (s->unchecked_entries && !s->opt.require_all) {
+    if (s->unchecked_entries && !s->opt.require_all && !s->opt.only_named) {
         char *text = tqc_format("%zu of %zu compilation database entries outside the named "
                                 "paths were not checked", s->unchecked_entries,
                                 s->database_entries);

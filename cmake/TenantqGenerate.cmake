@@ -1,4 +1,4 @@
-# tenantq_generate(TARGET <target> SCHEMA <file.tqs> [OUTDIR <dir>])
+# tenantq_generate(TARGET <target> SCHEMA <file.tqs> [OUTDIR <dir>] [PROBE])
 #
 # Runs tenantq-gen on SCHEMA at build time, adds the generated <name>.tq.c to TARGET
 # and OUTDIR (default: ${CMAKE_CURRENT_BINARY_DIR}/tenantq/<target>) to its include
@@ -21,6 +21,12 @@
 # app_tenantq_generate` is enough for tenantq-check to parse the sources that include
 # the generated header, so the lint gate can run before (and fail faster than) the
 # build. tenantq_add_check() (TenantqCheck.cmake) depends on it.
+#
+# PROBE also generates <name>.tq.probe.c (tenantq-gen --probe) and adds the executable
+# <target>_probe: that file and its own copy of <name>.tq.c, linked with the probe
+# driver (tenantq::probe, libtenantq-probe) and libtenantq. It loads synthetic tenants
+# into every collection of the schema through the generated functions and fires the
+# adversarial probe kinds at them (docs/probe.md, "Probing your own schema").
 
 # Returns in OUT the generate-only target of TARGET, creating it empty if needed (a
 # later tenantq_generate() call adds its outputs to it).
@@ -34,7 +40,11 @@ function(_tenantq_generate_target target out)
 endfunction()
 
 function(tenantq_generate)
-  cmake_parse_arguments(TQG "" "TARGET;SCHEMA;OUTDIR" "" ${ARGN})
+  # _PROBE_ONLY (tenantq_add_probe): TARGET is the probe executable itself.
+  cmake_parse_arguments(TQG "PROBE;_PROBE_ONLY" "TARGET;SCHEMA;OUTDIR" "" ${ARGN})
+  if(TQG__PROBE_ONLY)
+    set(TQG_PROBE ON)
+  endif()
   if(NOT TQG_TARGET OR NOT TQG_SCHEMA)
     message(FATAL_ERROR "tenantq_generate: TARGET and SCHEMA are required")
   endif()
@@ -74,6 +84,11 @@ function(tenantq_generate)
   endif()
 
   set(outputs ${outdir}/${name}.tq.c ${outdir}/${name}.tq.h ${outdir}/${name}.tq.json)
+  set(probe_flag "")
+  if(TQG_PROBE)
+    list(APPEND outputs ${outdir}/${name}.tq.probe.c)
+    set(probe_flag --probe)
+  endif()
   set_property(TARGET ${TQG_TARGET} APPEND PROPERTY TENANTQ_MANIFESTS ${outdir}/${name}.tq.json)
   # The link check (TenantqLinkCheck.cmake) lets these objects alone call the raw layer.
   set_property(TARGET ${TQG_TARGET} APPEND PROPERTY TENANTQ_GENERATED_SOURCES ${outdir}/${name}.tq.c)
@@ -82,15 +97,27 @@ function(tenantq_generate)
   # One rule per output set and directory: a second target reuses the first's rule.
   get_property(rules DIRECTORY PROPERTY TENANTQ_GENERATE_RULES)
   if("${outdir}/${name}.tq.c" IN_LIST rules)
+    get_property(probe_rules DIRECTORY PROPERTY TENANTQ_GENERATE_PROBE_RULES)
+    if(TQG_PROBE AND NOT "${outdir}/${name}.tq.c" IN_LIST probe_rules)
+      message(FATAL_ERROR "tenantq_generate: ${outdir} is already generated without PROBE by "
+                          "an earlier call; give PROBE on the first call, or another OUTDIR")
+    endif()
     target_sources(${TQG_TARGET} PRIVATE ${outdir}/${name}.tq.c ${outdir}/${name}.tq.h)
     target_include_directories(${TQG_TARGET} PRIVATE ${outdir})
+    if(TQG_PROBE)
+      set(_TENANTQ_PROBE_ONLY ${TQG__PROBE_ONLY})
+      _tenantq_add_probe(${TQG_TARGET} ${name} ${outdir})
+    endif()
     return()
   endif()
   set_property(DIRECTORY APPEND PROPERTY TENANTQ_GENERATE_RULES "${outdir}/${name}.tq.c")
+  if(TQG_PROBE)
+    set_property(DIRECTORY APPEND PROPERTY TENANTQ_GENERATE_PROBE_RULES "${outdir}/${name}.tq.c")
+  endif()
   add_custom_command(
     OUTPUT ${outputs}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
-    COMMAND ${generator} -o ${outdir} ${schema_arg}
+    COMMAND ${generator} ${probe_flag} -o ${outdir} ${schema_arg}
     # tenantq-gen leaves unchanged files alone; touch them so the rule is satisfied.
     COMMAND ${CMAKE_COMMAND} -E touch_nocreate ${outputs}
     DEPENDS ${schema_abs} ${generator_dep}
@@ -99,4 +126,48 @@ function(tenantq_generate)
     VERBATIM)
   target_sources(${TQG_TARGET} PRIVATE ${outdir}/${name}.tq.c ${outdir}/${name}.tq.h)
   target_include_directories(${TQG_TARGET} PRIVATE ${outdir})
+  if(TQG_PROBE)
+    set(_TENANTQ_PROBE_ONLY ${TQG__PROBE_ONLY})
+    _tenantq_add_probe(${TQG_TARGET} ${name} ${outdir})
+  endif()
+endfunction()
+
+# tenantq_add_probe(TARGET <target> SCHEMA <file.tqs> [OUTDIR <dir>])
+#
+# The same executable <target>_probe as tenantq_generate(... PROBE), for a target whose
+# tenantq_generate() call stays as it is: the schema is generated again, with --probe,
+# into OUTDIR (default: ${CMAKE_CURRENT_BINARY_DIR}/tenantq/<target>_probe).
+function(tenantq_add_probe)
+  cmake_parse_arguments(TQP "" "TARGET;SCHEMA;OUTDIR" "" ${ARGN})
+  if(NOT TQP_TARGET OR NOT TQP_SCHEMA)
+    message(FATAL_ERROR "tenantq_add_probe: TARGET and SCHEMA are required")
+  endif()
+  if(TQP_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "tenantq_add_probe: unexpected arguments: ${TQP_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT TQP_OUTDIR)
+    set(TQP_OUTDIR ${CMAKE_CURRENT_BINARY_DIR}/tenantq/${TQP_TARGET}_probe)
+  endif()
+  add_executable(${TQP_TARGET}_probe)
+  tenantq_generate(TARGET ${TQP_TARGET}_probe SCHEMA ${TQP_SCHEMA} OUTDIR ${TQP_OUTDIR}
+                   _PROBE_ONLY)
+endfunction()
+
+# <target>_probe: the schema's probe tables and its client, linked with the driver.
+function(_tenantq_add_probe target name outdir)
+  if(NOT TARGET tenantq::probe)
+    message(FATAL_ERROR "tenantq_generate: PROBE needs the probe driver (tenantq::probe, "
+                        "libtenantq-probe), which this tenantq was built without")
+  endif()
+  if(_TENANTQ_PROBE_ONLY)
+    set(probe ${target})
+    target_sources(${probe} PRIVATE ${outdir}/${name}.tq.probe.c)
+  else()
+    set(probe ${target}_probe)
+    add_executable(${probe} ${outdir}/${name}.tq.probe.c ${outdir}/${name}.tq.c)
+    target_include_directories(${probe} PRIVATE ${outdir})
+    _tenantq_generate_target(${target} generate_only)
+    add_dependencies(${probe} ${generate_only})
+  endif()
+  target_link_libraries(${probe} PRIVATE tenantq::probe)
 endfunction()

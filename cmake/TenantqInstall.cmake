@@ -33,6 +33,12 @@ install(TARGETS tenantq EXPORT tenantqTargets
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/tenantq
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(TARGET tenantq_probe)
+  # libtenantq-probe: the probe driver that tenantq_generate(... PROBE) links.
+  install(TARGETS tenantq_probe EXPORT tenantqTargets
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 
 # Installed tools find libtenantq relative to themselves, wherever the prefix lands.
 file(RELATIVE_PATH tenantq_bin_to_lib /${CMAKE_INSTALL_BINDIR} /${CMAKE_INSTALL_LIBDIR})

@@ -25,6 +25,9 @@ typedef struct gen_file {
     const char *sha256;
 } gen_file_t;
 
+/* <name>.tq.probe.c (--probe): the probe tables of every collection and a main(). */
+void emit_probe(gen_buf_t *out, const gen_input_t *in);
+
 /* <name>.tq.json; `files` sorted by path. */
 void emit_manifest(gen_buf_t *out, const gen_input_t *in, const gen_file_t *files,
                    size_t file_count);
@@ -70,6 +73,9 @@ void emit_signature(gen_buf_t *out, const char *lead, const char *name,
  * before 96 columns with continuation lines aligned after the parenthesis, then ");\n".
  * Arguments must not contain ", " themselves. */
 void emit_call(gen_buf_t *out, const char *indent, const char *head, const char *args);
+/* As emit_call, closing with `tail` (e.g. ") {\n") instead of ");\n". */
+void emit_call_tail(gen_buf_t *out, const char *indent, const char *head, const char *args,
+                    const char *tail);
 
 /* Appends one parameter (ignored beyond GEN_MAX_PARAMS); `nonnull` marks a pointer
  * the caller must not pass NULL. */

@@ -157,6 +157,11 @@ void emit_signature(gen_buf_t *out, const char *lead, const char *name,
 }
 
 void emit_call(gen_buf_t *out, const char *indent, const char *head, const char *args) {
+    emit_call_tail(out, indent, head, args, ");\n");
+}
+
+void emit_call_tail(gen_buf_t *out, const char *indent, const char *head, const char *args,
+                    const char *tail) {
     size_t align = strlen(indent) + strlen(head), column = align;
     const char *arg = args;
     int first = 1;
@@ -178,7 +183,7 @@ void emit_call(gen_buf_t *out, const char *indent, const char *head, const char 
         arg += len;
         if (*arg != '\0') arg += 2;
     }
-    gen_put(out, ");\n");
+    gen_put(out, tail);
 }
 
 static int compare_strings(const void *a, const void *b) {

@@ -1,10 +1,11 @@
 /* main.c: the tenantq-gen command line.
  *
- *   tenantq-gen [--check] [-o OUTDIR] SCHEMA...
+ *   tenantq-gen [--check] [--probe] [-o OUTDIR] SCHEMA...
  *   tenantq-gen --breaking-against OLD NEW [--format text|json]
  *
  * For each schema writes OUTDIR/<name>.tq.h, <name>.tq.c and <name>.tq.json (only the
- * files whose bytes change), or with --check writes nothing and names every file that
+ * files whose bytes change; with --probe also <name>.tq.probe.c, emit_probe.c), or with
+ * --check writes nothing and names every file that
  * would change. Exit status: 0 ok, 1 schema errors or stale files, 2 usage or I/O
  * errors. Diagnostics go to stderr as "file:line:col: severity: message". It never
  * writes outside OUTDIR and never records an absolute path in its output. The second
@@ -25,6 +26,7 @@ enum { EXIT_SCHEMA = 1, EXIT_USAGE = 2 };
 
 typedef struct options {
     int check;
+    int probe; /* --probe: also <name>.tq.probe.c */
     const char *breaking_against; /* OLD of --breaking-against, "-" for stdin */
     int json;
     const char *outdir;
@@ -33,7 +35,7 @@ typedef struct options {
 } options_t;
 
 static void usage(FILE *to) {
-    fputs("usage: tenantq-gen [--check] [-o OUTDIR] SCHEMA...\n"
+    fputs("usage: tenantq-gen [--check] [--probe] [-o OUTDIR] SCHEMA...\n"
           "       tenantq-gen --breaking-against OLD NEW [--format text|json]\n"
           "\n"
           "Generates the typed, tenant-scoped C client of each .tqs schema:\n"
@@ -41,6 +43,8 @@ static void usage(FILE *to) {
           "\n"
           "  -o, --output OUTDIR  where to write (default: the current directory)\n"
           "      --check          write nothing; exit 1 naming every file that would change\n"
+          "      --probe          also write OUTDIR/<name>.tq.probe.c, the leak probe of the\n"
+          "                       schema (link with <name>.tq.c and libtenantq-probe)\n"
           "      --breaking-against OLD\n"
           "                       compare schema OLD (\"-\": stdin) with NEW and classify\n"
           "                       every difference as safe, action or breaking; exit 1\n"
@@ -57,6 +61,7 @@ static void usage(FILE *to) {
 static int parse_args(int argc, char **argv, options_t *opt) {
     int i, only_files = 0;
     opt->check = 0;
+    opt->probe = 0;
     opt->breaking_against = NULL;
     opt->json = 0;
     opt->outdir = ".";
@@ -74,6 +79,8 @@ static int parse_args(int argc, char **argv, options_t *opt) {
             only_files = 1;
         } else if (strcmp(arg, "--check") == 0) {
             opt->check = 1;
+        } else if (strcmp(arg, "--probe") == 0) {
+            opt->probe = 1;
         } else if (strcmp(arg, "--breaking-against") == 0 || strcmp(arg, "--format") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "tenantq-gen: %s needs %s\n", arg,
@@ -115,8 +122,10 @@ static int parse_args(int argc, char **argv, options_t *opt) {
         fputs("tenantq-gen: --breaking-against compares one new schema with the old one\n", stderr);
         return EXIT_USAGE;
     }
-    if (opt->breaking_against != NULL && (opt->check || strcmp(opt->outdir, ".") != 0)) {
-        fputs("tenantq-gen: --breaking-against writes nothing; it takes no --check or -o\n", stderr);
+    if (opt->breaking_against != NULL &&
+        (opt->check || opt->probe || strcmp(opt->outdir, ".") != 0)) {
+        fputs("tenantq-gen: --breaking-against writes nothing; it takes no --check, --probe or -o\n",
+              stderr);
         return EXIT_USAGE;
     }
     if (opt->breaking_against == NULL && opt->json) {
@@ -161,9 +170,10 @@ static int worse(int a, int b) { return a > b ? a : b; }
 static int generate(const options_t *opt, const tq_schema_t *schema, const char *given,
                     const char *text, size_t len) {
     char display[PATH_MAX], schema_sha[GEN_SHA256_HEX_LEN + 1];
-    output_t out[3]; /* .tq.c, .tq.h, .tq.json */
+    output_t out[4]; /* .tq.c, .tq.h, .tq.json, .tq.probe.c (--probe) */
+    size_t outputs = opt->probe ? 4 : 3;
     gen_input_t in;
-    gen_file_t files[2];
+    gen_file_t files[3];
     int result = 0;
     size_t i;
 
@@ -182,27 +192,32 @@ static int generate(const options_t *opt, const tq_schema_t *schema, const char 
     snprintf(out[0].name, sizeof out[0].name, "%s.tq.c", schema->name);
     snprintf(out[1].name, sizeof out[1].name, "%s.tq.h", schema->name);
     snprintf(out[2].name, sizeof out[2].name, "%s.tq.json", schema->name);
+    snprintf(out[3].name, sizeof out[3].name, "%s.tq.probe.c", schema->name);
     emit_source(&out[0].text, &in);
     emit_header(&out[1].text, &in);
-    for (i = 0; i < 2; i++) {
-        if (out[i].text.failed || gen_sha256_hex(out[i].text.data, out[i].text.len, out[i].sha256) != 0) {
+    if (opt->probe) emit_probe(&out[3].text, &in);
+    /* The manifest lists every generated C file (sorted: .tq.c, .tq.h, .tq.probe.c), so
+     * tenantq-check vouches for the probe tables too. */
+    for (i = 0; i < outputs - 1; i++) {
+        output_t *o = &out[i < 2 ? i : 3];
+        if (o->text.failed || gen_sha256_hex(o->text.data, o->text.len, o->sha256) != 0) {
             fputs("tenantq-gen: out of memory\n", stderr);
             result = EXIT_USAGE;
             goto cleanup;
         }
-        files[i].path = out[i].name;
-        files[i].sha256 = out[i].sha256;
+        files[i].path = o->name;
+        files[i].sha256 = o->sha256;
     }
-    emit_manifest(&out[2].text, &in, files, 2);
+    emit_manifest(&out[2].text, &in, files, outputs - 1);
     if (out[2].text.failed) {
         fputs("tenantq-gen: out of memory\n", stderr);
         result = EXIT_USAGE;
         goto cleanup;
     }
-    for (i = 0; i < 3; i++) result = worse(result, deliver(opt, &out[i], display));
+    for (i = 0; i < outputs; i++) result = worse(result, deliver(opt, &out[i], display));
 
 cleanup:
-    for (i = 0; i < 3; i++) gen_buf_free(&out[i].text);
+    for (i = 0; i < 4; i++) gen_buf_free(&out[i].text);
     return result;
 }
 

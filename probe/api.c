@@ -1,4 +1,4 @@
-/* api.c: picks the generated client for a dimension and frees read results.
+/* api.c: picks tenantq-probe's built-in generated client for a dimension.
  *
  * The table of clients comes from the build (api_table.h lists one per dimension the
  * probe schema was generated for). This file must never call the runtime itself. */
@@ -33,15 +33,4 @@ void probe_api_dims(char *buf, size_t cap)
             break;
         used += (size_t)n;
     }
-}
-
-void probe_hits_free(probe_hits_t *hits)
-{
-    if (!hits)
-        return;
-    for (size_t i = 0; i < hits->count; i++)
-        free(hits->keys[i]);
-    free(hits->keys);
-    free(hits->scores);
-    memset(hits, 0, sizeof *hits);
 }

@@ -93,7 +93,7 @@ static int number_option(const char *name, const char *value, probe_options_t *o
         switch (numbers[i].id) {
         case NUM_TENANTS: opt->tenants = (size_t)n; break;
         case NUM_VECTORS: opt->vectors = (size_t)n; break;
-        case NUM_DIM: opt->dim = (uint32_t)n; break;
+        case NUM_DIM: opt->dim = (uint32_t)n; opt->dim_given = 1; break;
         case NUM_PROBES: opt->probes = (size_t)n; break;
         case NUM_CONCURRENCY: opt->concurrency = (unsigned)n; break;
         case NUM_BATCH: opt->batch = (size_t)n; break;

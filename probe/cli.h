@@ -16,6 +16,7 @@ typedef struct probe_options {
     size_t tenants;
     size_t vectors;
     uint32_t dim;
+    int dim_given; /* --dim was on the command line */
     size_t probes;
     tq_placement_t placements[3];
     size_t placement_count;

@@ -250,3 +250,32 @@ double corpus_perturb(const probe_corpus_t *corpus, const float *in, double rati
     normalise(out, corpus->dim);
     return corpus_cosine(in, out, corpus->dim);
 }
+
+/* Values for the payload types a user's schema may declare, one per topic, so a filter
+ * on any of them selects exactly one topic. */
+static const char *const topic_datetimes[TOPICS_MAX] = {
+    "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z",
+    "2026-01-04T00:00:00Z", "2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z",
+    "2026-01-07T00:00:00Z", "2026-01-08T00:00:00Z", "2026-01-09T00:00:00Z",
+    "2026-01-10T00:00:00Z", "2026-01-11T00:00:00Z", "2026-01-12T00:00:00Z",
+    "2026-01-13T00:00:00Z", "2026-01-14T00:00:00Z", "2026-01-15T00:00:00Z",
+    "2026-01-16T00:00:00Z"};
+static const char *const topic_uuids[TOPICS_MAX] = {
+    "7f6b1c2e-0000-4000-8000-000000000000", "7f6b1c2e-0000-4000-8000-000000000001",
+    "7f6b1c2e-0000-4000-8000-000000000002", "7f6b1c2e-0000-4000-8000-000000000003",
+    "7f6b1c2e-0000-4000-8000-000000000004", "7f6b1c2e-0000-4000-8000-000000000005",
+    "7f6b1c2e-0000-4000-8000-000000000006", "7f6b1c2e-0000-4000-8000-000000000007",
+    "7f6b1c2e-0000-4000-8000-000000000008", "7f6b1c2e-0000-4000-8000-000000000009",
+    "7f6b1c2e-0000-4000-8000-00000000000a", "7f6b1c2e-0000-4000-8000-00000000000b",
+    "7f6b1c2e-0000-4000-8000-00000000000c", "7f6b1c2e-0000-4000-8000-00000000000d",
+    "7f6b1c2e-0000-4000-8000-00000000000e", "7f6b1c2e-0000-4000-8000-00000000000f"};
+
+const char *corpus_topic_datetime(size_t topic)
+{
+    return topic_datetimes[topic % TOPICS_MAX];
+}
+
+const char *corpus_topic_uuid(size_t topic)
+{
+    return topic_uuids[topic % TOPICS_MAX];
+}

@@ -61,6 +61,11 @@ void corpus_point_text(const probe_corpus_t *corpus, size_t tenant, size_t i,
 /* A term only `tenant`'s documents hold ("qz<tenant>k<n>", n in 0..15). */
 void corpus_tenant_term(size_t tenant, size_t n, char out[32]);
 
+/* The datetime (RFC 3339) and UUID values of `topic`, for those field types of a user's
+ * schema: distinct per topic, static storage. */
+const char *corpus_topic_datetime(size_t topic);
+const char *corpus_topic_uuid(size_t topic);
+
 /* Ground truth for a returned key: 1 and the owner's tenant and point index when the
  * key is exactly one the probe stored, else 0. Never trusts anything but the text. */
 int corpus_key_owner(const probe_corpus_t *corpus, const char *key, size_t *tenant, size_t *i);

@@ -63,14 +63,21 @@ static int ingest_tenant(probe_run_t *run, size_t t, batch_t *b)
                 corpus_point_key(c, t, i, b->keys[n]);
                 corpus_point_source(c, t, i, b->sources[n]);
                 corpus_point_text(c, t, i, b->texts[n]);
-                b->points[n] = (probe_point_t){b->keys[n], v, b->sources[n],
-                                               (int64_t)corpus_point_topic(c, t, i),
-                                               b->texts[n]};
+                size_t topic = corpus_point_topic(c, t, i);
+                b->points[n] = (probe_point_t){b->keys[n],
+                                               v,
+                                               b->sources[n],
+                                               (int64_t)topic,
+                                               b->texts[n],
+                                               (double)topic,
+                                               (int)(topic & 1u),
+                                               corpus_topic_datetime(topic),
+                                               corpus_topic_uuid(topic)};
             }
             tq_detail_t detail;
             memset(&detail, 0, sizeof detail);
             double t0 = now_ms();
-            tq_status_t st = run->api->upsert(run->tenants[t].ctx, corpus_bot_name(bot),
+            tq_status_t st = run->api->upsert(run->tenants[t].ctx, run_scopes(run, bot),
                                               b->points, n, &detail);
             run->tenants[t].ingest_ms += now_ms() - t0;
             if (st != TQ_OK) {

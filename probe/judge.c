@@ -123,9 +123,9 @@ void judge_print_failures(const probe_run_t *run)
     const char *placement = tq_placement_name(run->placement);
     for (size_t i = 0; i < run->failure_count; i++) {
         const probe_failure_t *f = &run->failures[i];
-        fprintf(stderr, "tenantq-probe: %s: placement=%s tenant=%s probe=%s point=%s: %s\n",
-                f->leak ? "LEAK" : "FAILED", placement, f->tenant, f->kind,
-                f->point[0] ? f->point : "-", f->message);
+        fprintf(stderr, "tenantq-probe: %s: %s%splacement=%s tenant=%s probe=%s point=%s: %s\n",
+                f->leak ? "LEAK" : "FAILED", run->target, run->target[0] ? " " : "", placement,
+                f->tenant, f->kind, f->point[0] ? f->point : "-", f->message);
     }
     uint64_t total = run->leaks + run->eleak_results + run->failed_checks;
     if (total > run->failure_count)
@@ -166,9 +166,11 @@ int judge_verdict(probe_run_t *run)
                        (unsigned)run->opt->k, r, run->opt->min_recall);
     }
     size_t pair_probes = 0;
-    for (size_t k = 0; k < PK_COUNT; k++) {
-        if (probe_kind_is_pair((probe_kind_t)k))
-            pair_probes += run->opt->probes / PK_COUNT + (k < run->opt->probes % PK_COUNT);
+    probe_kind_t kinds[PK_COUNT];
+    size_t listed = probe_kinds_list(run->kinds, kinds);
+    for (size_t k = 0; k < listed; k++) {
+        if (probe_kind_is_pair(kinds[k]))
+            pair_probes += run->opt->probes / listed + (k < run->opt->probes % listed);
     }
     size_t wanted = pair_probes < judge_pairs_total(run) ? pair_probes : judge_pairs_total(run);
     if (run->pairs_covered < wanted)

@@ -29,9 +29,17 @@
 probe_plan_t probes_plan(const probe_corpus_t *corpus, size_t i, size_t *pair_index,
                          size_t *tenant_index)
 {
+    return probes_plan_kinds(corpus, PROBE_KINDS_ALL, i, pair_index, tenant_index);
+}
+
+probe_plan_t probes_plan_kinds(const probe_corpus_t *corpus, unsigned kinds, size_t i,
+                               size_t *pair_index, size_t *tenant_index)
+{
     probe_plan_t plan;
     size_t n = corpus->tenants;
-    plan.kind = (probe_kind_t)(i % PK_COUNT);
+    probe_kind_t list[PK_COUNT];
+    size_t listed = probe_kinds_list(kinds, list);
+    plan.kind = listed ? list[i % listed] : PK_COUNT;
     plan.point = (size_t)(corpus_mix(corpus->seed ^ (0x51ed2701ULL + i)) % corpus->vectors);
     if (probe_kind_is_pair(plan.kind) && n > 1) {
         /* p -> (p mod n, p mod n + 1 + p div n): every ordered pair once per n(n-1). */
@@ -60,7 +68,7 @@ static tq_status_t do_search(probe_run_t *run, size_t caller, size_t bot, const 
                              tq_detail_t *detail)
 {
     double t0 = now_ms();
-    tq_status_t st = run->api->search(run->tenants[caller].ctx, corpus_bot_name(bot), vector,
+    tq_status_t st = run->api->search(run->tenants[caller].ctx, run_scopes(run, bot), vector,
                                       filter, run->opt->k, out, detail);
     record(run, caller, POP_SEARCH, t0);
     return st;
@@ -70,7 +78,7 @@ static tq_status_t do_get(probe_run_t *run, size_t caller, size_t bot, const cha
                           size_t count, probe_hits_t *out, tq_detail_t *detail)
 {
     double t0 = now_ms();
-    tq_status_t st = run->api->get(run->tenants[caller].ctx, corpus_bot_name(bot), keys, count,
+    tq_status_t st = run->api->get(run->tenants[caller].ctx, run_scopes(run, bot), keys, count,
                                    out, detail);
     record(run, caller, POP_GET, t0);
     return st;
@@ -81,7 +89,7 @@ static tq_status_t do_count(probe_run_t *run, size_t caller, size_t bot,
 {
     double t0 = now_ms();
     tq_status_t st =
-        run->api->count(run->tenants[caller].ctx, corpus_bot_name(bot), filter, out, detail);
+        run->api->count(run->tenants[caller].ctx, run_scopes(run, bot), filter, out, detail);
     record(run, caller, POP_COUNT, t0);
     return st;
 }
@@ -91,7 +99,7 @@ static tq_status_t do_scroll(probe_run_t *run, size_t caller, size_t bot,
                              probe_hits_t *out, tq_detail_t *detail)
 {
     double t0 = now_ms();
-    tq_status_t st = run->api->scroll(run->tenants[caller].ctx, corpus_bot_name(bot), filter,
+    tq_status_t st = run->api->scroll(run->tenants[caller].ctx, run_scopes(run, bot), filter,
                                       SCROLL_PAGE, cursor, out, detail);
     record(run, caller, POP_SCROLL, t0);
     return st;
@@ -102,7 +110,7 @@ static tq_status_t do_delete(probe_run_t *run, size_t caller, size_t bot,
 {
     double t0 = now_ms();
     tq_status_t st =
-        run->api->del(run->tenants[caller].ctx, corpus_bot_name(bot), keys, count, detail);
+        run->api->del(run->tenants[caller].ctx, run_scopes(run, bot), keys, count, detail);
     record(run, caller, POP_DELETE, t0);
     return st;
 }
@@ -114,7 +122,7 @@ static tq_status_t do_retrieve(probe_run_t *run, size_t caller, size_t bot, prob
                                tq_detail_t *detail)
 {
     const tenant_ctx_t *ctx = run->tenants[caller].ctx;
-    const char *scope = corpus_bot_name(bot);
+    tq_probe_scopes_t scope = run_scopes(run, bot);
     uint32_t k = run->opt->k;
     double t0 = now_ms();
     tq_status_t st = op == POP_TEXT     ? run->api->text_search(ctx, scope, text, k, out, detail)
@@ -289,54 +297,83 @@ static void probe_vector(probe_run_t *run, const probe_plan_t *p, float *victim_
     }
 }
 
-/* payload_filter: typed filter values copied from the victim's point. */
-static void probe_filter(probe_run_t *run, const probe_plan_t *p, float *victim_v)
+/* payload_filter's scroll with the victim's source: nothing of the caller's may come back
+ * (and nothing foreign, which the judge counts). */
+static void filter_scroll(probe_run_t *run, const probe_plan_t *p, size_t bot,
+                          const probe_filter_t *f)
 {
-    const probe_corpus_t *c = run->corpus;
-    size_t bot = corpus_point_bot(p->point);
-    char victim_source[PROBE_SOURCE_MAX], own_source[PROBE_SOURCE_MAX];
-    corpus_point_vector(c, p->victim, p->point, victim_v);
-    corpus_point_source(c, p->victim, p->point, victim_source);
-    corpus_point_source(c, p->attacker, p->point, own_source);
-
-    probe_filter_t f;
-    memset(&f, 0, sizeof f);
-    f.source = victim_source;
-    size_t got = 0;
-    checked_search(run, p->kind, p->attacker, bot, victim_v, &f, -1, 0, NULL, &got);
-    if (got != 0)
-        judge_fail(run, p->attacker, p->kind, "",
-                   "search with the victim's source id returned %zu points", got);
-    checked_count(run, p->kind, p->attacker, bot, &f, 0, "with the victim's source id");
-
     probe_hits_t hits;
     tq_detail_t detail;
     memset(&detail, 0, sizeof detail);
-    tq_status_t st = do_scroll(run, p->attacker, bot, &f, NULL, &hits, &detail);
+    tq_status_t st = do_scroll(run, p->attacker, bot, f, NULL, &hits, &detail);
     if (st != TQ_OK) {
         judge_status(run, p->attacker, p->kind, "scroll", st, &detail);
-    } else {
-        size_t leaks = judge_hits(run, p->attacker, bot, p->kind, &hits);
-        if (hits.count > leaks)
-            judge_fail(run, p->attacker, p->kind, hits.keys[0],
-                       "scroll with the victim's source id returned the caller's points");
-        probe_hits_free(&hits);
+        return;
+    }
+    size_t leaks = judge_hits(run, p->attacker, bot, p->kind, &hits);
+    if (hits.count > leaks)
+        judge_fail(run, p->attacker, p->kind, hits.keys[0],
+                   "scroll with the victim's source id returned the caller's points");
+    probe_hits_free(&hits);
+}
+
+/* payload_filter: typed filter values copied from the victim's point, on every kind of
+ * filterable field the collection has (all of them for the built-in client). */
+static void probe_filter(probe_run_t *run, const probe_plan_t *p, float *victim_v)
+{
+    const probe_corpus_t *c = run->corpus;
+    unsigned filters = run->api ? run->api->filters
+                                : TQ_PROBE_FILTERS_SOURCE | TQ_PROBE_FILTERS_SOURCE_ANY |
+                                      TQ_PROBE_FILTERS_TOPIC;
+    size_t bot = corpus_point_bot(p->point);
+    char victim_source[PROBE_SOURCE_MAX], own_source[PROBE_SOURCE_MAX], victim_term[32];
+    corpus_point_vector(c, p->victim, p->point, victim_v);
+    corpus_point_source(c, p->victim, p->point, victim_source);
+    corpus_point_source(c, p->attacker, p->point, own_source);
+    corpus_tenant_term(p->victim, p->point % 8, victim_term);
+
+    probe_filter_t f;
+    if (filters & TQ_PROBE_FILTERS_SOURCE) {
+        memset(&f, 0, sizeof f);
+        f.source = victim_source;
+        f.text = victim_term;
+        size_t got = 0;
+        checked_search(run, p->kind, p->attacker, bot, victim_v, &f, -1, 0, NULL, &got);
+        if (got != 0)
+            judge_fail(run, p->attacker, p->kind, "",
+                       "search with the victim's source id returned %zu points", got);
+        checked_count(run, p->kind, p->attacker, bot, &f, 0, "with the victim's source id");
+
+        /* A collection whose ops have no scroll is filtered through search and count. */
+        if (!run->api || run->api->scroll)
+            filter_scroll(run, p, bot, &f);
     }
 
-    int64_t topic = (int64_t)corpus_point_topic(c, p->victim, p->point);
-    memset(&f, 0, sizeof f);
-    f.topic = &topic;
-    checked_search(run, p->kind, p->attacker, bot, victim_v, &f, (long)topic, 1, NULL, NULL);
-    checked_count(run, p->kind, p->attacker, bot, &f,
-                  truth_topic(c, p->attacker, bot, (size_t)topic), "with the victim's topic");
+    if (filters & TQ_PROBE_FILTERS_TOPIC) {
+        size_t victim_topic = corpus_point_topic(c, p->victim, p->point);
+        int64_t topic = (int64_t)victim_topic;
+        double topic_real = (double)victim_topic;
+        int topic_flag = (int)(victim_topic & 1u);
+        memset(&f, 0, sizeof f);
+        f.topic = &topic;
+        f.topic_real = &topic_real;
+        f.topic_flag = &topic_flag;
+        f.topic_datetime = corpus_topic_datetime(victim_topic);
+        f.topic_uuid = corpus_topic_uuid(victim_topic);
+        checked_search(run, p->kind, p->attacker, bot, victim_v, &f, (long)topic, 1, NULL, NULL);
+        checked_count(run, p->kind, p->attacker, bot, &f,
+                      truth_topic(c, p->attacker, bot, victim_topic), "with the victim's topic");
+    }
 
-    const char *any[2] = {victim_source, own_source};
-    memset(&f, 0, sizeof f);
-    f.source_any = any;
-    f.source_any_count = 2;
-    checked_count(run, p->kind, p->attacker, bot, &f,
-                  truth_source(c, bot, p->point / PROBE_CHUNKS_PER_SOURCE),
-                  "with any of the victim's and the caller's source ids");
+    if (filters & TQ_PROBE_FILTERS_SOURCE_ANY) {
+        const char *any[2] = {victim_source, own_source};
+        memset(&f, 0, sizeof f);
+        f.source_any = any;
+        f.source_any_count = 2;
+        checked_count(run, p->kind, p->attacker, bot, &f,
+                      truth_source(c, bot, p->point / PROBE_CHUNKS_PER_SOURCE),
+                      "with any of the victim's and the caller's source ids");
+    }
 }
 
 /* get_by_key: the victim's keys mixed with a few of the caller's own. */
@@ -621,7 +658,7 @@ int probes_run_all(probe_run_t *run)
         return -1;
     size_t pair_index = 0, tenant_index = 0;
     for (size_t i = 0; i < count; i++)
-        plans[i] = probes_plan(run->corpus, i, &pair_index, &tenant_index);
+        plans[i] = probes_plan_kinds(run->corpus, run->kinds, i, &pair_index, &tenant_index);
     pool.plans = plans;
     size_t threads = run->opt->concurrency ? run->opt->concurrency : 1;
     size_t started = threads_run(threads, worker, &pool, 0);

@@ -19,6 +19,10 @@ typedef struct probe_plan {
 probe_plan_t probes_plan(const probe_corpus_t *corpus, size_t i, size_t *pair_index,
                          size_t *tenant_index);
 
+/* As probes_plan, over the kinds in `kinds` only (bit 1 << kind), in kind order. */
+probe_plan_t probes_plan_kinds(const probe_corpus_t *corpus, unsigned kinds, size_t i,
+                               size_t *pair_index, size_t *tenant_index);
+
 /* Runs opt->probes probes on opt->concurrency threads against the run's contexts.
  * Leaks and failed checks go to the run's counters. Returns 0, or -1 when a thread
  * could not be started. */

@@ -110,6 +110,11 @@ static cJSON *run_json(probe_run_t *run)
     cJSON_AddNumberToObject(o, "vectors_per_tenant", (double)run->corpus->vectors);
     cJSON_AddNumberToObject(o, "dim", run->corpus->dim);
     cJSON_AddStringToObject(o, "schema", run->api->schema);
+    if (run->target[0]) {
+        /* A user's schema: which collection, and which of its scopes took two values. */
+        cJSON_AddStringToObject(o, "collection", run->api->collection);
+        cJSON_AddStringToObject(o, "scope", run->api->scope_names[run->axis]);
+    }
     cJSON_AddNumberToObject(o, "concurrency", opt->concurrency);
     cJSON_AddNumberToObject(o, "batch", (double)opt->batch);
     cJSON_AddNumberToObject(o, "seed", (double)opt->seed);
@@ -220,6 +225,8 @@ void report_print_table(probe_run_t *runs, size_t count)
     for (size_t i = 0; i < count; i++) {
         probe_run_t *run = &runs[i];
         probe_percentiles_t all = all_tenants_latency(run);
+        if (run->target[0] && (i == 0 || strcmp(run->target, runs[i - 1].target) != 0))
+            printf("%s\n", run->target);
         double rmin = judge_recall_min(run);
         printf("%-10s %7zu %8zu %5u %7llu %6llu %6llu %6llu %9.0f %8.3f %8.3f %8.3f\n",
                tq_placement_name(run->placement), run->corpus->tenants, run->corpus->vectors,
@@ -232,7 +239,8 @@ void report_print_table(probe_run_t *runs, size_t count)
     for (size_t i = 0; i < count; i++) {
         probe_run_t *run = &runs[i];
         size_t n = run->corpus->tenants;
-        printf("\n%s: per tenant%s\n", tq_placement_name(run->placement),
+        printf("\n%s%s%s: per tenant%s\n", run->target, run->target[0] ? " " : "",
+               tq_placement_name(run->placement),
                n > TABLE_TENANTS_MAX ? " (first rows only; all in the JSON report)" : "");
         printf("  %-12s %9s %8s %8s %8s %8s %6s\n", "tenant", "ingest/s", "p50 ms", "p95 ms",
                "p99 ms", "recall", "leaks");

@@ -45,14 +45,62 @@ int probe_kind_is_pair(probe_kind_t kind)
     }
 }
 
+unsigned probe_kinds_supported(const probe_api_t *api)
+{
+    if (!api)
+        return PROBE_KINDS_ALL;
+    unsigned k = 0;
+    if (api->search)
+        k |= 1u << PK_EXACT | 1u << PK_NEAR | 1u << PK_CENTROID | 1u << PK_SWITCH |
+             1u << PK_INTERLEAVED;
+    if (api->search && api->count && api->filters)
+        k |= 1u << PK_FILTER;
+    if (api->get)
+        k |= 1u << PK_GET;
+    if (api->del && api->count && api->get)
+        k |= 1u << PK_DELETE;
+    if (api->count && api->scroll)
+        k |= 1u << PK_COUNT_SCROLL;
+    if (api->search && api->get && api->count)
+        k |= 1u << PK_SCOPE;
+    if (api->text_search)
+        k |= 1u << PK_SPARSE;
+    if (api->hybrid)
+        k |= 1u << PK_HYBRID;
+    if (api->groups && api->has_sparse)
+        k |= 1u << PK_GROUPED;
+    return k;
+}
+
+size_t probe_kinds_list(unsigned kinds, probe_kind_t out[PK_COUNT])
+{
+    size_t n = 0;
+    for (size_t k = 0; k < PK_COUNT; k++) {
+        if (kinds & (1u << k))
+            out[n++] = (probe_kind_t)k;
+    }
+    return n;
+}
+
+tq_probe_scopes_t run_scopes(const probe_run_t *run, size_t bot)
+{
+    return run->scope_values[bot % PROBE_BOTS];
+}
+
 int run_init(probe_run_t *run, const probe_options_t *opt, tq_placement_t placement,
-             const probe_api_t *api, const probe_corpus_t *corpus)
+             const probe_api_t *api, const probe_corpus_t *corpus, size_t axis)
 {
     memset(run, 0, sizeof *run);
     run->opt = opt;
     run->placement = placement;
     run->api = api;
     run->corpus = corpus;
+    run->kinds = probe_kinds_supported(api);
+    run->axis = axis;
+    for (size_t bot = 0; bot < PROBE_BOTS; bot++) {
+        for (size_t s = 0; s < TQ_PROBE_MAX_SCOPES; s++)
+            run->scope_values[bot][s] = s == axis ? corpus_bot_name(bot) : PROBE_FIXED_SCOPE;
+    }
     pthread_mutex_init(&run->lock, NULL);
     for (size_t i = 0; i < POP_COUNT_OPS; i++)
         samples_init(&run->op_latency[i]);

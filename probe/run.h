@@ -48,6 +48,15 @@ typedef enum probe_op {
 } probe_op_t;
 
 const char *probe_op_name(probe_op_t op);
+
+#define PROBE_KINDS_ALL ((1u << PK_COUNT) - 1u)
+
+/* The kinds `api` can run (bit 1 << kind): those whose operations it has (a NULL api
+ * is the built-in client, which has all). */
+unsigned probe_kinds_supported(const probe_api_t *api);
+
+/* The kinds in `kinds`, in kind order, into `out`; returns how many. */
+size_t probe_kinds_list(unsigned kinds, probe_kind_t out[PK_COUNT]);
 /* Whether the kind aims one tenant at another (and so covers an ordered pair). */
 int probe_kind_is_pair(probe_kind_t kind);
 
@@ -77,6 +86,10 @@ typedef struct probe_run {
     tq_placement_t placement;
     const probe_api_t *api;
     const probe_corpus_t *corpus;
+    unsigned kinds;        /* the kinds planned: probe_kinds_supported(api) */
+    size_t axis;           /* the scope whose value varies (bot0/bot1); the others fixed */
+    char target[160];      /* "<schema>.<collection> scope=<name>" for a user's schema, or "" */
+    const char *scope_values[PROBE_BOTS][TQ_PROBE_MAX_SCOPES];
     tq_client_t *client;
     probe_tenant_t *tenants;
 
@@ -102,10 +115,17 @@ typedef struct probe_run {
     probe_progress_t *progress;
 } probe_run_t;
 
-/* Sets up the counters and per-tenant state (contexts are made by the caller).
- * Returns 0, or -1 when out of memory. */
+/* The value the other scopes of a multi-scope collection take while scope `axis` varies. */
+#define PROBE_FIXED_SCOPE "fixed"
+
+/* Sets up the counters and per-tenant state (contexts are made by the caller); scope
+ * `axis` of the api's collection takes the values bot0/bot1, every other scope
+ * PROBE_FIXED_SCOPE. Returns 0, or -1 when out of memory. */
 int run_init(probe_run_t *run, const probe_options_t *opt, tq_placement_t placement,
-             const probe_api_t *api, const probe_corpus_t *corpus);
+             const probe_api_t *api, const probe_corpus_t *corpus, size_t axis);
+
+/* The scope values of `bot` (0 or 1) for the generated calls. */
+tq_probe_scopes_t run_scopes(const probe_run_t *run, size_t bot);
 void run_free(probe_run_t *run);
 
 #endif

@@ -1,7 +1,8 @@
 /* spawn.c: finds, starts and stops tenantq-devserver children on free ports.
  *
  * The executable is $TENANTQ_DEVSERVER, else tenantq-devserver beside this executable
- * (an install), else ../devserver/tenantq-devserver (the build tree). Ports come from
+ * (an install), else ../devserver/tenantq-devserver (the build tree), else the first on
+ * $PATH. Ports come from
  * the child itself (--port 0, first stdout line), so runs never race for a port. It
  * must never leave a child running after a failed start, and never put the API key
  * on a command line (the child gets it as QDRANT__SERVICE__API_KEY). */
@@ -46,13 +47,35 @@ int spawn_find_program(const char *env_name, const char *const *candidates, size
     return -1;
 }
 
-/* Writes the devserver path into `out`; returns 0, or -1 when none is found. */
+/* Writes the first executable `name` in a directory of $PATH into `out`; returns 0, or
+ * -1 when there is none. */
+static int find_on_path(const char *name, char *out, size_t cap)
+{
+    const char *path = getenv("PATH");
+    while (path && *path) {
+        const char *end = strchr(path, ':');
+        size_t len = end ? (size_t)(end - path) : strlen(path);
+        int w = snprintf(out, cap, "%.*s/%s", (int)len, path, name);
+        if (len > 0 && w > 0 && (size_t)w < cap && access(out, X_OK) == 0)
+            return 0;
+        path = end ? end + 1 : NULL;
+    }
+    return -1;
+}
+
+/* Writes the devserver path into `out`; returns 0, or -1 when none is found. After the
+ * places tenantq-probe's own build and install use, $PATH: a probe built from a user's
+ * schema (<target>_probe) lives in the user's build tree. */
 static int find_devserver(char *out, size_t cap)
 {
     static const char *const candidates[] = {"/tenantq-devserver",
                                              "/../devserver/tenantq-devserver"};
-    return spawn_find_program("TENANTQ_DEVSERVER", candidates,
-                              sizeof candidates / sizeof candidates[0], out, cap);
+    if (spawn_find_program("TENANTQ_DEVSERVER", candidates,
+                           sizeof candidates / sizeof candidates[0], out, cap) == 0)
+        return 0;
+    if (getenv("TENANTQ_DEVSERVER") && *getenv("TENANTQ_DEVSERVER"))
+        return -1;
+    return find_on_path("tenantq-devserver", out, cap);
 }
 
 static int read_line(int fd, char *buf, size_t cap)

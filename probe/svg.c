@@ -123,18 +123,22 @@ int svg_write(probe_run_t *runs, size_t count, const char *path)
     double *v = calloc((n ? n : 1) * (count ? count : 1) * 2, sizeof *v);
     svg_panel_t *panels = calloc(count ? count : 1, sizeof *panels);
     const char **labels = calloc(n ? n : 1, sizeof *labels);
-    if (!v || !panels || !labels) {
+    char (*names)[sizeof runs->target + 16] = calloc(count ? count : 1, sizeof *names);
+    if (!v || !panels || !labels || !names) {
         fprintf(stderr, "tenantq-probe: error: out of memory drawing %s\n", path);
         free(v);
         free(panels);
         free(labels);
+        free(names);
         return -1;
     }
     for (size_t t = 0; t < n; t++)
         labels[t] = runs[0].corpus->ids[t];
     for (size_t r = 0; r < count; r++) {
-        panels[r] = (svg_panel_t){tq_placement_name(runs[r].placement), labels, v + 2 * r * n,
-                                  v + (2 * r + 1) * n, n};
+        /* A user's schema: the panel names the collection and scope too. */
+        snprintf(names[r], sizeof names[r], "%s%s%s", runs[r].target, runs[r].target[0] ? " " : "",
+                 tq_placement_name(runs[r].placement));
+        panels[r] = (svg_panel_t){names[r], labels, v + 2 * r * n, v + (2 * r + 1) * n, n};
         for (size_t t = 0; t < n; t++) {
             probe_percentiles_t p = samples_percentiles(&runs[r].tenants[t].latency);
             v[2 * r * n + t] = p.p50;
@@ -148,5 +152,6 @@ int svg_write(probe_run_t *runs, size_t count, const char *path)
     free(v);
     free(panels);
     free(labels);
+    free(names);
     return rc;
 }

@@ -1345,6 +1345,10 @@ static void groups_free(groups_t *gs)
     free(gs->g);
 }
 
+/* Budget of one driver request's filter and query tree (server-made: at most the
+ * group limit times the group size of excluded ids, plus the base query's nodes). */
+#define GROUP_DRIVER_ARENA (8u << 20)
+
 /* Runs Qdrant's group-by driver: up to 5 requests collecting groups (excluding full
  * ones), then up to 5 filling the best unfilled groups, each request excluding the
  * points already aggregated. 0 or -1 (response set). */
@@ -1364,8 +1368,13 @@ static int run_groups(ds_ctx_t *c, const ds_collection_t *col, const qnode_t *ba
         cJSON *fj = driver_filter(gs, field, filling);
         int status = 0;
         char msg[512];
-        ds_filter_t *extra = fj ? ds_filter_parse(c->arena, fj, &status, msg, sizeof msg) : NULL;
-        qnode_t *n = extra ? shape_tree(c->arena, base, extra, gs->size) : NULL;
+        /* The driver's own filters go to a scratch arena per request, not the request's
+         * arena, whose budget follows the client's body size: ten driver requests of a
+         * small query would exhaust it. */
+        ds_arena_t *scratch = ds_arena_new(GROUP_DRIVER_ARENA);
+        ds_filter_t *extra =
+            fj && scratch ? ds_filter_parse(scratch, fj, &status, msg, sizeof msg) : NULL;
+        qnode_t *n = extra ? shape_tree(scratch, base, extra, gs->size) : NULL;
         scored_t *res = NULL;
         long cnt = -1;
         if (n) {
@@ -1378,6 +1387,7 @@ static int run_groups(ds_ctx_t *c, const ds_collection_t *col, const qnode_t *ba
             rc = groups_add(gs, field, &res[i]);
         free(res);
         cJSON_Delete(fj);
+        ds_arena_free(scratch);
         if (cnt < 0 || rc != 0) {
             ds_fail(c, 500, "Service internal error: out of memory");
             return -1;

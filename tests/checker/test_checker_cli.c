@@ -741,6 +741,30 @@ static void test_path_filter_reports_unchecked_entries(void **state)
     assert_non_null(strstr(r.err, "error: 1 of 2 compilation database entries"));
     free(r.out);
 
+    /* --only-named (tenantq_add_check's per-target gate): the named paths are the whole
+     * gate, so the other entries get no note, and tools/wipe.c is still not checked. */
+    r = run_checker("--root", src, "-p", build, "--only-named", "--format", "sarif",
+                    joined(src, "app"), NULL);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.err, "not checked"));
+    assert_null(strstr(r.out, "not checked"));
+    assert_null(strstr(r.out, "wipe.c"));
+    free(r.out);
+    r = run_checker("--root", src, "-p", build, "--only-named", joined(src, "tools"), NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "tools/wipe.c:2:"));
+    assert_null(strstr(r.err, "not checked"));
+    free(r.out);
+    r = run_checker("--root", src, "-p", build, "--only-named", "--require-all",
+                    joined(src, "app"), NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--require-all and --only-named contradict"));
+    free(r.out);
+    r = run_checker("--root", src, "-p", build, "--only-named", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--only-named needs -p BUILD_DIR and the paths"));
+    free(r.out);
+
     /* The whole database: the finding in tools/ shows. */
     r = run_checker("--root", src, "-p", build, "--require-all", NULL);
     assert_int_equal(r.status, 1);

@@ -16,18 +16,18 @@ rm -rf "$WORK" && mkdir -p "$WORK" || fail "cannot create $WORK"
 case "$MODE" in
 golden)
     NAME=$5
-    (cd "$SRC" && "$GEN" -o "$WORK" "tests/codegen/schemas/$NAME.tqs") 2>"$WORK/stderr" ||
+    (cd "$SRC" && "$GEN" --probe -o "$WORK" "tests/codegen/schemas/$NAME.tqs") 2>"$WORK/stderr" ||
         { cat "$WORK/stderr" >&2; fail "tenantq-gen failed on $NAME.tqs"; }
-    for ext in tq.h tq.c tq.json; do
+    for ext in tq.h tq.c tq.json tq.probe.c; do
         diff -u "$SRC/tests/codegen/golden/$NAME/$NAME.$ext" "$WORK/$NAME.$ext" ||
             fail "$NAME.$ext differs from the golden file (regenerate with the codegen-golden target if intended)"
     done
     ;;
 determinism)
     mkdir -p "$WORK/a/deep/er" "$WORK/b" "$WORK/out1" "$WORK/out2"
-    (cd "$WORK/a/deep/er" && "$GEN" -o "$WORK/out1" "$SRC/$KB") || fail "run 1"
-    (cd "$WORK/b" && "$GEN" -o "$WORK/out2" "$SRC/$KB") || fail "run 2"
-    for f in kb.tq.h kb.tq.c kb.tq.json; do
+    (cd "$WORK/a/deep/er" && "$GEN" --probe -o "$WORK/out1" "$SRC/$KB") || fail "run 1"
+    (cd "$WORK/b" && "$GEN" --probe -o "$WORK/out2" "$SRC/$KB") || fail "run 2"
+    for f in kb.tq.h kb.tq.c kb.tq.json kb.tq.probe.c; do
         cmp "$WORK/out1/$f" "$WORK/out2/$f" || fail "$f differs between working directories"
         if grep -q "$SRC" "$WORK/out1/$f"; then fail "$f contains the absolute path $SRC"; fi
     done
@@ -38,9 +38,9 @@ determinism)
     cmp "$WORK/out1/kb.tq.c" "$WORK/b/kb.tq.c" || fail "relative and absolute paths differ"
     ;;
 check)
-    (cd "$SRC" && "$GEN" -o "$WORK" "$KB") || fail "generate"
-    (cd "$SRC" && "$GEN" --check -o "$WORK" "$KB") || fail "--check failed on fresh output"
-    for f in kb.tq.c kb.tq.h kb.tq.json; do
+    (cd "$SRC" && "$GEN" --probe -o "$WORK" "$KB") || fail "generate"
+    (cd "$SRC" && "$GEN" --check --probe -o "$WORK" "$KB") || fail "--check failed on fresh output"
+    for f in kb.tq.c kb.tq.h kb.tq.json kb.tq.probe.c; do
         cp "$WORK/$f" "$WORK/$f.orig"
         # Flip one byte in the middle of the file.
         size=$(wc -c <"$WORK/$f")
@@ -49,7 +49,7 @@ check)
         if [ "$byte" = "x" ]; then repl=y; else repl=x; fi
         printf '%s' "$repl" | dd of="$WORK/$f" bs=1 seek=$offset conv=notrunc 2>/dev/null
         cmp -s "$WORK/$f" "$WORK/$f.orig" && fail "edit of $f did not change it"
-        (cd "$SRC" && "$GEN" --check -o "$WORK" "$KB") 2>"$WORK/stderr"
+        (cd "$SRC" && "$GEN" --check --probe -o "$WORK" "$KB") 2>"$WORK/stderr"
         rc=$?
         [ $rc -eq 1 ] || fail "--check exited $rc after editing $f (want 1)"
         grep -q "$f: error:" "$WORK/stderr" || { cat "$WORK/stderr" >&2; fail "--check did not name $f"; }
@@ -58,7 +58,7 @@ check)
         mv "$WORK/$f.orig" "$WORK/$f"
     done
     rm "$WORK/kb.tq.h"
-    (cd "$SRC" && "$GEN" --check -o "$WORK" "$KB") 2>/dev/null
+    (cd "$SRC" && "$GEN" --check --probe -o "$WORK" "$KB") 2>/dev/null
     [ $? -eq 1 ] || fail "--check passed with kb.tq.h missing"
     [ -e "$WORK/kb.tq.h" ] && fail "--check wrote kb.tq.h"
     ;;

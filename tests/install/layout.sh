@@ -15,8 +15,9 @@ need() { [ -e "$prefix/$1" ] || { echo "layout: FAIL: $prefix/$1 is missing" >&2
 libdir=$(cd "$prefix" && ls -d lib*/pkgconfig/tenantq.pc 2>/dev/null | head -1)
 libdir=${libdir%/pkgconfig/tenantq.pc}
 [ -n "$libdir" ] || { echo "layout: FAIL: no tenantq.pc under $prefix/lib*/pkgconfig" >&2; exit 1; }
-for f in include/tenantq/tenantq.h include/tenantq/raw.h \
+for f in include/tenantq/tenantq.h include/tenantq/raw.h include/tenantq/probe.h \
          "$libdir/libtenantq.so" "$libdir/libtenantq.so.0" \
+         "$libdir/libtenantq-probe.so" "$libdir/libtenantq-probe.so.0" \
          "$libdir/cmake/tenantq/tenantqConfig.cmake" \
          "$libdir/cmake/tenantq/tenantqConfigVersion.cmake" \
          "$libdir/cmake/tenantq/tenantqTargets.cmake" \

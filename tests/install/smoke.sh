@@ -80,6 +80,11 @@ if [ "$gate" = ON ]; then
   cmake --build "$work/cmake" --target smoke_tenantq_check >"$work/gate.log" 2>&1 \
     || { cat "$work/gate.log" >&2; fail "the lint gate refused the clean smoke client"; }
   [ ! -e "$work/cmake/smoke" ] || fail "the gate target built the application"
+  # The project has a second target (bad) in the same compilation database: the gate of
+  # one target checks that target's sources and says nothing about the other's.
+  if grep -q 'not checked' "$work/gate.log"; then
+    cat "$work/gate.log" >&2; fail "the gate of one target noted other targets' entries"
+  fi
   [ -f "$work/cmake/tenantq/smoke/kb.tq.h" ] || fail "the gate target did not generate kb.tq.h"
   if cmake --build "$work/cmake" --target bad_tenantq_check >"$work/bad.log" 2>&1; then
     fail "the lint gate target passed a raw-layer call"

@@ -40,7 +40,7 @@ static int setup(void **state)
     f->opt.min_recall = 0.9;
     f->opt.concurrency = 1;
     if (corpus_init(&f->corpus, 7, f->opt.dim, f->opt.tenants, f->opt.vectors, "t") != 0 ||
-        run_init(&f->run, &f->opt, TQ_PLACEMENT_SHARED, NULL, &f->corpus) != 0)
+        run_init(&f->run, &f->opt, TQ_PLACEMENT_SHARED, NULL, &f->corpus, 0) != 0)
         return -1;
     *state = f;
     return 0;
@@ -221,6 +221,63 @@ static void plan_covers_every_ordered_pair(void **state)
     corpus_free(&c);
 }
 
+/* Marks a table as having `get`; the plan tests never call it. */
+static tq_status_t get_never_called(const tenant_ctx_t *ctx, tq_probe_scopes_t scopes,
+                                    const char *const *keys, size_t count, tq_probe_hits_t *out,
+                                    tq_detail_t *detail)
+{
+    (void)ctx, (void)scopes, (void)keys, (void)count, (void)out, (void)detail;
+    return TQ_EINVAL;
+}
+
+/* A user's collection without, say, text_search or scroll: the plan cycles through the
+ * kinds its operations allow and no other, and still walks every ordered pair. */
+static void plan_uses_only_the_allowed_kinds(void **state)
+{
+    (void)state;
+    probe_corpus_t c;
+    assert_int_equal(corpus_init(&c, 1, 8, 4, 100, "t"), 0);
+    static const char *const scopes[] = {"workspace", "channel"};
+    probe_api_t api;
+    memset(&api, 0, sizeof api);
+    api.scope_count = 2;
+    api.scope_names = scopes;
+    api.get = get_never_called;
+    unsigned kinds = probe_kinds_supported(&api);
+    assert_int_equal(kinds, 1u << PK_GET);
+    assert_int_equal(probe_kinds_supported(NULL), PROBE_KINDS_ALL);
+    unsigned char seen[4][4];
+    memset(seen, 0, sizeof seen);
+    size_t pair_index = 0, tenant_index = 0, pairs = 0;
+    for (size_t i = 0; i < 12; i++) {
+        probe_plan_t p = probes_plan_kinds(&c, kinds, i, &pair_index, &tenant_index);
+        assert_int_equal(p.kind, PK_GET);
+        pairs += !seen[p.attacker][p.victim];
+        seen[p.attacker][p.victim] = 1;
+    }
+    assert_int_equal(pairs, 12);
+    corpus_free(&c);
+}
+
+/* In a collection with two scopes, the varied scope takes bot0/bot1 and the other the
+ * fixed value, per bot. */
+static void scopes_vary_one_axis(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const names[] = {"workspace", "channel"};
+    probe_api_t api;
+    memset(&api, 0, sizeof api);
+    api.scope_count = 2;
+    api.scope_names = names;
+    probe_run_t run;
+    assert_int_equal(run_init(&run, &f->opt, TQ_PLACEMENT_SHARED, &api, &f->corpus, 1), 0);
+    assert_string_equal(run_scopes(&run, 0)[0], PROBE_FIXED_SCOPE);
+    assert_string_equal(run_scopes(&run, 0)[1], "bot0");
+    assert_string_equal(run_scopes(&run, 1)[0], PROBE_FIXED_SCOPE);
+    assert_string_equal(run_scopes(&run, 1)[1], "bot1");
+    run_free(&run);
+}
+
 static void corpus_is_deterministic_with_cross_tenant_neighbours(void **state)
 {
     (void)state;
@@ -272,6 +329,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(own_keys_are_not_leaks, setup, teardown),
+        cmocka_unit_test_setup_teardown(scopes_vary_one_axis, setup, teardown),
         cmocka_unit_test_setup_teardown(foreign_tenant_point_is_a_leak, setup, teardown),
         cmocka_unit_test_setup_teardown(other_scope_point_is_a_leak, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_and_near_miss_keys_are_leaks, setup, teardown),
@@ -279,6 +337,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(recall_counts_only_own_true_neighbours, setup,
                                         teardown),
         cmocka_unit_test(plan_covers_every_ordered_pair),
+        cmocka_unit_test(plan_uses_only_the_allowed_kinds),
         cmocka_unit_test(corpus_is_deterministic_with_cross_tenant_neighbours),
         cmocka_unit_test(percentiles_are_nearest_rank),
     };
