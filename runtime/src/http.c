@@ -1,9 +1,12 @@
 /* http.c: one HTTP exchange with Qdrant over libcurl, with retries, a body-size limit
  * and credentials chosen per request.
  *
- * Easy handles come from the client's pool and keep their keep-alive connections, but
- * every option (headers included) is reset before each use, so a key or token set for
- * one tenant's request can never ride along on the next one. A pooled handle (and the
+ * Easy handles come from the client's pool and keep their keep-alive connections. The
+ * options every request shares (protocols, timeouts, limits, CA file, write callback)
+ * are set once when a handle is made; what belongs to one request (URL, method, body,
+ * header list with its credential, sink, error buffer) is set before each use and
+ * cleared after it, so a key or token set for one tenant's request can never ride
+ * along on the next one. A pooled handle (and the
  * connections it keeps) serves one tenant only, and one whose connection holds unread
  * bytes is closed, so an answer meant for, or pushed at, one tenant's request is never
  * read by another tenant's. It must never retry a
@@ -15,7 +18,8 @@
 #include "detail.h"
 
 #include <curl/curl.h>
-#include <poll.h>
+#include <errno.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -104,16 +108,58 @@ static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-/* 1 when the connection a pooled handle kept has bytes waiting (or was closed by the
- * server): an answer nobody asked for, which must never be read as the answer to the
- * next request. */
+/* 1 when the connection a pooled handle kept has bytes waiting, was closed by the
+ * server or is in error: an answer nobody asked for, which must never be read as the
+ * answer to the next request. One non-blocking peek at a single byte answers all
+ * three (more than 0 bytes: unread data; 0: the peer closed; an error other than
+ * "would block": a broken socket) without consuming anything and without the poll
+ * set-up; only "would block" (or an interrupted call, retried) keeps the connection. */
 static int connection_has_unread(CURL *h)
 {
     curl_socket_t sock = CURL_SOCKET_BAD;
     if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK || sock == CURL_SOCKET_BAD)
         return 0;
-    struct pollfd p = {.fd = sock, .events = POLLIN};
-    return poll(&p, 1, 0) != 0;
+    char byte;
+    ssize_t n;
+    do
+        n = recv(sock, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+}
+
+/* A new easy handle with the options every request of `client` shares, set once for
+ * the handle's life (attempt_once sets and clears the per-request ones); NULL when
+ * libcurl cannot make one. */
+static CURL *handle_new(tq_client_t *client)
+{
+    const tq_client_options_t *o = &client->options;
+    CURL *h = curl_easy_init();
+    if (!h)
+        return NULL;
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_response_bytes);
+    if (client->ca_file)
+        curl_easy_setopt(h, CURLOPT_CAINFO, client->ca_file);
+    return h;
+}
+
+/* Clears what one request set on a pooled handle, so that nothing of it (the header
+ * list and its credential above all, the body, the method) reaches the next request,
+ * and no option points at memory freed after the call. */
+static void handle_clear_request(CURL *h)
+{
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 0L);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
 }
 
 /* The pool shard that keeps `tenant_slot`'s idle handles: all of one tenant's are in one
@@ -146,7 +192,7 @@ static CURL *handle_take(tq_client_t *client, size_t tenant_slot)
         curl_easy_cleanup(h);
         h = NULL;
     }
-    return h ? h : curl_easy_init();
+    return h ? h : handle_new(client);
 }
 
 /* Keeps a handle for later requests of `tenant_slot`, unless its shard already keeps
@@ -249,10 +295,9 @@ fail:
 }
 
 /* One attempt. Returns the transport status; the HTTP status goes to *http_status. */
-static tq_status_t attempt_once(tq_client_t *client, CURL *h, const tq_request_t *rq,
-                                sink_t *sink, long *http_status, char *curl_error)
+static tq_status_t attempt_once(CURL *h, const tq_request_t *rq, sink_t *sink,
+                                long *http_status, char *curl_error)
 {
-    const tq_client_options_t *o = &client->options;
     size_t url_len = strlen(rq->endpoint->url) + strlen(rq->path) + 1;
     char *url = tq_malloc(url_len);
     struct curl_slist *headers = build_headers(rq);
@@ -262,19 +307,10 @@ static tq_status_t attempt_once(tq_client_t *client, CURL *h, const tq_request_t
         goto cleanup;
     }
     snprintf(url, url_len, "%s%s", rq->endpoint->url, rq->path);
-    curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_response_bytes);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_error);
-    if (client->ca_file)
-        curl_easy_setopt(h, CURLOPT_CAINFO, client->ca_file);
     /* libcurl silently resends a request once when a reused connection turns out to be
      * dead; a request that must not be replayed gets a connection of its own. */
     if (!tq_request_idempotent(rq->kind))
@@ -294,8 +330,9 @@ static tq_status_t attempt_once(tq_client_t *client, CURL *h, const tq_request_t
     *http_status = 0;
     if (st == TQ_OK)
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, http_status);
-    /* Drop the header list's only reference before it is freed. */
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    /* Drop the references to this request's header list, body and buffers before
+     * they are freed, and its method before the next request. */
+    handle_clear_request(h);
     if (st != TQ_OK && !curl_error[0])
         snprintf(curl_error, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
 cleanup:
@@ -335,7 +372,7 @@ tq_status_t tq_http_perform(tq_client_t *client, const tq_request_t *rq, tq_resp
         memset(&sink, 0, sizeof sink);
         sink.limit = client->options.max_response_bytes;
         tq_stats_note_request(client, rq->tenant_slot, rq->op, attempt > 0);
-        st = attempt_once(client, h, rq, &sink, &http_status, curl_error);
+        st = attempt_once(h, rq, &sink, &http_status, curl_error);
         if (!tq_retry_should(rq->kind, st, http_status, attempt, client->options.max_retries))
             break;
         sleep_ms(tq_retry_delay_ms(client->options.retry_base_ms, client->options.retry_max_ms,
