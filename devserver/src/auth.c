@@ -7,13 +7,22 @@
  * (Qdrant's base64 and serde refuse both: 401). Messages match Qdrant's (401 and JWT failures as plain text, RBAC denials as
  * "Forbidden: ..."). This file never looks at collections' existence: access is
  * decided before any lookup so a token cannot probe names.
+ *
+ * A token that verified is remembered (its exact bytes, the key it was verified
+ * against, the access it grants and its `exp`), so a client sending the same token on
+ * every request pays the base64, JSON and HMAC work once. A remembered token is
+ * honoured only while the server's key is the one it was verified against and its
+ * `exp` (with the leeway) is not passed, checked on every use; a refused token is
+ * never remembered, so what is accepted or refused does not change.
  */
 #include "auth.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +304,156 @@ done:
     return status;
 }
 
+/* The verified-token cache: direct-mapped, JWT_CACHE_SLOTS entries, each a copy of a
+ * token that passed check_jwt and of the access it granted. The slot index is a hash
+ * seeded from OpenSSL's random generator at first use, and tokens compare in constant
+ * time, so timing tells a caller nothing about other callers' tokens. */
+#define JWT_CACHE_SLOTS 1024
+#define JWT_CACHE_TOKEN_MAX 4096
+
+typedef struct jwt_cached {
+    char *token; /* NULL: empty slot */
+    size_t token_len;
+    int has_exp;
+    double exp;
+    ds_access_t access;
+} jwt_cached_t;
+
+static pthread_mutex_t jwt_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static jwt_cached_t jwt_cache[JWT_CACHE_SLOTS];
+static char *jwt_cache_key; /* the api key every cached token was verified against */
+static uint64_t jwt_cache_seed;
+static int jwt_cache_seeded;
+
+static size_t jwt_slot(const char *token, size_t len)
+{
+    uint64_t h = jwt_cache_seed ^ 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)token[i]) * 0x100000001b3ULL;
+    h ^= h >> 29;
+    return (size_t)(h % JWT_CACHE_SLOTS);
+}
+
+static void jwt_slot_clear(jwt_cached_t *e)
+{
+    if (e->token) {
+        OPENSSL_cleanse(e->token, e->token_len);
+        free(e->token);
+    }
+    ds_access_clear(&e->access);
+    memset(e, 0, sizeof *e);
+}
+
+/* A deep copy of `src`; 0, or -1 when out of memory (dst then holds nothing). */
+static int access_copy(ds_access_t *dst, const ds_access_t *src)
+{
+    *dst = *src;
+    dst->list = NULL;
+    dst->n = 0;
+    dst->jwt_access = NULL;
+    dst->jwt_sub = NULL;
+    dst->value_exists = NULL;
+    if (src->n) {
+        dst->list = calloc(src->n, sizeof *dst->list);
+        if (!dst->list)
+            goto fail;
+        for (; dst->n < src->n; dst->n++) {
+            dst->list[dst->n].mode = src->list[dst->n].mode;
+            dst->list[dst->n].collection = strdup(src->list[dst->n].collection);
+            if (!dst->list[dst->n].collection)
+                goto fail;
+        }
+    }
+    if ((src->jwt_access && !(dst->jwt_access = strdup(src->jwt_access))) ||
+        (src->jwt_sub && !(dst->jwt_sub = strdup(src->jwt_sub))) ||
+        (src->value_exists && !(dst->value_exists = cJSON_Duplicate(src->value_exists, 1))))
+        goto fail;
+    return 0;
+fail:
+    ds_access_clear(dst);
+    return -1;
+}
+
+/* Must hold jwt_cache_lock. Empties the cache when the server's key is no longer the one
+ * its tokens were verified against; 0 when the cache may be used with `key`. */
+static int jwt_cache_for_key(const char *key)
+{
+    if (!jwt_cache_seeded) {
+        unsigned char seed[sizeof jwt_cache_seed];
+        if (RAND_bytes(seed, sizeof seed) != 1)
+            return -1;
+        memcpy(&jwt_cache_seed, seed, sizeof seed);
+        jwt_cache_seeded = 1;
+    }
+    if (jwt_cache_key && strcmp(jwt_cache_key, key) == 0)
+        return 0;
+    for (size_t i = 0; i < JWT_CACHE_SLOTS; i++)
+        jwt_slot_clear(&jwt_cache[i]);
+    free(jwt_cache_key);
+    jwt_cache_key = strdup(key);
+    return jwt_cache_key ? 0 : -1;
+}
+
+/* 1 with `out` filled when `token` was verified against `key` and is not expired; 0
+ * when it must be checked in full (an expired one is dropped, and check_jwt then
+ * refuses it with its own message). */
+static int jwt_cache_lookup(const char *key, const char *token, ds_access_t *out)
+{
+    size_t len = strlen(token);
+    int hit = 0;
+    if (len > JWT_CACHE_TOKEN_MAX)
+        return 0;
+    pthread_mutex_lock(&jwt_cache_lock);
+    if (jwt_cache_for_key(key) == 0) {
+        jwt_cached_t *e = &jwt_cache[jwt_slot(token, len)];
+        if (e->token && e->token_len == len && CRYPTO_memcmp(e->token, token, len) == 0) {
+            if (e->has_exp && (double)time(NULL) > e->exp + JWT_LEEWAY_SECONDS)
+                jwt_slot_clear(e);
+            else
+                hit = access_copy(out, &e->access) == 0;
+        }
+    }
+    pthread_mutex_unlock(&jwt_cache_lock);
+    return hit;
+}
+
+/* Remembers a token check_jwt just accepted with `access`; nothing when out of memory
+ * (the next use then verifies it again). */
+static void jwt_cache_store(const char *key, const char *token, const ds_access_t *access)
+{
+    size_t len = strlen(token);
+    if (len > JWT_CACHE_TOKEN_MAX)
+        return;
+    /* exp as check_jwt read it: the claims part decoded again, outside the lock. */
+    const char *d1 = strchr(token, '.');
+    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    cJSON *claims = d2 ? decode_part(d1 + 1, (size_t)(d2 - d1 - 1)) : NULL;
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(claims, "exp");
+    jwt_cached_t fresh = {.has_exp = exp != NULL, .exp = cJSON_IsNumber(exp) ? exp->valuedouble : 0};
+    cJSON_Delete(claims);
+    if (!claims || (exp && !cJSON_IsNumber(exp)))
+        return;
+    fresh.token = malloc(len + 1);
+    if (!fresh.token)
+        return;
+    memcpy(fresh.token, token, len + 1);
+    fresh.token_len = len;
+    if (access_copy(&fresh.access, access) != 0) {
+        jwt_slot_clear(&fresh);
+        return;
+    }
+    pthread_mutex_lock(&jwt_cache_lock);
+    if (jwt_cache_for_key(key) == 0) {
+        jwt_cached_t *e = &jwt_cache[jwt_slot(token, len)];
+        jwt_slot_clear(e);
+        *e = fresh;
+        fresh.token = NULL;
+    }
+    pthread_mutex_unlock(&jwt_cache_lock);
+    if (fresh.token)
+        jwt_slot_clear(&fresh);
+}
+
 int ds_authenticate(const ds_config_t *config, const ds_request_t *req, ds_access_t *out, char *msg,
                     size_t len)
 {
@@ -326,9 +485,15 @@ int ds_authenticate(const ds_config_t *config, const ds_request_t *req, ds_acces
         snprintf(msg, len, "%s", msg_invalid);
         return 401;
     }
-    int status = check_jwt(config, token, out, msg, len);
-    if (status == 0)
+    if (jwt_cache_lookup(config->api_key, token, out)) {
         out->cred = DS_CRED_JWT;
+        return 0;
+    }
+    int status = check_jwt(config, token, out, msg, len);
+    if (status == 0) {
+        out->cred = DS_CRED_JWT;
+        jwt_cache_store(config->api_key, token, out);
+    }
     return status;
 }
 

@@ -663,6 +663,49 @@ static void limits_too_many_points(void **state) {
     stop_clean(p);
 }
 
+/* GET /collections with `token` as bearer; the HTTP status, the body into *body_out
+ * (caller frees) when body_out is not NULL. */
+static long bearer_status(proc_t *p, const char *token, char **body_out) {
+    dt_response_t r;
+    char url[256], auth[1024];
+    snprintf(url, sizeof url, "%s/collections", p->ctx.srv.url);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    const char *const headers[] = {auth, NULL};
+    dt_http("GET", url, headers, NULL, 0, &r);
+    long status = r.status;
+    if (body_out) *body_out = r.body ? strdup(r.body) : NULL;
+    dt_response_free(&r);
+    return status;
+}
+
+/* The server remembers tokens it verified (docs/devserver.md), but `exp` is checked on
+ * every use: a token accepted (twice, the second time from the cache) just inside the
+ * 30 s leeway is refused once the leeway has run out, and a token signed with another
+ * key is refused before and after the same bytes with the right key were accepted. */
+static void jwt_verified_token_still_expires(void **state) {
+    proc_t *p = *state;
+    start(p, DT_AUTH, NULL);
+    char token[1024], forged[1024];
+    /* exp 28 s ago: accepted while now <= mint + 2 s, refused from mint + 3 s. */
+    assert_int_equal(dt_jwt_mint("HS256", DT_ADMIN_KEY, "{\"access\":\"r\"}", true, -28, token,
+                                 sizeof token), 0);
+    assert_int_equal(dt_jwt_mint("HS256", "some-other-secret", "{\"access\":\"m\"}", true, 600,
+                                 forged, sizeof forged), 0);
+    assert_int_equal(bearer_status(p, forged, NULL), 403);
+    assert_int_equal(bearer_status(p, token, NULL), 200);
+    assert_int_equal(bearer_status(p, token, NULL), 200);
+    assert_int_equal(bearer_status(p, forged, NULL), 403);
+    struct timespec wait = {3, 600000000L};
+    while (nanosleep(&wait, &wait) != 0) {
+    }
+    char *body = NULL;
+    assert_int_equal(bearer_status(p, token, &body), 403);
+    assert_non_null(body);
+    assert_non_null(strstr(body, "ExpiredSignature"));
+    free(body);
+    stop_clean(p);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
@@ -687,6 +730,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(limits_huge_dimension, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(limits_garbage_bodies, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(limits_too_many_points, proc_setup, proc_teardown),
+        cmocka_unit_test_setup_teardown(jwt_verified_token_still_expires, proc_setup,
+                                        proc_teardown),
     };
     int failed = cmocka_run_group_tests_name("process", tests, NULL, NULL);
     curl_global_cleanup();
