@@ -20,12 +20,12 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
-#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #define JWT_MAX_LEN 16384
@@ -306,7 +306,7 @@ done:
 
 /* The verified-token cache: direct-mapped, JWT_CACHE_SLOTS entries, each a copy of a
  * token that passed check_jwt and of the access it granted. The slot index is a hash
- * seeded from OpenSSL's random generator at first use, and tokens compare in constant
+ * seeded from the kernel's random source (getrandom) at first use, and tokens compare in constant
  * time, so timing tells a caller nothing about other callers' tokens. */
 #define JWT_CACHE_SLOTS 1024
 #define JWT_CACHE_TOKEN_MAX 4096
@@ -379,10 +379,8 @@ fail:
 static int jwt_cache_for_key(const char *key)
 {
     if (!jwt_cache_seeded) {
-        unsigned char seed[sizeof jwt_cache_seed];
-        if (RAND_bytes(seed, sizeof seed) != 1)
+        if (getrandom(&jwt_cache_seed, sizeof jwt_cache_seed, 0) != (ssize_t)sizeof jwt_cache_seed)
             return -1;
-        memcpy(&jwt_cache_seed, seed, sizeof seed);
         jwt_cache_seeded = 1;
     }
     if (jwt_cache_key && strcmp(jwt_cache_key, key) == 0)
