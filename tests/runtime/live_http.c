@@ -270,6 +270,46 @@ static void credentials_are_chosen_per_request(void **state)
     close_env(e);
 }
 
+/* A pooled handle keeps only the options every request shares: one request's method
+ * and body never carry over to the next request on the same keep-alive connection. */
+static void methods_and_bodies_do_not_carry_over(void **state)
+{
+    (void)state;
+    env_t *e = open_env(1, 0, 0);
+    const fixture_step_t ok = {200, count_body, 0};
+    fixture_script(e->fx, NULL, 0, &ok);
+    uint64_t n;
+    tq_detail_t d;
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_OK);
+    fixture_request_t r = fixture_request(e->fx, 0);
+    assert_string_equal(r.method, "POST");
+    assert_non_null(r.body);
+    assert_true(strlen(r.body) > 0);
+    size_t connections = fixture_connections(e->fx);
+
+    /* GET .../exists right after the POST, on the same connection: a GET without a body */
+    const fixture_step_t steps[] = {
+        {200, exists_false, 0}, {200, exists_true, 0}, {200, docs_info, 0}};
+    fixture_script(e->fx, steps, 3, NULL);
+    assert_int_equal(tq_raw_onboard(e->acme, &tq_test_docs, &d), TQ_OK);
+    r = fixture_request(e->fx, 0);
+    assert_string_equal(r.url, "/collections/kb-docs/exists");
+    assert_string_equal(r.method, "GET");
+    assert_true(r.body == NULL || r.body[0] == '\0');
+    assert_string_equal(r.authorization, "");
+
+    /* and a POST after the GETs and PUTs carries its own body and a token again */
+    fixture_script(e->fx, NULL, 0, &ok);
+    assert_int_equal(tq_raw_count(e->acme, &tq_test_notes, NULL, NULL, &n, &d), TQ_OK);
+    r = fixture_request(e->fx, 0);
+    assert_string_equal(r.method, "POST");
+    assert_non_null(r.body);
+    assert_non_null(strstr(r.body, "acme"));
+    expect_bearer_for(&r, "acme", "kb-notes");
+    assert_int_equal(fixture_connections(e->fx), connections);
+    close_env(e);
+}
+
 static void error_envelopes(void **state)
 {
     (void)state;
@@ -784,6 +824,7 @@ int main(void)
         cmocka_unit_test(dropped_connection_is_retried),
         cmocka_unit_test(oversized_answer_is_refused),
         cmocka_unit_test(credentials_are_chosen_per_request),
+        cmocka_unit_test(methods_and_bodies_do_not_carry_over),
         cmocka_unit_test(error_envelopes),
         cmocka_unit_test(connection_refused),
         cmocka_unit_test(request_shapes),
