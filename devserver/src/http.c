@@ -169,8 +169,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-ds_http_t *ds_http_start(ds_server_t *server, const char *host, unsigned port, char *err,
-                         size_t errlen)
+ds_http_t *ds_http_start(ds_server_t *server, const char *host, unsigned port, unsigned workers,
+                         char *err, size_t errlen)
 {
     struct addrinfo hints = {0}, *ai = NULL;
     char portbuf[16];
@@ -190,13 +190,18 @@ ds_http_t *ds_http_start(ds_server_t *server, const char *host, unsigned port, c
         return NULL;
     }
     http->server = server;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+    /* A fixed pool of worker threads, each multiplexing its connections (epoll), as
+     * Qdrant's actix-web server does; one thread per connection would make a client
+     * that keeps a connection per tenant wake a different, cold thread on every
+     * request, a cost no real Qdrant charges (docs/devserver.md, "Workers"). */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     http->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, http,
                                     MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED,
                                     on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-                                    MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_END);
+                                    MHD_OPTION_CONNECTION_LIMIT, 512u,
+                                    MHD_OPTION_THREAD_POOL_SIZE, workers, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!http->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%u", host, port);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: tenantq-devserver [options]\n"
@@ -30,6 +31,8 @@ static const char usage[] =
     "  --snapshot FILE         load FILE at start if present, save it on SIGINT/SIGTERM\n"
     "  --request-log FILE      append one JSON line per request to FILE\n"
     "  --max-body-bytes N      request body limit (default 33554432)\n"
+    "  --max-workers N         threads serving connections (QDRANT__SERVICE__MAX_WORKERS;\n"
+    "                          default 0 = one less than the cores, at least 1, as Qdrant)\n"
     "  --fault-rate P          answer this share of /points requests with 503\n"
     "  --fault-drop P          close this share of /points connections without answering\n"
     "  --fault-delay-ms N      delay every /points request by N ms\n"
@@ -81,6 +84,10 @@ int main(int argc, char **argv)
     cfg.api_key = getenv("QDRANT__SERVICE__API_KEY");
     cfg.read_only_api_key = getenv("QDRANT__SERVICE__READ_ONLY_API_KEY");
     cfg.jwt_rbac = truthy(getenv("QDRANT__SERVICE__JWT_RBAC"));
+    unsigned long long workers = 0;
+    env = getenv("QDRANT__SERVICE__MAX_WORKERS");
+    if (env && !parse_ulong(env, 1024, &workers))
+        return fail("invalid QDRANT__SERVICE__MAX_WORKERS (0..1024)", env);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -120,6 +127,9 @@ int main(int argc, char **argv)
             if (!parse_ulong(v, 1ull << 32, &tmp) || tmp < 1024)
                 return fail("invalid --max-body-bytes (1024..4294967296)", v);
             cfg.max_body = (size_t)tmp;
+        } else if (strcmp(a, "--max-workers") == 0) {
+            if (!parse_ulong(v, 1024, &workers))
+                return fail("invalid --max-workers (0..1024)", v);
         } else if (strcmp(a, "--fault-rate") == 0) {
             if (!parse_unit(v, &cfg.fault_rate))
                 return fail("invalid --fault-rate (0..1)", v);
@@ -154,7 +164,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "tenantq-devserver: error: %s\n", err);
         return 1;
     }
-    ds_http_t *http = ds_http_start(server, host, (unsigned)port, err, sizeof err);
+    if (workers == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        workers = cores > 2 ? (unsigned long long)cores - 1 : 1;
+    }
+    ds_http_t *http = ds_http_start(server, host, (unsigned)port, (unsigned)workers, err, sizeof err);
     if (!http) {
         fprintf(stderr, "tenantq-devserver: error: %s\n", err);
         ds_server_free(server);

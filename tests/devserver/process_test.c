@@ -514,10 +514,10 @@ static void *write_points(void *arg) {
     return NULL;
 }
 
-/* Parallel writers on separate connections: every write lands exactly once. */
-static void concurrent_upserts(void **state) {
-    proc_t *p = *state;
-    start_with_c(p, NULL, 2);
+/* Parallel writers on separate connections, on a server started with `args`: every
+ * write lands exactly once. */
+static void expect_concurrent_upserts(proc_t *p, const char *const *args) {
+    start_with_c(p, args, 2);
     pthread_t threads[WRITERS];
     writer_t writers[WRITERS];
     for (int i = 0; i < WRITERS; i++) {
@@ -538,6 +538,100 @@ static void concurrent_upserts(void **state) {
     dt_expect_ok(&p->ctx, "POST", "/collections/c/points/query", "{'query':[1,0],'limit':1}",
                  "{'points':[{'id':400,'score':400}]}");
     stop_clean(p);
+}
+
+static void concurrent_upserts(void **state) {
+    expect_concurrent_upserts(*state, NULL);
+}
+
+/* Eight connections on one worker: it multiplexes them, none starves. */
+static void concurrent_upserts_one_worker(void **state) {
+    const char *const args[] = {"--max-workers", "1", NULL};
+    expect_concurrent_upserts(*state, args);
+}
+
+static void concurrent_upserts_four_workers(void **state) {
+    const char *const args[] = {"--max-workers", "4", NULL};
+    expect_concurrent_upserts(*state, args);
+}
+
+typedef struct delayed {
+    const char *url;
+    long status;
+} delayed_t;
+
+static void *count_points(void *arg) {
+    delayed_t *d = arg;
+    char url[256];
+    snprintf(url, sizeof url, "%s/collections/c/points/count", d->url);
+    dt_response_t r;
+    dt_http("POST", url, NULL, "{}", 2, &r);
+    d->status = r.status;
+    dt_response_free(&r);
+    return NULL;
+}
+
+/* --fault-delay-ms sleeps inside the worker (docs/devserver.md, "Workers"): with one
+ * worker, two delayed requests on two connections are answered one after the other. */
+static void one_worker_serialises_delayed_requests(void **state) {
+    proc_t *p = *state;
+    const char *const args[] = {"--max-workers", "1", "--fault-delay-ms", "200", NULL};
+    start_with_c(p, args, 2);
+    pthread_t threads[2];
+    delayed_t d[2] = {{p->ctx.srv.url, 0}, {p->ctx.srv.url, 0}};
+    double t0 = now_s();
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, count_points, &d[i]), 0);
+    for (int i = 0; i < 2; i++) pthread_join(threads[i], NULL);
+    double elapsed = now_s() - t0;
+    assert_int_equal(d[0].status, 200);
+    assert_int_equal(d[1].status, 200);
+    if (elapsed < 0.4) fail_msg("two delayed requests on one worker took %.3f s", elapsed);
+    stop_clean(p);
+}
+
+/* Runs the devserver with `flag value` (or, flag NULL, with `env`=value) and returns
+ * its exit status; its stderr goes to `err`. */
+static int run_with_bad_value(const char *flag, const char *env, const char *value, char *err,
+                              size_t errlen) {
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        if (env) setenv(env, value, 1);
+        const char *dev = tq_test_devserver_path();
+        if (flag)
+            execl(dev, dev, "--port", "0", flag, value, (char *)NULL);
+        else
+            execl(dev, dev, "--port", "0", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    ssize_t n = read(fds[0], err, errlen - 1);
+    err[n > 0 ? n : 0] = '\0';
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void max_workers_bad_values_refused(void **state) {
+    (void)state;
+    const char *const bad[] = {"-1", "x", "", "1025", "2 "};
+    char err[512];
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int rc = run_with_bad_value("--max-workers", NULL, bad[i], err, sizeof err);
+        if (rc != 2 || !strstr(err, "invalid --max-workers"))
+            fail_msg("--max-workers '%s': exit %d, stderr '%s'", bad[i], rc, err);
+        rc = run_with_bad_value(NULL, "QDRANT__SERVICE__MAX_WORKERS", bad[i], err, sizeof err);
+        if (rc != 2 || !strstr(err, "invalid QDRANT__SERVICE__MAX_WORKERS"))
+            fail_msg("QDRANT__SERVICE__MAX_WORKERS='%s': exit %d, stderr '%s'", bad[i], rc, err);
+    }
 }
 
 /* ---- limits ------------------------------------------------------------------- */
@@ -724,6 +818,12 @@ int main(void) {
         cmocka_unit_test_setup_teardown(fault_delay_delays_point_requests, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(fault_seed_is_reproducible, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(concurrent_upserts, proc_setup, proc_teardown),
+        cmocka_unit_test_setup_teardown(concurrent_upserts_one_worker, proc_setup, proc_teardown),
+        cmocka_unit_test_setup_teardown(concurrent_upserts_four_workers, proc_setup,
+                                        proc_teardown),
+        cmocka_unit_test_setup_teardown(one_worker_serialises_delayed_requests, proc_setup,
+                                        proc_teardown),
+        cmocka_unit_test_setup_teardown(max_workers_bad_values_refused, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(limits_oversized_body, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(limits_max_body_bytes_flag, proc_setup, proc_teardown),
         cmocka_unit_test_setup_teardown(limits_deep_json, proc_setup, proc_teardown),
