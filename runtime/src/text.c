@@ -5,6 +5,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#define TQ_HEX_ROW_NONE -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1
+const signed char tq_text_hex_value[256] = {
+    TQ_HEX_ROW_NONE, TQ_HEX_ROW_NONE, TQ_HEX_ROW_NONE,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,          /* 0x30: '0'..'9' */
+    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, /* 0x40: 'A'..'F' */
+    TQ_HEX_ROW_NONE,
+    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, /* 0x60: 'a'..'f' */
+    TQ_HEX_ROW_NONE, TQ_HEX_ROW_NONE, TQ_HEX_ROW_NONE, TQ_HEX_ROW_NONE, /* 0x70..0xa0 */
+    TQ_HEX_ROW_NONE, TQ_HEX_ROW_NONE, TQ_HEX_ROW_NONE, TQ_HEX_ROW_NONE, TQ_HEX_ROW_NONE,
+};
+#undef TQ_HEX_ROW_NONE
+
 /* Code points of general categories Cc, Cf, Zl and Zp (Unicode 15.0), as inclusive
  * ranges in ascending order: controls, format characters (soft hyphen, bidi controls,
  * zero-width characters, the BOM, tag characters) and the line and paragraph

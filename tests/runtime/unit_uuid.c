@@ -2,6 +2,7 @@
  * point-id derivation (tenant, collection, scope values, key). */
 #include "test_common.h"
 
+#include "text.h"
 #include "uuid.h"
 
 #include <string.h>
@@ -52,6 +53,44 @@ static void parsing(void **state)
     assert_int_equal(tq_uuid_parse(NULL, b), -1);
 }
 
+/* The hex table against the definition, for every byte; then every byte in every digit
+ * position of a UUID, and every byte in every dash position. */
+static void hex_digits_every_byte(void **state)
+{
+    (void)state;
+    for (int c = 0; c < 256; c++) {
+        int want = c >= '0' && c <= '9'   ? c - '0'
+                   : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                   : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                          : -1;
+        if (tq_text_hex_digit((char)c) != want)
+            fail_msg("byte 0x%02x: hex value %d, want %d", c, tq_text_hex_digit((char)c), want);
+    }
+    const char *good = "936da01f-9abd-4d9d-80c7-02af85c822a8";
+    unsigned char want[16], b[16];
+    assert_int_equal(tq_uuid_parse(good, want), 0);
+    char text[TQ_UUID_STR_LEN + 1];
+    tq_uuid_format(want, text);
+    assert_string_equal(text, good);
+    for (size_t pos = 0; pos < TQ_UUID_STR_LEN; pos++) {
+        for (int c = 1; c < 256; c++) {
+            memcpy(text, good, sizeof text);
+            text[pos] = (char)c;
+            int dash = pos == 8 || pos == 13 || pos == 18 || pos == 23;
+            int ok = dash ? c == '-' : tq_text_hex_digit((char)c) >= 0;
+            if ((tq_uuid_parse(text, b) == 0) != ok)
+                fail_msg("'%s' (byte 0x%02x at %zu): parse %s", text, c, pos,
+                         ok ? "refused" : "accepted");
+            if (ok) { /* the bytes read back are the text's, in lower case */
+                char back[TQ_UUID_STR_LEN + 1];
+                tq_uuid_format(b, back);
+                text[pos] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+                assert_string_equal(back, text);
+            }
+        }
+    }
+}
+
 static void point_ids(void **state)
 {
     (void)state;
@@ -96,6 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(published_vectors),
         cmocka_unit_test(parsing),
+        cmocka_unit_test(hex_digits_every_byte),
         cmocka_unit_test(point_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
