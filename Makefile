@@ -5,8 +5,9 @@
 #                 under valgrind (a second, unsanitized build in BUILD_DIR-valgrind)
 #   make mutants  the mutation harness alone (also part of `make test`, label mutation)
 #   make fuzz-long  every libFuzzer target for TENANTQ_FUZZ_LONG_SECONDS (default 1800) each
-#   make bench    generated vs hand-written vs JS client, concurrency, and callgrind
-#                 instruction counts per search -> docs/performance.md (BENCH_ARGS)
+#   make bench    generated vs hand-written vs JS client, concurrency, every operation
+#                 and probe kind, and callgrind instruction counts per search
+#                 -> docs/performance.md (BENCH_ARGS, OPS_ARGS)
 #   make bench-growth  the probe's growth curves -> docs/performance.md (GROWTH_ARGS)
 # Knobs: BUILD_DIR, SANITIZE=ON|OFF, WERROR=ON|OFF, VALGRIND=ON|OFF, JOBS.
 
@@ -44,6 +45,7 @@ bench: build
 	@scripts/npm-deps.sh
 	@cmake --build $(BUILD_DIR) --target tenantq-bench
 	@$(BUILD_DIR)/bench/tenantq-bench $(BENCH_ARGS) --out docs/performance.md
+	@$(BUILD_DIR)/bench/tenantq-bench ops $(OPS_ARGS) --out docs/performance.md
 	@bench/profile.sh $(BUILD_DIR) docs/performance.md
 
 bench-growth: build

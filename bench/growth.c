@@ -9,9 +9,8 @@
  * dropped. */
 #include "growth.h"
 
-#include "bench.h"
+#include "probe_run.h"
 #include "report.h"
-#include "spawn.h"
 #include "svg.h"
 
 #include <cjson/cJSON.h>
@@ -20,11 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define LIST_MAX 8
 #define POINTS_MAX 64
-#define OUTPUT_MAX 8192
 
 typedef struct growth_opts {
     size_t tenants[LIST_MAX], tenants_n;  /* the tenant curve */
@@ -115,12 +112,7 @@ static int parse(int argc, char **argv, growth_opts_t *o)
               : strcmp(a, "--size-tenants") == 0 ? &o->size_tenants
                                                  : &o->tenant_vectors) = one[0];
         } else if (strcmp(a, "--placements") == 0) {
-            o->placements_n = 0;
-            if (strstr(v, "collection"))
-                o->placements[o->placements_n++] = "collection";
-            if (strstr(v, "shared"))
-                o->placements[o->placements_n++] = "shared";
-            if (o->placements_n == 0)
+            if (bench_parse_placements(v, o->placements, &o->placements_n) != 0)
                 return usage("--placements takes collection, shared or both");
         } else if (strcmp(a, "--out") == 0) {
             o->out = v;
@@ -133,40 +125,13 @@ static int parse(int argc, char **argv, growth_opts_t *o)
     return 0;
 }
 
-/* tenantq-probe: $TENANTQ_PROBE, else beside this program or in the build tree. */
-static int find_probe(char *out, size_t cap)
+/* Reads the probe's report into the point. Returns 0 or -1. */
+static int read_report(const cJSON *root, growth_point_t *p)
 {
-    static const char *const candidates[] = {"/tenantq-probe", "/../probe/tenantq-probe"};
-    return spawn_find_program("TENANTQ_PROBE", candidates, 2, out, cap);
-}
-
-static double num(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (b)
-        v = cJSON_GetObjectItemCaseSensitive(v, b);
-    return cJSON_IsNumber(v) ? v->valuedouble : -1.0;
-}
-
-/* Reads the probe's JSON report into the point. Returns 0 or -1. */
-static int read_report(const char *path, growth_point_t *p)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    report_text_t t = {0};
-    int bad = report_read(f, &t) != 0;
-    fclose(f);
-    cJSON *root = bad ? NULL : cJSON_Parse(t.data);
-    report_free(&t);
-    if (!root)
-        return -1;
-    const cJSON *lat = cJSON_GetObjectItemCaseSensitive(root, "latency_ms");
-    p->ingest_vps = num(root, "ingest", "vectors_per_s");
-    p->p50_ms = num(lat, "p50", NULL);
-    p->p95_ms = num(lat, "p95", NULL);
-    p->setup_s = num(root, "setup_seconds", NULL);
-    cJSON_Delete(root);
+    p->ingest_vps = bench_report_number(root, "ingest", "vectors_per_s");
+    p->p50_ms = bench_report_number(root, "latency_ms", "p50");
+    p->p95_ms = bench_report_number(root, "latency_ms", "p95");
+    p->setup_s = bench_report_number(root, "setup_seconds", NULL);
     return p->ingest_vps < 0 || p->p50_ms < 0 || p->setup_s < 0 ? -1 : 0;
 }
 
@@ -185,32 +150,20 @@ static size_t point_probes(const growth_opts_t *o, const growth_point_t *p)
 
 static int measure_point(const char *probe, const growth_opts_t *o, growth_point_t *p)
 {
-    probe_server_t server;
-    if (spawn_devserver(&server, NULL, 0, 1) != 0)
-        return -1;
-    long before = bench_rss_kib(server.pid);
-    char report[] = "/tmp/tenantq-growth-XXXXXX";
-    int fd = mkstemp(report);
-    if (fd >= 0)
-        close(fd);
-    char tenants[24], vectors[24], probes[24], output[OUTPUT_MAX];
+    char tenants[24], vectors[24], probes[24];
     snprintf(tenants, sizeof tenants, "%zu", p->tenants);
     snprintf(vectors, sizeof vectors, "%zu", p->vectors);
     snprintf(probes, sizeof probes, "%zu", point_probes(o, p));
-    const char *argv[] = {probe,    "--url",     server.url,  "--tenants", tenants,
-                          "--vectors", vectors,  "--probes",  probes,      "--placement",
-                          p->placement, "--report", report, "--keep", NULL};
-    double t0 = bench_now_us();
-    p->status = fd >= 0 ? bench_run_child(argv, output, sizeof output) : -1;
-    p->wall_s = (bench_now_us() - t0) / 1e6;
-    long after = bench_rss_kib(server.pid);
-    spawn_stop(&server);
-    int rc = p->status == 0 && read_report(report, p) == 0 ? 0 : -1;
-    if (fd >= 0)
-        unlink(report);
-    if (before > 0 && after > 0)
-        p->rss_bytes_per_point =
-            (double)(after - before) * 1024.0 / (double)(p->tenants * p->vectors);
+    const char *args[] = {"--tenants", tenants, "--vectors",  vectors,
+                          "--probes",  probes,  "--placement", p->placement, NULL};
+    bench_probe_run_t run;
+    int rc = bench_probe_run(probe, args, &run) == 0 && read_report(run.report, p) == 0 ? 0 : -1;
+    p->status = run.status;
+    p->wall_s = run.wall_s;
+    if (run.rss_before_kib > 0 && run.rss_after_kib > 0)
+        p->rss_bytes_per_point = (double)(run.rss_after_kib - run.rss_before_kib) * 1024.0 /
+                                 (double)(p->tenants * p->vectors);
+    bench_probe_run_free(&run);
     fprintf(stderr,
             "tenantq-bench growth: %s %zu tenants x %zu vectors: %s, ingest %.0f/s, p50 %.3f "
             "ms, p95 %.3f ms, %.0f B/point, set-up %.3f s, %.1f s in all\n",
@@ -307,11 +260,8 @@ int growth_main(int argc, char **argv)
     char probe[PATH_MAX];
     if (parse(argc, argv, &o) != 0)
         return 2;
-    if (find_probe(probe, sizeof probe) != 0) {
-        fprintf(stderr, "tenantq-bench growth: error: tenantq-probe not found (build it, or "
-                        "set TENANTQ_PROBE)\n");
+    if (bench_find_probe("tenantq-bench growth", probe, sizeof probe) != 0)
         return 1;
-    }
     static growth_point_t pts[POINTS_MAX];
     size_t n = 0;
     for (size_t pl = 0; pl < o.placements_n; pl++) {

@@ -6,7 +6,8 @@
  * shared machine spread over all of them. Reported figures are medians over rounds,
  * with ratios to the hand-written client, the command and the machine's state. Then
  * the shared-client concurrency runs, one fresh server per thread count and round.
- * `tenantq-bench growth` (growth.c) runs the probe's growth curves instead.
+ * `tenantq-bench growth` (growth.c) runs the probe's growth curves instead, and
+ * `tenantq-bench ops` (ops.c) the latency of every operation and probe kind.
  *
  * Benchmarks report; they never judge: the exit status is 0 whenever every run
  * completed and returned what the workload asks (limit hits per search, or every point
@@ -14,6 +15,7 @@
  * timings, 1 when a run failed, 2 on a usage error. */
 #include "bench.h"
 #include "growth.h"
+#include "ops.h"
 #include "report.h"
 #include "spawn.h"
 
@@ -53,6 +55,7 @@ static const char usage_text[] =
     "                     [--searches S] [--limit K] [--seed X] [--threads 1,2,4,8|none]\n"
     "                     [--no-js] [--only generated|handwritten] [--out FILE.md]\n"
     "       tenantq-bench growth --help\n"
+    "       tenantq-bench ops --help\n"
     "       tenantq-bench section FILE.md NAME < TEXT\n"
     "\n"
     "Runs the generated tenantq client, a hand-written libcurl + cJSON client and the\n"
@@ -107,7 +110,7 @@ static int parse_args(int argc, char **argv, options_t *o)
 {
     *o = (options_t){.w = {.tenants = 10, .vectors = 1000, .batch = 256, .searches = 1000,
                            .limit = 10, .seed = 19},
-                     .rounds = 5, .threads = {1, 2, 4, 8}, .thread_count = 4, .js = 1,
+                     .rounds = 9, .threads = {1, 2, 4, 8}, .thread_count = 4, .js = 1,
                      .only = -1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -216,14 +219,6 @@ static int run_concurrency(unsigned threads, const bench_corpus_t *c, bench_conc
     if (spawn_stop(&server) != 0 && rc == 0)
         rc = -1;
     return rc;
-}
-
-static void utc_now(char *out, size_t cap)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(out, cap, "%Y-%m-%d %H:%M UTC", &tm);
 }
 
 /* Formats microseconds as milliseconds with three decimals. */
@@ -342,6 +337,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "growth") == 0)
         return growth_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "ops") == 0)
+        return ops_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "section") == 0)
         return section_main(argc, argv);
     options_t o;
@@ -379,7 +376,7 @@ int main(int argc, char **argv)
     char before[128], after[128], command[1024], when[64];
     report_machine(before, sizeof before);
     report_command(argc, argv, command, sizeof command);
-    utc_now(when, sizeof when);
+    report_utc_now(when, sizeof when);
     medians_t m[CLIENT_COUNT];
     int measured[CLIENT_COUNT];
     bench_conc_result_t conc[THREAD_COUNTS_MAX];

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void report_printf(report_text_t *t, const char *fmt, ...)
@@ -58,8 +59,7 @@ int report_read(FILE *f, report_text_t *t)
     return ferror(f) || t->failed ? -1 : 0;
 }
 
-/* Reads the whole of `path`; NULL when it cannot. */
-static char *slurp(const char *path)
+char *report_slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -79,7 +79,7 @@ int report_replace_section(const char *path, const char *name, const char *body)
     char begin[96], end[96];
     snprintf(begin, sizeof begin, "<!-- %s:begin -->\n", name);
     snprintf(end, sizeof end, "<!-- %s:end -->", name);
-    char *old = slurp(path);
+    char *old = report_slurp(path);
     const char *head = "", *tail = "\n";
     size_t head_len = 0;
     if (old) {
@@ -152,4 +152,12 @@ double report_median(double *values, size_t n)
         return 0.0;
     bench_sort_doubles(values, n);
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+}
+
+void report_utc_now(char *out, size_t cap)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, cap, "%Y-%m-%d %H:%M UTC", &tm);
 }

@@ -31,6 +31,12 @@ void report_machine(char *out, size_t cap);
 /* The command line as one shell-quoted-enough string (arguments are plain words). */
 void report_command(int argc, char **argv, char *out, size_t cap);
 
+/* The whole of `path` (free it), or NULL when it cannot be read. */
+char *report_slurp(const char *path);
+
+/* The current time as "YYYY-MM-DD HH:MM UTC". */
+void report_utc_now(char *out, size_t cap);
+
 /* Median of `n` values (sorts them); 0 when n is 0. */
 double report_median(double *values, size_t n);
 

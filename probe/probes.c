@@ -575,6 +575,7 @@ static void probe_keyword(probe_run_t *run, const probe_plan_t *p, float *victim
 /* Runs one planned probe with scratch vectors of dim floats. */
 static void probe_one(probe_run_t *run, const probe_plan_t *p, float *a, float *b)
 {
+    double t0 = now_ms();
     switch (p->kind) {
     case PK_EXACT:
     case PK_NEAR:
@@ -610,6 +611,7 @@ static void probe_one(probe_run_t *run, const probe_plan_t *p, float *a, float *
     default:
         return;
     }
+    samples_add(&run->kind_latency[p->kind], now_ms() - t0);
     if (probe_kind_is_pair(p->kind))
         judge_cover_pair(run, p->attacker, p->victim);
     judge_probe_done(run, p->kind);

@@ -150,6 +150,10 @@ static cJSON *run_json(probe_run_t *run)
     for (size_t op = 0; op < POP_COUNT_OPS; op++)
         cJSON_AddItemToObject(by_op, probe_op_name((probe_op_t)op),
                               percentiles_json(samples_percentiles(&run->op_latency[op])));
+    cJSON *by_kind = cJSON_AddObjectToObject(o, "latency_ms_by_kind");
+    for (size_t k = 0; k < PK_COUNT; k++)
+        cJSON_AddItemToObject(by_kind, probe_kind_name((probe_kind_t)k),
+                              percentiles_json(samples_percentiles(&run->kind_latency[k])));
     if (run->runtime_stats)
         cJSON_AddItemToObject(o, "runtime_ops", runtime_json(run->runtime_stats));
     cJSON *tenants = cJSON_AddArrayToObject(o, "per_tenant");

@@ -104,6 +104,8 @@ int run_init(probe_run_t *run, const probe_options_t *opt, tq_placement_t placem
     pthread_mutex_init(&run->lock, NULL);
     for (size_t i = 0; i < POP_COUNT_OPS; i++)
         samples_init(&run->op_latency[i]);
+    for (size_t i = 0; i < PK_COUNT; i++)
+        samples_init(&run->kind_latency[i]);
     run->tenants = calloc(corpus->tenants, sizeof *run->tenants);
     run->pair_seen = calloc(corpus->tenants * corpus->tenants, 1);
     if (!run->tenants || !run->pair_seen) {
@@ -128,6 +130,8 @@ void run_free(probe_run_t *run)
     }
     for (size_t i = 0; i < POP_COUNT_OPS; i++)
         samples_free(&run->op_latency[i]);
+    for (size_t i = 0; i < PK_COUNT; i++)
+        samples_free(&run->kind_latency[i]);
     free(run->tenants);
     free(run->pair_seen);
     if (run->runtime_stats)

@@ -107,6 +107,7 @@ typedef struct probe_run {
     size_t pairs_covered;
 
     probe_samples_t op_latency[POP_COUNT_OPS];
+    probe_samples_t kind_latency[PK_COUNT]; /* one probe end to end: calls and checks */
 
     double setup_wall_ms; /* registry, client, contexts and onboarding */
     double ingest_wall_ms;

@@ -2,7 +2,8 @@
 # scratch copy of a performance document and checks what they wrote: the prose outside
 # the sections kept, one row per client with numbers and ratios (the JS row only when
 # scripts/npm-deps.sh installed its client), one row per thread count, one row per
-# growth point, and an SVG chart. Inputs: BENCH, SOURCE_DIR, WORKDIR.
+# operation and probe kind, one row per growth point, and an SVG chart. Inputs: BENCH,
+# SOURCE_DIR, WORKDIR.
 cmake_minimum_required(VERSION 3.20)
 
 function(fail msg)
@@ -12,6 +13,7 @@ endfunction()
 set(doc ${WORKDIR}/performance.md)
 set(svg ${WORKDIR}/growth.svg)
 file(WRITE ${doc} "before\n<!-- tenantq-bench:begin -->\nold\n<!-- tenantq-bench:end -->\n"
+     "ops\n<!-- tenantq-bench-ops:begin -->\nold\n<!-- tenantq-bench-ops:end -->\n"
      "middle\n<!-- tenantq-bench-growth:begin -->\nold\n<!-- tenantq-bench-growth:end -->\n"
      "after\n")
 file(REMOVE ${svg})
@@ -28,6 +30,11 @@ execute_process(COMMAND ${BENCH} --rounds 1 --tenants 2 --vectors 40 --batch 16 
 if(NOT rc EQUAL 0)
   fail("tenantq-bench exited ${rc}: ${err}")
 endif()
+execute_process(COMMAND ${BENCH} ops --tenants 2 --vectors 20 --probes 26 --out ${doc}
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  fail("tenantq-bench ops exited ${rc}: ${err}")
+endif()
 execute_process(COMMAND ${BENCH} growth --tenants 2,3 --tenant-vectors 10 --sizes 30
                         --size-tenants 2 --placements shared --probes 10 --out ${doc}
                         --svg ${svg}
@@ -38,9 +45,11 @@ endif()
 
 file(READ ${doc} text)
 set(row "[0-9]+ \\| [0-9.]+ ms \\| [0-9.]+ ms \\| [0-9.]+x \\| [0-9.]+x \\|")
+set(cell " [0-9.]+ ms \\| [0-9.]+ ms \\| [1-9][0-9]* \\|")
 foreach(want
     "^before\n<!-- tenantq-bench:begin -->\nMeasured "
-    "\n<!-- tenantq-bench:end -->\nmiddle\n<!-- tenantq-bench-growth:begin -->\nMeasured "
+    "\n<!-- tenantq-bench:end -->\nops\n<!-- tenantq-bench-ops:begin -->\nMeasured "
+    "\n<!-- tenantq-bench-ops:end -->\nmiddle\n<!-- tenantq-bench-growth:begin -->\nMeasured "
     "\n<!-- tenantq-bench-growth:end -->\nafter\n$"
     "by `tenantq-bench --rounds 1 "
     "[0-9]+ cores, load average [0-9.]+ [0-9.]+ [0-9.]+ before"
@@ -52,6 +61,27 @@ foreach(want
     "\n\\| shared \\| 2 \\| 10 \\| [0-9]+ \\| [0-9.]+ ms \\| [0-9.]+ ms \\| -?[0-9]+ B \\| [0-9.]+ s \\| [0-9.]+ s \\|\n"
     "\n\\| shared \\| 3 \\| 10 \\| [0-9]+ \\|"
     "\n\\| shared \\| 2 \\| 30 \\| [0-9]+ \\|"
+    "\n\\| call `search` \\|${cell}${cell}\n"
+    "\n\\| call `get` \\|${cell}${cell}\n"
+    "\n\\| call `count` \\|${cell}${cell}\n"
+    "\n\\| call `scroll` \\|${cell}${cell}\n"
+    "\n\\| call `delete` \\|${cell}${cell}\n"
+    "\n\\| call `text_search` \\|${cell}${cell}\n"
+    "\n\\| call `hybrid` \\|${cell}${cell}\n"
+    "\n\\| call `search_groups` \\|${cell}${cell}\n"
+    "\n\\| probe `exact_vector` \\|${cell}${cell}\n"
+    "\n\\| probe `near_vector` \\|${cell}${cell}\n"
+    "\n\\| probe `topic_centroid` \\|${cell}${cell}\n"
+    "\n\\| probe `payload_filter` \\|${cell}${cell}\n"
+    "\n\\| probe `get_by_key` \\|${cell}${cell}\n"
+    "\n\\| probe `delete_by_key` \\|${cell}${cell}\n"
+    "\n\\| probe `count_scroll` \\|${cell}${cell}\n"
+    "\n\\| probe `client_switch` \\|${cell}${cell}\n"
+    "\n\\| probe `interleaved` \\|${cell}${cell}\n"
+    "\n\\| probe `other_scope` \\|${cell}${cell}\n"
+    "\n\\| probe `sparse_terms` \\|${cell}${cell}\n"
+    "\n\\| probe `hybrid` \\|${cell}${cell}\n"
+    "\n\\| probe `grouped` \\|${cell}${cell}\n"
     "!\\[read latency p50/p95 per growth point\\]\\(growth.svg\\)")
   if(NOT text MATCHES "${want}")
     fail("the document does not match '${want}':\n${text}")
