@@ -344,7 +344,13 @@ int main(int argc, char **argv)
     options_t o;
     if (parse_args(argc, argv, &o) != 0)
         return 2;
-    if (setenv(BENCH_API_KEY_ENV, BENCH_API_KEY, 1) != 0 ||
+    /* One devserver worker per core (unless the caller chose), not Qdrant's default of
+     * one less: the concurrency table measures the client, which a single worker on a
+     * 2-core machine would hide behind the server. */
+    char cores[24];
+    snprintf(cores, sizeof cores, "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+    if (setenv("QDRANT__SERVICE__MAX_WORKERS", cores, 0) != 0 ||
+        setenv(BENCH_API_KEY_ENV, BENCH_API_KEY, 1) != 0 ||
         curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
     bench_corpus_t c;
