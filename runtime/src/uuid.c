@@ -29,7 +29,7 @@ int tq_uuid_parse(const char *text, unsigned char out[16])
     for (size_t i = 0; i < 16; i++) {
         int hi = tq_text_hex_digit(text[digit_at[i]]), lo = tq_text_hex_digit(text[digit_at[i] + 1]);
         bad |= hi | lo; /* -1 sets the sign bit */
-        out[i] = (unsigned char)(hi << 4 | lo);
+        out[i] = (unsigned char)((unsigned)hi << 4 | (unsigned)lo);
     }
     return bad < 0 ? -1 : 0;
 }
