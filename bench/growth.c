@@ -14,7 +14,6 @@
 #include "svg.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,26 +60,6 @@ static int usage(const char *what)
     return 2;
 }
 
-static int parse_list(const char *s, size_t *out, size_t *n, size_t min, size_t max)
-{
-    char copy[256];
-    *n = 0;
-    if (!s)
-        return -1;
-    snprintf(copy, sizeof copy, "%s", s);
-    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        char *end = NULL;
-        errno = 0;
-        unsigned long long v = strtoull(tok, &end, 10);
-        if (*n == LIST_MAX || errno || *end || tok[0] < '0' || tok[0] > '9' || v < min ||
-            v > max)
-            return -1;
-        out[(*n)++] = (size_t)v;
-    }
-    return 0;
-}
-
 static int parse(int argc, char **argv, growth_opts_t *o)
 {
     *o = (growth_opts_t){.tenants = {10, 100, 300, 1000}, .tenants_n = 4,
@@ -98,14 +77,14 @@ static int parse(int argc, char **argv, growth_opts_t *o)
             return usage("an option is missing its value");
         i++;
         if (strcmp(a, "--tenants") == 0) {
-            if (parse_list(v, o->tenants, &o->tenants_n, 2, 10000) != 0)
+            if (bench_parse_counts(v, o->tenants, LIST_MAX, &o->tenants_n, 2, 10000) != 0)
                 return usage("--tenants needs a list of counts 2..10000 (the probe needs two)");
         } else if (strcmp(a, "--sizes") == 0) {
-            if (parse_list(v, o->sizes, &o->sizes_n, 2, 10000000) != 0)
+            if (bench_parse_counts(v, o->sizes, LIST_MAX, &o->sizes_n, 2, 10000000) != 0)
                 return usage("--sizes needs a list of vector counts 2..10000000");
         } else if (strcmp(a, "--tenant-vectors") == 0 || strcmp(a, "--size-tenants") == 0 ||
                    strcmp(a, "--probes") == 0) {
-            if (parse_list(v, one, &n, strcmp(a, "--probes") == 0 ? 0 : 2, 10000000) != 0 ||
+            if (bench_parse_counts(v, one, 1, &n, strcmp(a, "--probes") == 0 ? 0 : 2, 10000000) != 0 ||
                 n != 1)
                 return usage("--tenant-vectors, --size-tenants and --probes need one number");
             *(strcmp(a, "--probes") == 0          ? &o->probes

@@ -348,7 +348,8 @@ int main(int argc, char **argv)
      * one less: the concurrency table measures the client, which a single worker on a
      * 2-core machine would hide behind the server. */
     char cores[24];
-    snprintf(cores, sizeof cores, "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    snprintf(cores, sizeof cores, "%ld", online > 0 ? online : 1);
     if (setenv("QDRANT__SERVICE__MAX_WORKERS", cores, 0) != 0 ||
         setenv(BENCH_API_KEY_ENV, BENCH_API_KEY, 1) != 0 ||
         curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)

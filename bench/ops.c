@@ -12,7 +12,6 @@
 #include "probe_run.h"
 #include "report.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +20,7 @@
 #define PLACEMENTS_MAX 2
 
 typedef struct ops_opts {
-    unsigned long tenants, vectors, probes;
+    size_t tenants, vectors, probes;
     const char *placements[PLACEMENTS_MAX];
     size_t placements_n;
     const char *out;
@@ -42,23 +41,13 @@ static int usage(const char *what)
     return 2;
 }
 
-static int parse_count(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long v = s && *s >= '0' && *s <= '9' ? strtoul(s, &end, 10) : 0;
-    if (!end || errno || *end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse(int argc, char **argv, ops_opts_t *o)
 {
     *o = (ops_opts_t){.tenants = 10, .vectors = 1000, .probes = 1300,
                       .placements = {"collection", "shared"}, .placements_n = 2};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        size_t n = 0;
         if (strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
             exit(0);
@@ -67,13 +56,13 @@ static int parse(int argc, char **argv, ops_opts_t *o)
             return usage("an option is missing its value");
         i++;
         if (strcmp(a, "--tenants") == 0) {
-            if (parse_count(v, 2, 10000, &o->tenants) != 0)
+            if (bench_parse_counts(v, &o->tenants, 1, &n, 2, 10000) != 0)
                 return usage("--tenants needs a count 2..10000 (the probe needs two)");
         } else if (strcmp(a, "--vectors") == 0) {
-            if (parse_count(v, 2, 10000000, &o->vectors) != 0)
+            if (bench_parse_counts(v, &o->vectors, 1, &n, 2, 10000000) != 0)
                 return usage("--vectors needs a count 2..10000000");
         } else if (strcmp(a, "--probes") == 0) {
-            if (parse_count(v, 1, 10000000, &o->probes) != 0)
+            if (bench_parse_counts(v, &o->probes, 1, &n, 1, 10000000) != 0)
                 return usage("--probes needs a count 1..10000000");
         } else if (strcmp(a, "--placements") == 0) {
             if (bench_parse_placements(v, o->placements, &o->placements_n) != 0)
@@ -121,7 +110,7 @@ static void write_table(report_text_t *r, const ops_opts_t *o, const bench_probe
                         const char *after)
 {
     report_printf(r,
-                  "Measured %s by `%s`: %lu tenants x %lu vectors (384 dims), %lu probes of "
+                  "Measured %s by `%s`: %zu tenants x %zu vectors (384 dims), %zu probes of "
                   "every kind in turn, one thread, through the generated client, a fresh "
                   "devserver per placement. A call's latency is one generated function call; "
                   "a probe kind's is one probe end to end, its calls and the checks of what "
@@ -157,9 +146,9 @@ int ops_main(int argc, char **argv)
     report_machine(before, sizeof before);
     report_command(argc + 1, argv - 1, command, sizeof command);
     report_utc_now(when, sizeof when);
-    snprintf(tenants, sizeof tenants, "%lu", o.tenants);
-    snprintf(vectors, sizeof vectors, "%lu", o.vectors);
-    snprintf(probes, sizeof probes, "%lu", o.probes);
+    snprintf(tenants, sizeof tenants, "%zu", o.tenants);
+    snprintf(vectors, sizeof vectors, "%zu", o.vectors);
+    snprintf(probes, sizeof probes, "%zu", o.probes);
     bench_probe_run_t runs[PLACEMENTS_MAX];
     int failed = 0;
     for (size_t i = 0; i < o.placements_n; i++) {

@@ -1,5 +1,5 @@
-/* probe_run.h: one tenantq-probe run against a fresh devserver, for `tenantq-bench
- * growth` and `tenantq-bench ops`. */
+/* probe_run.h: one tenantq-probe run against a fresh devserver, and the option
+ * parsing, for `tenantq-bench growth` and `tenantq-bench ops`. */
 #ifndef TQ_BENCH_PROBE_RUN_H
 #define TQ_BENCH_PROBE_RUN_H
 
@@ -25,8 +25,13 @@ int bench_find_probe(const char *who, char *out, size_t cap);
 int bench_probe_run(const char *probe, const char *const *args, bench_probe_run_t *out);
 void bench_probe_run_free(bench_probe_run_t *run);
 
-/* "collection", "shared" or both, in that order, from a list naming them; -1 when it
- * names neither. */
+/* A comma-separated list of at most `cap` decimal counts, each in min..max, into
+ * out[0..*n); -1 for anything else (signs, spaces, empty items, too many). */
+int bench_parse_counts(const char *list, size_t *out, size_t cap, size_t *n, size_t min,
+                       size_t max);
+
+/* "collection", "shared" or both, in that order, from a comma-separated list of those
+ * names; -1 for anything else (another name, a repeat, an empty item). */
 int bench_parse_placements(const char *list, const char *out[2], size_t *n);
 
 /* report.a.b as a number, or -1 (b may be NULL). */

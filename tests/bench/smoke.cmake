@@ -108,3 +108,17 @@ file(READ ${doc} text)
 if(rc EQUAL 0 OR NOT text STREQUAL "no markers here\n" OR NOT err MATCHES "no 'tenantq-bench'")
   fail("a document without markers gave exit ${rc}, '${err}', and now holds '${text}'")
 endif()
+
+# Bad options of the probe-running subcommands are refused with exit 2 and a message
+# naming the option, before anything runs.
+foreach(bad "ops;--placements;shared,bogus" "ops;--placements;sharedx" "ops;--tenants;1x"
+        "ops;--tenants;2,3" "ops;--probes;0" "growth;--tenants;10,,100"
+        "growth;--tenants;10,100," "growth;--placements;collection,collection"
+        "growth;--tenants;-5")
+  list(GET bad 1 option)
+  execute_process(COMMAND ${BENCH} ${bad} RESULT_VARIABLE rc ERROR_VARIABLE err
+                  OUTPUT_QUIET)
+  if(NOT rc EQUAL 2 OR NOT err MATCHES "error: ${option}")
+    fail("'${bad}' gave exit ${rc}: ${err}")
+  endif()
+endforeach()
