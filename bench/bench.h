@@ -70,10 +70,29 @@ typedef struct bench_target {
     char collection[128];
 } bench_target_t;
 
-/* Runs ingest then searches through the client and fills `out`. Returns 0, or -1 after
- * printing why. */
-int bench_run_generated(const bench_target_t *t, const bench_corpus_t *c, bench_result_t *out);
-int bench_run_handwritten(const bench_target_t *t, const bench_corpus_t *c, bench_result_t *out);
+/* One in-process client of the comparison, as a table of its four steps, so one runner
+ * (paired.c) drives the generated and the hand-written client the same way. */
+typedef struct bench_client {
+    const char *flag; /* "generated" or "handwritten" */
+    /* A session on `t`'s server; NULL after printing why. */
+    void *(*open)(const bench_target_t *t, const bench_corpus_t *c);
+    /* Every tenant's vectors, in batches of c->w.batch; 0, or -1 after printing why. */
+    int (*ingest)(void *session, const bench_corpus_t *c);
+    /* Search number `i`, its hits added to *hits; 0, or -1 after printing why. */
+    int (*search)(void *session, const bench_corpus_t *c, size_t i, uint64_t *hits);
+    void (*close)(void *session);
+} bench_client_t;
+
+extern const bench_client_t bench_generated_client;
+extern const bench_client_t bench_handwritten_client;
+
+/* Runs `n` clients, clients[k] against its own fresh server targets[k], and fills
+ * out[k]. Each ingests on its own (in turn, client `first` first); then search i is
+ * sent by every client in turn, the one going first rotating with i, so a slow moment
+ * of a shared machine falls on every client alike rather than on one client's whole
+ * run. With n == 1 it is that client's plain run. Returns 0, or -1 after printing why. */
+int bench_run_paired(const bench_client_t *const *clients, const bench_target_t *targets,
+                     size_t n, size_t first, const bench_corpus_t *c, bench_result_t *out);
 int bench_run_js(const bench_target_t *t, const bench_corpus_t *c, const char *corpus_path,
                  bench_result_t *out);
 

@@ -136,59 +136,62 @@ static tq_status_t search_one(const gen_session_t *s, const bench_corpus_t *c, s
     return st;
 }
 
-/* The timed search phase, kept in a function of its own so callgrind can count it
- * alone (--toggle-collect=bench_generated_searches). */
-int bench_generated_searches(const gen_session_t *s, const bench_corpus_t *c,
-                             bench_samples_t *lat, uint64_t *hits);
-int bench_generated_searches(const gen_session_t *s, const bench_corpus_t *c,
-                             bench_samples_t *lat, uint64_t *hits)
-{
+/* ---- the comparison's steps (bench_generated_client) -------------------------------- */
+
+typedef struct gen_run {
+    gen_session_t s;
+    bench_docs_point_t *points; /* one tenant's worth, for each ingest call */
     tq_detail_t d;
-    memset(&d, 0, sizeof d);
-    for (size_t i = 0; i < c->w.searches; i++) {
-        double t0 = bench_now_us();
-        tq_status_t st = search_one(s, c, i, hits, &d);
+} gen_run_t;
+
+static void gen_close(void *session)
+{
+    gen_run_t *g = session;
+    if (!g)
+        return;
+    session_close(&g->s);
+    free(g->points);
+    free(g);
+}
+
+static void *gen_open(const bench_target_t *t, const bench_corpus_t *c)
+{
+    gen_run_t *g = calloc(1, sizeof *g);
+    if (!g || !(g->points = calloc(c->w.vectors, sizeof *g->points))) {
+        fprintf(stderr, "tenantq-bench: error: generated client: out of memory\n");
+        free(g);
+        return NULL;
+    }
+    if (session_open(t, c, &g->s) != 0) {
+        free(g->points);
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+/* Each tenant's vectors in one generated call, which sends them in batches of
+ * c->w.batch (the client's upsert_batch_size). */
+static int gen_ingest(void *session, const bench_corpus_t *c)
+{
+    gen_run_t *g = session;
+    for (size_t tenant = 0; tenant < c->w.tenants; tenant++) {
+        tq_status_t st = upsert_range(&g->s, c, tenant, 0, c->w.vectors, g->points, &g->d);
         if (st != TQ_OK)
-            return fail("search", st, &d);
-        if (bench_samples_add(lat, bench_now_us() - t0) != 0)
-            return -1;
+            return fail("upsert", st, &g->d);
     }
     return 0;
 }
 
-int bench_run_generated(const bench_target_t *t, const bench_corpus_t *c, bench_result_t *out)
+static int gen_search(void *session, const bench_corpus_t *c, size_t i, uint64_t *hits)
 {
-    gen_session_t s;
-    bench_samples_t lat = {0};
-    tq_detail_t d;
-    memset(&d, 0, sizeof d);
-    memset(out, 0, sizeof *out);
-    if (session_open(t, c, &s) != 0)
-        return -1;
-    int rc = -1;
-    bench_docs_point_t *points = calloc(c->w.vectors, sizeof *points);
-    if (!points)
-        goto done;
-    double t0 = bench_now_us();
-    for (size_t tenant = 0; tenant < c->w.tenants; tenant++) {
-        tq_status_t st = upsert_range(&s, c, tenant, 0, c->w.vectors, points, &d);
-        if (st != TQ_OK) {
-            fail("upsert", st, &d);
-            goto done;
-        }
-    }
-    out->ingest_vps = (double)(c->w.tenants * c->w.vectors) / ((bench_now_us() - t0) / 1e6);
-    if (bench_generated_searches(&s, c, &lat, &out->hits) != 0)
-        goto done;
-    out->search_p50_us = bench_samples_quantile(&lat, 0.50);
-    out->search_p95_us = bench_samples_quantile(&lat, 0.95);
-    rc = 0;
-done:
-    free(points);
-    bench_samples_free(&lat);
-    session_close(&s);
-    return rc;
+    gen_run_t *g = session;
+    tq_status_t st = search_one(&g->s, c, i, hits, &g->d);
+    return st == TQ_OK ? 0 : fail("search", st, &g->d);
 }
+
+const bench_client_t bench_generated_client = {"generated", gen_open, gen_ingest, gen_search,
+                                               gen_close};
 
 /* ---- shared-client concurrency ---------------------------------------------------- */
 

@@ -213,42 +213,50 @@ static int hand_search(hand_client_t *hc, const bench_corpus_t *c, size_t i, uin
     return rc;
 }
 
-/* The timed search phase on its own, for callgrind (--toggle-collect). */
-int bench_handwritten_searches(hand_client_t *hc, const bench_corpus_t *c,
-                               bench_samples_t *lat, uint64_t *hits);
-int bench_handwritten_searches(hand_client_t *hc, const bench_corpus_t *c,
-                               bench_samples_t *lat, uint64_t *hits)
+/* ---- the comparison's steps (bench_handwritten_client) ------------------------------ */
+
+static void hand_free(void *session)
 {
-    for (size_t i = 0; i < c->w.searches; i++) {
-        double t0 = bench_now_us();
-        if (hand_search(hc, c, i, hits) != 0 || bench_samples_add(lat, bench_now_us() - t0) != 0)
-            return -1;
+    if (session) {
+        hand_close(session);
+        free(session);
+    }
+}
+
+static void *hand_new(const bench_target_t *t, const bench_corpus_t *c)
+{
+    (void)c;
+    hand_client_t *hc = malloc(sizeof *hc);
+    if (!hc || hand_open(hc, t) != 0) {
+        fprintf(stderr, "tenantq-bench: error: hand-written client: out of memory\n");
+        hand_free(hc);
+        return NULL;
+    }
+    return hc;
+}
+
+static int hand_ingest(void *session, const bench_corpus_t *c)
+{
+    for (size_t tenant = 0; tenant < c->w.tenants; tenant++) {
+        for (size_t from = 0; from < c->w.vectors; from += c->w.batch) {
+            size_t n = c->w.vectors - from < c->w.batch ? c->w.vectors - from : c->w.batch;
+            if (hand_upsert(session, c, tenant, from, n) != 0) {
+                fprintf(stderr, "tenantq-bench: error: hand-written client: upsert of tenant %zu "
+                                "failed\n", tenant);
+                return -1;
+            }
+        }
     }
     return 0;
 }
 
-int bench_run_handwritten(const bench_target_t *t, const bench_corpus_t *c, bench_result_t *out)
+static int hand_search_step(void *session, const bench_corpus_t *c, size_t i, uint64_t *hits)
 {
-    hand_client_t hc;
-    bench_samples_t lat = {0};
-    memset(out, 0, sizeof *out);
-    int rc = hand_open(&hc, t);
-    double t0 = bench_now_us();
-    for (size_t tenant = 0; rc == 0 && tenant < c->w.tenants; tenant++) {
-        for (size_t from = 0; rc == 0 && from < c->w.vectors; from += c->w.batch) {
-            size_t n = c->w.vectors - from < c->w.batch ? c->w.vectors - from : c->w.batch;
-            rc = hand_upsert(&hc, c, tenant, from, n);
-        }
-    }
-    if (rc == 0) {
-        out->ingest_vps = (double)(c->w.tenants * c->w.vectors) / ((bench_now_us() - t0) / 1e6);
-        rc = bench_handwritten_searches(&hc, c, &lat, &out->hits);
-    }
-    if (rc == 0) {
-        out->search_p50_us = bench_samples_quantile(&lat, 0.50);
-        out->search_p95_us = bench_samples_quantile(&lat, 0.95);
-    }
-    bench_samples_free(&lat);
-    hand_close(&hc);
-    return rc;
+    if (hand_search(session, c, i, hits) == 0)
+        return 0;
+    fprintf(stderr, "tenantq-bench: error: hand-written client: search %zu failed\n", i);
+    return -1;
 }
+
+const bench_client_t bench_handwritten_client = {"handwritten", hand_new, hand_ingest,
+                                                 hand_search_step, hand_free};

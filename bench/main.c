@@ -1,11 +1,12 @@
 /* main.c: tenantq-bench, the side-by-side client benchmark behind `make bench`.
  *
- * Each round starts a fresh tenantq-devserver per client (API key and JWT RBAC on),
- * onboards the tenants through the generated client, then lets one client ingest and
- * search; the clients take turns in an order rotated every round, so slow phases of a
- * shared machine spread over all of them. Reported figures are medians over rounds,
- * with ratios to the hand-written client, the command and the machine's state. Then
- * the shared-client concurrency runs, one fresh server per thread count and round.
+ * Each round starts a fresh tenantq-devserver per client (API key and JWT RBAC on) and
+ * onboards the tenants through the generated client. The generated and the hand-written
+ * client then run paired (paired.c): each ingests on its own, then every search is sent
+ * by both in turn. The JS client, a separate process, runs before or after the pair,
+ * turn about. Reported figures are medians over rounds, with ratios to the hand-written
+ * client, the command and the machine's state. Then the shared-client concurrency runs,
+ * one fresh server per thread count and round.
  * `tenantq-bench growth` (growth.c) runs the probe's growth curves instead, and
  * `tenantq-bench ops` (ops.c) the latency of every operation and probe kind.
  *
@@ -183,29 +184,70 @@ static int server_up(probe_server_t *server, bench_target_t *t, const bench_corp
     return 0;
 }
 
-static int run_client(int client, const bench_corpus_t *c, const char *corpus_path,
-                      bench_result_t *out)
+/* The in-process clients, by their CLIENT_ index. */
+static const bench_client_t *const in_process[CLIENT_JS] = {&bench_generated_client,
+                                                            &bench_handwritten_client};
+
+/* 0 when `client` returned what the workload asks: limit hits per search, or every
+ * point of a tenant smaller than that; else -1 after saying so. */
+static int check_hits(int client, const bench_corpus_t *c, uint64_t hits)
+{
+    uint64_t per_search = c->w.limit < c->w.vectors ? c->w.limit : c->w.vectors;
+    uint64_t want = (uint64_t)c->w.searches * per_search;
+    if (hits == want)
+        return 0;
+    fprintf(stderr, "tenantq-bench: error: %s returned %llu search hits, not %llu\n",
+            client_flags[client], (unsigned long long)hits, (unsigned long long)want);
+    return -1;
+}
+
+/* Stops every server in `servers[0..n)`; 0 when all exited cleanly. */
+static int servers_down(probe_server_t *servers, size_t n)
+{
+    int rc = 0;
+    for (size_t k = 0; k < n; k++)
+        rc |= spawn_stop(&servers[k]) != 0;
+    if (rc)
+        fprintf(stderr, "tenantq-bench: error: a devserver did not exit cleanly\n");
+    return rc ? -1 : 0;
+}
+
+/* Runs the in-process clients `which[0..n)` paired (paired.c), each against a fresh
+ * server of its own, client `first` ingesting first; out[k] is which[k]'s result. */
+static int run_in_process(const int *which, size_t n, size_t first, const bench_corpus_t *c,
+                          bench_result_t *out)
+{
+    probe_server_t servers[CLIENT_JS];
+    bench_target_t targets[CLIENT_JS];
+    const bench_client_t *clients[CLIENT_JS];
+    size_t up = 0;
+    int rc = -1;
+    memset(targets, 0, sizeof targets);
+    for (; up < n; up++) {
+        clients[up] = in_process[which[up]];
+        if (server_up(&servers[up], &targets[up], c) != 0)
+            goto done;
+    }
+    rc = bench_run_paired(clients, targets, n, first, c, out);
+done:
+    if (servers_down(servers, up) != 0)
+        rc = -1;
+    for (size_t k = 0; rc == 0 && k < n; k++)
+        rc = check_hits(which[k], c, out[k].hits);
+    return rc;
+}
+
+static int run_js(const bench_corpus_t *c, const char *corpus_path, bench_result_t *out)
 {
     probe_server_t server;
     bench_target_t t;
     memset(&t, 0, sizeof t);
     if (server_up(&server, &t, c) != 0)
         return -1;
-    int rc = client == CLIENT_GENERATED     ? bench_run_generated(&t, c, out)
-             : client == CLIENT_HANDWRITTEN ? bench_run_handwritten(&t, c, out)
-                                            : bench_run_js(&t, c, corpus_path, out);
-    if (spawn_stop(&server) != 0 && rc == 0) {
-        fprintf(stderr, "tenantq-bench: error: the devserver did not exit cleanly\n");
+    int rc = bench_run_js(&t, c, corpus_path, out);
+    if (servers_down(&server, 1) != 0)
         rc = -1;
-    }
-    uint64_t per_search = c->w.limit < c->w.vectors ? c->w.limit : c->w.vectors;
-    uint64_t want = (uint64_t)c->w.searches * per_search;
-    if (rc == 0 && out->hits != want) {
-        fprintf(stderr, "tenantq-bench: error: %s returned %llu search hits, not %llu\n",
-                client_flags[client], (unsigned long long)out->hits, (unsigned long long)want);
-        rc = -1;
-    }
-    return rc;
+    return rc == 0 ? check_hits(CLIENT_JS, c, out->hits) : rc;
 }
 
 static int run_concurrency(unsigned threads, const bench_corpus_t *c, bench_conc_result_t *out)
@@ -239,7 +281,8 @@ static void write_tables(report_text_t *r, const options_t *o, const medians_t *
     report_printf(r,
                   "Measured %s by `%s`: %zu tenants x %zu vectors x %d dims, batches of %zu, "
                   "%zu tenant-filtered searches, limit %u, one thread, a fresh devserver per "
-                  "client and round; medians of %zu interleaved rounds. Machine: %s before, "
+                  "client and round, each search sent by the generated and the hand-written client in "
+                  "turn; medians of %zu rounds. Machine: %s before, "
                   "%s after.\n\n",
                   when, command, o->w.tenants, o->w.vectors, BENCH_DIM, o->w.batch,
                   o->w.searches, o->w.limit, o->rounds, before, after);
@@ -279,20 +322,26 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
     static double v[CLIENT_COUNT][3][ROUNDS_MAX];
     for (int k = 0; k < CLIENT_COUNT; k++)
         measured[k] = k != CLIENT_JS || o->js;
+    const int pair[] = {CLIENT_GENERATED, CLIENT_HANDWRITTEN};
     for (size_t r = 0; r < o->rounds; r++) {
-        for (int step = 0; step < CLIENT_COUNT; step++) {
-            int k = (int)((r + (size_t)step) % CLIENT_COUNT);
-            if (!measured[k])
+        /* The pair and the JS client take turns going first, as the pair's two do. */
+        for (size_t step = 0; step < 2; step++) {
+            bench_result_t res[CLIENT_COUNT];
+            int js = (r + step) % 2 == 1;
+            if (js && !o->js)
                 continue;
-            bench_result_t res;
-            if (run_client(k, c, corpus_path, &res) != 0)
+            if (js ? run_js(c, corpus_path, &res[CLIENT_JS]) != 0
+                   : run_in_process(pair, 2, r % 2, c, res) != 0)
                 return -1;
-            fprintf(stderr, "tenantq-bench: round %zu %-11s ingest %.0f/s p50 %.3f ms p95 %.3f ms\n",
-                    r + 1, client_flags[k], res.ingest_vps, ms(res.search_p50_us),
-                    ms(res.search_p95_us));
-            v[k][0][r] = res.ingest_vps;
-            v[k][1][r] = res.search_p50_us;
-            v[k][2][r] = res.search_p95_us;
+            for (int k = js ? CLIENT_JS : 0; k < (js ? CLIENT_COUNT : CLIENT_JS); k++) {
+                fprintf(stderr,
+                        "tenantq-bench: round %zu %-11s ingest %.0f/s p50 %.3f ms p95 %.3f ms\n",
+                        r + 1, client_flags[k], res[k].ingest_vps, ms(res[k].search_p50_us),
+                        ms(res[k].search_p95_us));
+                v[k][0][r] = res[k].ingest_vps;
+                v[k][1][r] = res[k].search_p50_us;
+                v[k][2][r] = res[k].search_p95_us;
+            }
         }
     }
     for (int k = 0; k < CLIENT_COUNT; k++)
@@ -362,7 +411,7 @@ int main(int argc, char **argv)
     int rc = 1;
     if (o.only >= 0) {
         bench_result_t res;
-        if (run_client(o.only, &c, NULL, &res) == 0) {
+        if (run_in_process(&o.only, 1, 0, &c, &res) == 0) {
             printf("%s: ingest %.0f vectors/s, search p50 %.3f ms, p95 %.3f ms\n",
                    client_flags[o.only], res.ingest_vps, ms(res.search_p50_us),
                    ms(res.search_p95_us));

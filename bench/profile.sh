@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # profile.sh BUILD_DIR [DOC.md]: the client-side cost of one search, in instructions,
 # for the generated client and the hand-written baseline, counted by callgrind over the
-# timed search phase only (--toggle-collect on bench_<client>_searches; the devserver is
+# timed search phase only (--toggle-collect on bench_paired_searches, one client at a time; the devserver is
 # a separate process and not counted). Instruction counts do not drift with the load of
 # a shared machine, so this is the figure to compare the tenant layer's cost with.
 # Prints a Markdown table, and with DOC writes it into DOC's tenantq-bench-profile section.
@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 declare -A per_search
 for client in generated handwritten; do
   valgrind --tool=callgrind --callgrind-out-file="$work/$client.out" \
-    --toggle-collect="bench_${client}_searches" "$bench" --only "$client" "${args[@]}" \
+    --toggle-collect=bench_paired_searches "$bench" --only "$client" "${args[@]}" \
     >"$work/$client.log" 2>&1 || { cat "$work/$client.log" >&2; exit 1; }
   total="$(callgrind_annotate "$work/$client.out" | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')"
   [ -n "$total" ] || { echo "profile: no totals for $client" >&2; exit 1; }

@@ -1,0 +1,78 @@
+/* paired.c: runs the in-process clients of the comparison side by side, each against
+ * its own fresh server, so that they are measured under the same conditions.
+ *
+ * A shared machine's speed moves by more than the difference being measured (the same
+ * client's p50 has been seen to change by 1.7x within an hour here). Whole runs taken
+ * one after the other catch those moves unevenly; sending search i through every client
+ * in turn, the client going first rotating with i, spreads them over all alike. Ingest
+ * is timed per client, one after the other. It must never let one client's work fall
+ * inside another's timing, and never time anything but the call itself. */
+#include "bench.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The timed search phase, in a function of its own so callgrind can count it alone
+ * (--toggle-collect=bench_paired_searches, with one client). */
+int bench_paired_searches(const bench_client_t *const *clients, void *const *sessions, size_t n,
+                          const bench_corpus_t *c, bench_samples_t *lat, uint64_t *hits);
+int bench_paired_searches(const bench_client_t *const *clients, void *const *sessions, size_t n,
+                          const bench_corpus_t *c, bench_samples_t *lat, uint64_t *hits)
+{
+    for (size_t i = 0; i < c->w.searches; i++) {
+        for (size_t step = 0; step < n; step++) {
+            size_t k = (i + step) % n;
+            double t0 = bench_now_us();
+            if (clients[k]->search(sessions[k], c, i, &hits[k]) != 0)
+                return -1;
+            if (bench_samples_add(&lat[k], bench_now_us() - t0) != 0) {
+                fprintf(stderr, "tenantq-bench: error: out of memory for latency samples\n");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+#define PAIRED_MAX 4
+
+int bench_run_paired(const bench_client_t *const *clients, const bench_target_t *targets,
+                     size_t n, size_t first, const bench_corpus_t *c, bench_result_t *out)
+{
+    void *sessions[PAIRED_MAX] = {0};
+    bench_samples_t lat[PAIRED_MAX];
+    uint64_t hits[PAIRED_MAX] = {0};
+    if (n == 0 || n > PAIRED_MAX)
+        return -1;
+    memset(lat, 0, sizeof lat);
+    memset(out, 0, n * sizeof *out);
+    int rc = -1;
+    for (size_t k = 0; k < n; k++) {
+        if (!(sessions[k] = clients[k]->open(&targets[k], c)))
+            goto done;
+    }
+    for (size_t step = 0; step < n; step++) {
+        size_t k = (first + step) % n;
+        double t0 = bench_now_us();
+        if (clients[k]->ingest(sessions[k], c) != 0)
+            goto done;
+        out[k].ingest_vps =
+            (double)(c->w.tenants * c->w.vectors) / ((bench_now_us() - t0) / 1e6);
+    }
+    if (bench_paired_searches(clients, sessions, n, c, lat, hits) != 0)
+        goto done;
+    for (size_t k = 0; k < n; k++) {
+        out[k].hits = hits[k];
+        out[k].search_p50_us = bench_samples_quantile(&lat[k], 0.50);
+        out[k].search_p95_us = bench_samples_quantile(&lat[k], 0.95);
+    }
+    rc = 0;
+done:
+    for (size_t k = 0; k < n; k++) {
+        if (sessions[k])
+            clients[k]->close(sessions[k]);
+        bench_samples_free(&lat[k]);
+    }
+    return rc;
+}
