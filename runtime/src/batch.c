@@ -13,6 +13,7 @@
 #include "text.h"
 #include "uuid.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,11 +22,26 @@
 #define BATCH_VALUE_MAX (1024 * 1024)
 #define BATCH_ARRAY_MAX 4096
 
+/* One point as it will be sent: its dense vector already as JSON text (vectors
+ * dominate an upsert body, so they are printed once, into a text block, and copied
+ * once more, into the body), its payload as a small tree the field setters add to. */
+/* Vector texts are printed straight into large blocks that never move, rather than
+ * into an allocation of their own each: no per-point malloc and free, no extra copy. */
+#define TEXT_BLOCK_BYTES (256 * 1024)
+
+typedef struct text_block {
+    struct text_block *next;
+    size_t used, cap;
+    char data[];
+} text_block_t;
+
 typedef struct batch_point {
     char *key;
     char id[TQ_UUID_STR_LEN + 1];
-    cJSON *point; /* {"id","vector","payload"} */
-    cJSON *payload;
+    char *vector; /* "[0.5,-1]", in one of the batch's text blocks */
+    size_t vector_len;
+    cJSON *payload; /* tq_tenant, tq_key, the scope fields, then the caller's fields */
+    cJSON *sparse;  /* the BM25 document vector, or NULL */
 } batch_point_t;
 
 struct tq_raw_batch {
@@ -33,6 +49,9 @@ struct tq_raw_batch {
     const tq_tenant_entry_t *tenant; /* resolved once, when the batch is made */
     const tq_raw_collection_t *collection;
     char **scope_values;
+    char *vector_key; /* the vector's name as a JSON string, printed once */
+    char *sparse_key; /* the sparse vector's, or NULL */
+    text_block_t *blocks; /* the vectors' texts; the newest first */
     batch_point_t *points;
     size_t count, cap;
     tq_status_t error;
@@ -53,6 +72,15 @@ static void record(tq_raw_batch_t *b, tq_status_t st, const char *fmt, ...)
     }
 }
 
+/* `name` as a JSON string, quotes and escapes included; NULL when out of memory. */
+static char *json_string(const char *name)
+{
+    cJSON *node = cJSON_CreateString(name);
+    char *text = node ? tq_json_print(node) : NULL;
+    cJSON_Delete(node);
+    return text;
+}
+
 tq_raw_batch_t *tq_raw_batch_new(const tenant_ctx_t *ctx, const tq_raw_collection_t *collection,
                                  const char *const *scope_values)
 {
@@ -69,8 +97,10 @@ tq_raw_batch_t *tq_raw_batch_new(const tenant_ctx_t *ctx, const tq_raw_collectio
         return b;
     }
     b->scope_values = tq_calloc(collection->scope_count + 1, sizeof *b->scope_values);
-    if (!b->scope_values) {
-        tq_free(b);
+    b->vector_key = json_string(collection->vector_name);
+    b->sparse_key = collection->sparse_name ? json_string(collection->sparse_name) : NULL;
+    if (!b->scope_values || !b->vector_key || (collection->sparse_name && !b->sparse_key)) {
+        tq_raw_batch_free(b);
         return NULL;
     }
     for (size_t i = 0; i < collection->scope_count; i++) {
@@ -89,7 +119,8 @@ void tq_raw_batch_free(tq_raw_batch_t *b)
         return;
     for (size_t i = 0; i < b->count; i++) {
         tq_free(b->points[i].key);
-        cJSON_Delete(b->points[i].point);
+        cJSON_Delete(b->points[i].payload);
+        cJSON_Delete(b->points[i].sparse);
     }
     tq_free(b->points);
     if (b->scope_values) {
@@ -97,33 +128,43 @@ void tq_raw_batch_free(tq_raw_batch_t *b)
             tq_free(b->scope_values[i]);
     }
     tq_free(b->scope_values);
+    cJSON_free(b->vector_key);
+    cJSON_free(b->sparse_key);
+    while (b->blocks) {
+        text_block_t *next = b->blocks->next;
+        tq_free(b->blocks);
+        b->blocks = next;
+    }
     tq_free(b);
 }
 
-/* The point object {"id","vector","payload"} with the runtime's reserved payload
- * fields already set; NULL when out of memory. */
-static cJSON *build_point(tq_raw_batch_t *b, batch_point_t *p, const float *vector, size_t dim)
+/* The point's payload with the runtime's reserved fields set, and its vector's text;
+ * -1 when out of memory (then the caller frees what was set). */
+static int build_point(tq_raw_batch_t *b, batch_point_t *p, const float *vector, size_t dim)
 {
     const tq_raw_collection_t *c = b->collection;
-    cJSON *point = cJSON_CreateObject();
-    cJSON *vectors = cJSON_AddStringToObject(point, "id", p->id)
-                         ? cJSON_AddObjectToObject(point, "vector")
-                         : NULL;
-    cJSON *payload = vectors ? cJSON_AddObjectToObject(point, "payload") : NULL;
-    if (!payload ||
-        tq_json_add_vector(vectors, c->vector_name, vector, dim) != 0 ||
-        !cJSON_AddStringToObject(payload, TQ_FIELD_TENANT, b->tenant->tenant) ||
-        !cJSON_AddStringToObject(payload, TQ_FIELD_KEY, p->key))
-        goto fail;
-    for (size_t i = 0; i < c->scope_count; i++) {
-        if (!cJSON_AddStringToObject(payload, c->scope_fields[i], b->scope_values[i]))
-            goto fail;
+    size_t need = TQ_JSON_VECTOR_TEXT_MAX(dim);
+    if (!b->blocks || b->blocks->cap - b->blocks->used < need) {
+        size_t cap = need > TEXT_BLOCK_BYTES ? need : TEXT_BLOCK_BYTES;
+        text_block_t *block = tq_malloc(sizeof *block + cap);
+        if (!block)
+            return -1;
+        *block = (text_block_t){.next = b->blocks, .cap = cap};
+        b->blocks = block;
     }
-    p->payload = payload;
-    return point;
-fail:
-    cJSON_Delete(point);
-    return NULL;
+    p->vector = b->blocks->data + b->blocks->used;
+    p->vector_len = tq_json_vector_text(vector, dim, p->vector);
+    b->blocks->used += p->vector_len + 1;
+    p->payload = cJSON_CreateObject();
+    if (!p->vector || !p->payload ||
+        !cJSON_AddStringToObject(p->payload, TQ_FIELD_TENANT, b->tenant->tenant) ||
+        !cJSON_AddStringToObject(p->payload, TQ_FIELD_KEY, p->key))
+        return -1;
+    for (size_t i = 0; i < c->scope_count; i++) {
+        if (!cJSON_AddStringToObject(p->payload, c->scope_fields[i], b->scope_values[i]))
+            return -1;
+    }
+    return 0;
 }
 
 void tq_raw_batch_point(tq_raw_batch_t *b, const char *key, const float *vector, size_t dim)
@@ -174,9 +215,9 @@ void tq_raw_batch_point(tq_raw_batch_t *b, const char *key, const float *vector,
         return;
     }
     p->key = tq_strdup(key);
-    p->point = p->key ? build_point(b, p, vector, dim) : NULL;
-    if (!p->point) {
+    if (!p->key || build_point(b, p, vector, dim) != 0) {
         tq_free(p->key);
+        cJSON_Delete(p->payload);
         record(b, TQ_ENOMEM, "%s", "out of memory");
         return;
     }
@@ -331,8 +372,92 @@ tq_status_t tq_batch_state(const tq_raw_batch_t *b, const tenant_ctx_t **ctx,
     return TQ_OK;
 }
 
-const cJSON *tq_batch_point_json(const tq_raw_batch_t *b, size_t i, const char **key)
+const cJSON *tq_batch_point_payload(const tq_raw_batch_t *b, size_t i, const char **key)
 {
     *key = b->points[i].key;
-    return b->points[i].point;
+    return b->points[i].payload;
+}
+
+void tq_batch_point_sparse(tq_raw_batch_t *b, size_t i, cJSON *sparse)
+{
+    cJSON_Delete(b->points[i].sparse);
+    b->points[i].sparse = sparse;
+}
+
+typedef struct body {
+    char *data;
+    size_t len, cap;
+} body_t;
+
+/* Makes room for `more` bytes and a NUL; -1 when out of memory. */
+static int body_reserve(body_t *t, size_t more)
+{
+    if (t->len + more + 1 <= t->cap)
+        return 0;
+    size_t cap = t->cap * 2 > t->len + more + 1 ? t->cap * 2 : t->len + more + 1;
+    char *bigger = tq_grow(t->data, t->len, cap);
+    if (!bigger)
+        return -1;
+    t->data = bigger;
+    t->cap = cap;
+    return 0;
+}
+
+static int body_put(body_t *t, const char *s, size_t n)
+{
+    if (body_reserve(t, n) != 0)
+        return -1;
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+    t->data[t->len] = '\0';
+    return 0;
+}
+
+static int body_puts(body_t *t, const char *s)
+{
+    return body_put(t, s, strlen(s));
+}
+
+/* Prints a payload or sparse vector straight into the body when it fits the room left
+ * (it nearly always does: the room is reserved for it), else through a copy. */
+static int body_print(body_t *t, const cJSON *node)
+{
+    if (body_reserve(t, 256) != 0)
+        return -1;
+    size_t room = t->cap - t->len;
+    if (room <= INT_MAX &&
+        cJSON_PrintPreallocated((cJSON *)node, t->data + t->len, (int)room, 0)) {
+        t->len += strlen(t->data + t->len);
+        return 0;
+    }
+    char *text = tq_json_print(node);
+    int rc = text ? body_puts(t, text) : -1;
+    cJSON_free(text);
+    return rc;
+}
+
+tq_status_t tq_batch_body(const tq_raw_batch_t *b, size_t from, size_t to, char **text)
+{
+    body_t t = {0};
+    size_t guess = 16;
+    for (size_t i = from; i < to; i++)
+        guess += b->points[i].vector_len + 512;
+    int err = body_reserve(&t, guess) || body_puts(&t, "{\"points\":[");
+    for (size_t i = from; i < to && !err; i++) {
+        const batch_point_t *p = &b->points[i];
+        err = body_puts(&t, i > from ? ",{\"id\":\"" : "{\"id\":\"") || body_puts(&t, p->id) ||
+              body_puts(&t, "\",\"vector\":{") || body_puts(&t, b->vector_key) ||
+              body_puts(&t, ":") || body_put(&t, p->vector, p->vector_len);
+        if (!err && p->sparse)
+            err = body_puts(&t, ",") || body_puts(&t, b->sparse_key) || body_puts(&t, ":") ||
+                  body_print(&t, p->sparse);
+        err = err || body_puts(&t, "},\"payload\":") || body_print(&t, p->payload) ||
+              body_puts(&t, "}");
+    }
+    if (err || body_puts(&t, "]}") != 0) {
+        tq_free(t.data);
+        return TQ_ENOMEM;
+    }
+    *text = t.data;
+    return TQ_OK;
 }

@@ -392,40 +392,30 @@ static tq_status_t upsert_chunk(tq_op_call_t *call, const tq_raw_batch_t *batch,
                                 size_t to, tq_detail_t *detail)
 {
     tq_response_t resp = {0};
-    tq_status_t st = TQ_OK;
-    cJSON *body = cJSON_CreateObject();
-    cJSON *points = cJSON_AddArrayToObject(body, "points");
-    if (!points) {
-        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-        goto cleanup;
-    }
-    for (size_t i = from; i < to; i++) {
-        const char *key;
-        const cJSON *p = tq_batch_point_json(batch, i, &key);
-        if (!cJSON_AddItemReferenceToArray(points, (cJSON *)p)) {
-            st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-            goto cleanup;
-        }
-    }
-    st = tq_op_send(call, TQ_REQ_POINTS_UPSERT, "PUT", "/points?wait=true", body, 0, &resp,
-                    detail);
+    char *body = NULL;
+    if (tq_batch_body(batch, from, to, &body) != TQ_OK)
+        return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    tq_status_t st = tq_op_send_text(call, TQ_REQ_POINTS_UPSERT, "PUT", "/points?wait=true",
+                                     body, 0, &resp, detail);
     if (st == TQ_OK)
         st = tq_write_ack_check(call, &resp, detail);
-cleanup:
-    cJSON_Delete(body);
+    tq_free(body);
     tq_response_free(&resp);
     return st;
 }
 
 /* Stores every point's BM25 document vector before anything is sent. */
-static tq_status_t attach_sparse(const tq_raw_batch_t *batch, const tq_raw_collection_t *c,
+static tq_status_t attach_sparse(tq_raw_batch_t *batch, const tq_raw_collection_t *c,
                                  size_t count, tq_detail_t *detail)
 {
     tq_bm25_t *bm25 = tq_bm25_new();
     tq_status_t st = bm25 ? TQ_OK : tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
     for (size_t i = 0; st == TQ_OK && i < count; i++) {
         const char *key;
-        st = tq_sparse_attach(c, bm25, (cJSON *)tq_batch_point_json(batch, i, &key), detail);
+        cJSON *sparse = NULL;
+        st = tq_sparse_document(c, bm25, tq_batch_point_payload(batch, i, &key), &sparse, detail);
+        if (st == TQ_OK)
+            tq_batch_point_sparse(batch, i, sparse);
     }
     tq_bm25_free(bm25);
     return st;
@@ -459,7 +449,7 @@ tq_status_t tq_raw_batch_upsert(tq_raw_batch_t *batch, tq_detail_t *detail)
     }
     if (st != TQ_OK && detail && from < count) {
         const char *key;
-        tq_batch_point_json(batch, from, &key);
+        tq_batch_point_payload(batch, from, &key);
         char message[TQ_DETAIL_MESSAGE_MAX];
         snprintf(message, sizeof message, "%s", detail->message);
         tq_fail(detail, st, detail->http_status,

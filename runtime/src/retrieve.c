@@ -73,12 +73,11 @@ fail:
     return NULL;
 }
 
-tq_status_t tq_sparse_attach(const tq_raw_collection_t *c, tq_bm25_t *bm25, cJSON *point,
-                             tq_detail_t *detail)
+tq_status_t tq_sparse_document(const tq_raw_collection_t *c, tq_bm25_t *bm25,
+                               const cJSON *payload, cJSON **sparse, tq_detail_t *detail)
 {
-    const cJSON *payload = cJSON_GetObjectItemCaseSensitive(point, "payload");
-    cJSON *vectors = cJSON_GetObjectItemCaseSensitive(point, "vector");
     size_t len = 0, at = 0;
+    *sparse = NULL;
     /* The document is the sparse fields' texts in declared order, one per line. */
     for (size_t i = 0; i < c->sparse_field_count; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(payload, c->sparse_fields[i]);
@@ -106,14 +105,8 @@ tq_status_t tq_sparse_attach(const tq_raw_collection_t *c, tq_bm25_t *bm25, cJSO
     if (st != TQ_OK)
         return tq_fail(detail, st, 0, "sparse vector %s: %s", c->sparse_name,
                        st == TQ_ENOMEM ? "out of memory" : "text is not valid UTF-8");
-    cJSON_DeleteItemFromObjectCaseSensitive(vectors, c->sparse_name);
-    if (s.count > 0) {
-        cJSON *v = sparse_json(&s);
-        if (!v || !cJSON_AddItemToObject(vectors, c->sparse_name, v)) {
-            cJSON_Delete(v);
-            st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
-        }
-    }
+    if (s.count > 0 && !(*sparse = sparse_json(&s)))
+        st = tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
     tq_sparse_free(&s);
     return st;
 }

@@ -11,9 +11,10 @@
  * fusion, group field). */
 tq_status_t tq_retrieval_descriptor_check(const tq_raw_collection_t *c, tq_detail_t *detail);
 
-/* Sets (or replaces) the BM25 document vector of one upsert point object from its
- * payload's sparse fields; a text without terms stores no sparse vector. */
-tq_status_t tq_sparse_attach(const tq_raw_collection_t *c, tq_bm25_t *bm25, cJSON *point,
-                             tq_detail_t *detail);
+/* The BM25 document vector of one upsert point, from its payload's sparse fields, as
+ * {"indices","values"} in *sparse (the caller's to cJSON_Delete); NULL when the text has
+ * no terms, and then no sparse vector is stored. */
+tq_status_t tq_sparse_document(const tq_raw_collection_t *c, tq_bm25_t *bm25,
+                               const cJSON *payload, cJSON **sparse, tq_detail_t *detail);
 
 #endif
