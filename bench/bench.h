@@ -116,6 +116,12 @@ int bench_run_concurrency(const bench_target_t *t, const bench_corpus_t *c, unsi
  * killed), or -1 when it could not be started. */
 int bench_run_child(const char *const argv[], char *out, size_t cap);
 
+/* Pins every thread of process `pid` (0: the calling thread) to core `cpu`; 0, or -1
+ * when a thread could not be pinned. */
+int bench_pin_process(int pid, int cpu);
+/* Lets the calling thread run on every online core again. */
+void bench_unpin_self(void);
+
 /* Resident memory of process `pid` in KiB, or -1. */
 long bench_rss_kib(int pid);
 

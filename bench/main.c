@@ -47,6 +47,7 @@ typedef struct options {
     unsigned threads[THREAD_COUNTS_MAX];
     size_t thread_count;
     int js;
+    int pin;  /* clients on core 0, servers on core 1, for the comparison */
     int only; /* -1: all clients; else run just this one once (for profilers) */
     const char *out;
 } options_t;
@@ -54,7 +55,8 @@ typedef struct options {
 static const char usage_text[] =
     "usage: tenantq-bench [--rounds R] [--tenants N] [--vectors M] [--batch B]\n"
     "                     [--searches S] [--limit K] [--seed X] [--threads 1,2,4,8|none]\n"
-    "                     [--no-js] [--only generated|handwritten] [--out FILE.md]\n"
+    "                     [--no-js] [--no-pin] [--only generated|handwritten]\n"
+    "                     [--out FILE.md]\n"
     "       tenantq-bench growth --help\n"
     "       tenantq-bench ops --help\n"
     "       tenantq-bench section FILE.md NAME < TEXT\n"
@@ -112,6 +114,7 @@ static int parse_args(int argc, char **argv, options_t *o)
     *o = (options_t){.w = {.tenants = 10, .vectors = 1000, .batch = 256, .searches = 1000,
                            .limit = 10, .seed = 19},
                      .rounds = 9, .threads = {1, 2, 4, 8}, .thread_count = 4, .js = 1,
+                     .pin = sysconf(_SC_NPROCESSORS_ONLN) >= 2,
                      .only = -1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -160,6 +163,8 @@ static int parse_args(int argc, char **argv, options_t *o)
             i++;
         } else if (strcmp(a, "--no-js") == 0) {
             o->js = 0;
+        } else if (strcmp(a, "--no-pin") == 0) {
+            o->pin = 0;
         } else if (strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
             exit(0);
@@ -170,14 +175,20 @@ static int parse_args(int argc, char **argv, options_t *o)
     return 0;
 }
 
-/* A fresh devserver with the shared collection made; fills `t`. */
-static int server_up(probe_server_t *server, bench_target_t *t, const bench_corpus_t *c)
+/* A fresh devserver with the shared collection made, every thread of it on core 1 when
+ * `pin` is set; fills `t`. */
+static int server_up(probe_server_t *server, bench_target_t *t, const bench_corpus_t *c,
+                     int pin)
 {
     if (spawn_devserver(server, BENCH_API_KEY, 1, 1) != 0)
         return -1;
     t->url = server->url;
     t->api_key = BENCH_API_KEY;
-    if (bench_setup(t, c, t->collection, sizeof t->collection) != 0) {
+    if (bench_setup(t, c, t->collection, sizeof t->collection) != 0 ||
+        (pin && bench_pin_process((int)server->pid, 1) != 0)) {
+        if (pin)
+            fprintf(stderr, "tenantq-bench: error: cannot pin the devserver to core 1 "
+                            "(--no-pin runs unpinned)\n");
         spawn_stop(server);
         return -1;
     }
@@ -214,8 +225,8 @@ static int servers_down(probe_server_t *servers, size_t n)
 
 /* Runs the in-process clients `which[0..n)` paired (paired.c), each against a fresh
  * server of its own, client `first` ingesting first; out[k] is which[k]'s result. */
-static int run_in_process(const int *which, size_t n, size_t first, const bench_corpus_t *c,
-                          bench_result_t *out)
+static int run_in_process(const int *which, size_t n, size_t first, int pin,
+                          const bench_corpus_t *c, bench_result_t *out)
 {
     probe_server_t servers[CLIENT_JS];
     bench_target_t targets[CLIENT_JS];
@@ -225,7 +236,7 @@ static int run_in_process(const int *which, size_t n, size_t first, const bench_
     memset(targets, 0, sizeof targets);
     for (; up < n; up++) {
         clients[up] = in_process[which[up]];
-        if (server_up(&servers[up], &targets[up], c) != 0)
+        if (server_up(&servers[up], &targets[up], c, pin) != 0)
             goto done;
     }
     rc = bench_run_paired(clients, targets, n, first, c, out);
@@ -237,12 +248,13 @@ done:
     return rc;
 }
 
-static int run_js(const bench_corpus_t *c, const char *corpus_path, bench_result_t *out)
+static int run_js(const bench_corpus_t *c, const char *corpus_path, int pin,
+                  bench_result_t *out)
 {
     probe_server_t server;
     bench_target_t t;
     memset(&t, 0, sizeof t);
-    if (server_up(&server, &t, c) != 0)
+    if (server_up(&server, &t, c, pin) != 0)
         return -1;
     int rc = bench_run_js(&t, c, corpus_path, out);
     if (servers_down(&server, 1) != 0)
@@ -255,7 +267,7 @@ static int run_concurrency(unsigned threads, const bench_corpus_t *c, bench_conc
     probe_server_t server;
     bench_target_t t;
     memset(&t, 0, sizeof t);
-    if (server_up(&server, &t, c) != 0)
+    if (server_up(&server, &t, c, 0) != 0)
         return -1;
     int rc = bench_run_concurrency(&t, c, threads, out);
     if (spawn_stop(&server) != 0 && rc == 0)
@@ -281,11 +293,13 @@ static void write_tables(report_text_t *r, const options_t *o, const medians_t *
     report_printf(r,
                   "Measured %s by `%s`: %zu tenants x %zu vectors x %d dims, batches of %zu, "
                   "%zu tenant-filtered searches, limit %u, one thread, a fresh devserver per "
-                  "client and round, each search sent by the generated and the hand-written client in "
-                  "turn; medians of %zu rounds. Machine: %s before, "
-                  "%s after.\n\n",
+                  "client and round, each search sent by the generated and the hand-written "
+                  "client in turn, %s; medians of %zu rounds. Machine: %s before, %s after.\n\n",
                   when, command, o->w.tenants, o->w.vectors, BENCH_DIM, o->w.batch,
-                  o->w.searches, o->w.limit, o->rounds, before, after);
+                  o->w.searches, o->w.limit,
+                  o->pin ? "the clients on core 0 and every devserver thread on core 1"
+                         : "unpinned (--no-pin)",
+                  o->rounds, before, after);
     report_printf(r, "| client | ingest vectors/s | search p50 | search p95 | p50 vs "
                      "hand-written | p95 vs hand-written |\n| --- | --- | --- | --- | --- | "
                      "--- |\n");
@@ -323,16 +337,24 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
     for (int k = 0; k < CLIENT_COUNT; k++)
         measured[k] = k != CLIENT_JS || o->js;
     const int pair[] = {CLIENT_GENERATED, CLIENT_HANDWRITTEN};
-    for (size_t r = 0; r < o->rounds; r++) {
+    if (o->pin && bench_pin_process(0, 0) != 0) {
+        fprintf(stderr, "tenantq-bench: error: cannot pin the clients to core 0 (--no-pin "
+                        "runs unpinned)\n");
+        return -1;
+    }
+    int rc = 0;
+    for (size_t r = 0; r < o->rounds && rc == 0; r++) {
         /* The pair and the JS client take turns going first, as the pair's two do. */
         for (size_t step = 0; step < 2; step++) {
             bench_result_t res[CLIENT_COUNT];
             int js = (r + step) % 2 == 1;
             if (js && !o->js)
                 continue;
-            if (js ? run_js(c, corpus_path, &res[CLIENT_JS]) != 0
-                   : run_in_process(pair, 2, r % 2, c, res) != 0)
-                return -1;
+            if (js ? run_js(c, corpus_path, o->pin, &res[CLIENT_JS]) != 0
+                   : run_in_process(pair, 2, r % 2, o->pin, c, res) != 0) {
+                rc = -1;
+                break;
+            }
             for (int k = js ? CLIENT_JS : 0; k < (js ? CLIENT_COUNT : CLIENT_JS); k++) {
                 fprintf(stderr,
                         "tenantq-bench: round %zu %-11s ingest %.0f/s p50 %.3f ms p95 %.3f ms\n",
@@ -344,6 +366,11 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
             }
         }
     }
+    /* The concurrency runs use every core. */
+    if (o->pin)
+        bench_unpin_self();
+    if (rc != 0)
+        return -1;
     for (int k = 0; k < CLIENT_COUNT; k++)
         m[k] = (medians_t){report_median(v[k][0], o->rounds), report_median(v[k][1], o->rounds),
                            report_median(v[k][2], o->rounds)};
@@ -411,7 +438,7 @@ int main(int argc, char **argv)
     int rc = 1;
     if (o.only >= 0) {
         bench_result_t res;
-        if (run_in_process(&o.only, 1, 0, &c, &res) == 0) {
+        if (run_in_process(&o.only, 1, 0, 0, &c, &res) == 0) {
             printf("%s: ingest %.0f vectors/s, search p50 %.3f ms, p95 %.3f ms\n",
                    client_flags[o.only], res.ingest_vps, ms(res.search_p50_us),
                    ms(res.search_p95_us));

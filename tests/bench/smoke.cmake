@@ -99,6 +99,19 @@ if(NOT chart MATCHES "^<\\?xml [^\n]*\n<svg " OR NOT chart MATCHES "</svg>\n$"
   fail("the growth chart is not the expected SVG:\n${chart}")
 endif()
 
+# The comparison says where it ran: pinned by default on two cores or more, unpinned
+# with --no-pin (and so always on one core).
+file(READ ${doc} text)
+if(NOT text MATCHES "client in turn, (the clients on core 0 and every devserver thread on core 1|unpinned \\(--no-pin\\));")
+  fail("the comparison does not say where its clients and servers ran")
+endif()
+execute_process(COMMAND ${BENCH} --rounds 1 --tenants 2 --vectors 4 --searches 2 --threads none
+                        --no-js --no-pin
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "client in turn, unpinned \\(--no-pin\\);")
+  fail("--no-pin gave exit ${rc}: ${err}${out}")
+endif()
+
 # A document without the sections is refused, not overwritten.
 file(WRITE ${doc} "no markers here\n")
 execute_process(COMMAND ${BENCH} --rounds 1 --tenants 2 --vectors 4 --searches 2 --threads none
