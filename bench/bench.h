@@ -87,10 +87,11 @@ extern const bench_client_t bench_generated_client;
 extern const bench_client_t bench_handwritten_client;
 
 /* Runs `n` clients, clients[k] against its own fresh server targets[k], and fills
- * out[k]. Each ingests on its own (in turn, client `first` first); then search i is
- * sent by every client in turn, the one going first rotating with i, so a slow moment
- * of a shared machine falls on every client alike rather than on one client's whole
- * run. With n == 1 it is that client's plain run. Returns 0, or -1 after printing why. */
+ * out[k]. Each ingests on its own (in turn, client `first` first); then the clients
+ * take turns at blocks of 100 searches, the one going first alternating, so a slow
+ * moment of a shared machine falls on every client alike rather than on one client's
+ * whole run. With n == 1 it is that client's plain run. Returns 0, or -1 after printing
+ * why. */
 int bench_run_paired(const bench_client_t *const *clients, const bench_target_t *targets,
                      size_t n, size_t first, const bench_corpus_t *c, bench_result_t *out);
 int bench_run_js(const bench_target_t *t, const bench_corpus_t *c, const char *corpus_path,
