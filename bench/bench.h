@@ -87,8 +87,9 @@ extern const bench_client_t bench_generated_client;
 extern const bench_client_t bench_handwritten_client;
 
 /* Runs `n` clients, clients[k] against its own fresh server targets[k], and fills
- * out[k]. Each ingests on its own (in turn, client `first` first); then the clients
- * take turns at blocks of 100 searches, the one going first alternating, so a slow
+ * out[k]. Each ingests on its own (in turn, client `first` first) and sends 100 untimed
+ * searches; then the clients take turns at blocks of 10 searches, the one going first
+ * alternating (client `first` first), so a slow
  * moment of a shared machine falls on every client alike rather than on one client's
  * whole run. With n == 1 it is that client's plain run. Returns 0, or -1 after printing
  * why. */

@@ -3,7 +3,7 @@
  * Each round starts a fresh tenantq-devserver per client (API key and JWT RBAC on) and
  * onboards the tenants through the generated client. The generated and the hand-written
  * client then run paired (paired.c): each ingests on its own, then they take turns at
- * blocks of 100 searches. The JS client, a separate process, runs before or after the pair,
+ * blocks of 10 searches. The JS client, a separate process, runs before or after the pair,
  * turn about. Reported figures are medians over rounds, with ratios to the hand-written
  * client, the command and the machine's state. Then the shared-client concurrency runs,
  * one fresh server per thread count and round.
@@ -294,7 +294,8 @@ static void write_tables(report_text_t *r, const options_t *o, const medians_t *
                   "Measured %s by `%s`: %zu tenants x %zu vectors x %d dims, batches of %zu, "
                   "%zu tenant-filtered searches, limit %u, one thread, a fresh devserver per "
                   "client and round, the generated and the hand-written client taking turns at "
-                  "blocks of 100 searches, %s; medians of %zu rounds. Machine: %s before, %s after.\n\n",
+                  "blocks of 10 searches after 100 untimed ones, %s; medians of %zu rounds. "
+                  "Machine: %s before, %s after.\n\n",
                   when, command, o->w.tenants, o->w.vectors, BENCH_DIM, o->w.batch,
                   o->w.searches, o->w.limit,
                   o->pin ? "the clients on core 0 and every devserver thread on core 1"

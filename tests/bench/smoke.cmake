@@ -102,13 +102,13 @@ endif()
 # The comparison says where it ran: pinned by default on two cores or more, unpinned
 # with --no-pin (and so always on one core).
 file(READ ${doc} text)
-if(NOT text MATCHES "blocks of 100 searches, (the clients on core 0 and every devserver thread on core 1|unpinned \\(--no-pin\\));")
+if(NOT text MATCHES "blocks of 10 searches after 100 untimed ones, (the clients on core 0 and every devserver thread on core 1|unpinned \\(--no-pin\\));")
   fail("the comparison does not say where its clients and servers ran")
 endif()
 execute_process(COMMAND ${BENCH} --rounds 1 --tenants 2 --vectors 4 --searches 2 --threads none
                         --no-js --no-pin
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc EQUAL 0 OR NOT out MATCHES "blocks of 100 searches, unpinned \\(--no-pin\\);")
+if(NOT rc EQUAL 0 OR NOT out MATCHES "blocks of 10 searches after 100 untimed ones, unpinned \\(--no-pin\\);")
   fail("--no-pin gave exit ${rc}: ${err}${out}")
 endif()
 
