@@ -22,9 +22,6 @@
 #define BATCH_VALUE_MAX (1024 * 1024)
 #define BATCH_ARRAY_MAX 4096
 
-/* One point as it will be sent: its dense vector already as JSON text (vectors
- * dominate an upsert body, so they are printed once, into a text block, and copied
- * once more, into the body), its payload as a small tree the field setters add to. */
 /* Vector texts are printed straight into large blocks that never move, rather than
  * into an allocation of their own each: no per-point malloc and free, no extra copy. */
 #define TEXT_BLOCK_BYTES (256 * 1024)
@@ -35,6 +32,9 @@ typedef struct text_block {
     char data[];
 } text_block_t;
 
+/* One point as it will be sent: its dense vector already as JSON text (vectors
+ * dominate an upsert body, so they are printed once, into a text block, and copied
+ * once more, into the body), its payload as a small tree the field setters add to. */
 typedef struct batch_point {
     char *key;
     char id[TQ_UUID_STR_LEN + 1];
@@ -156,7 +156,7 @@ static int build_point(tq_raw_batch_t *b, batch_point_t *p, const float *vector,
     p->vector_len = tq_json_vector_text(vector, dim, p->vector);
     b->blocks->used += p->vector_len + 1;
     p->payload = cJSON_CreateObject();
-    if (!p->vector || !p->payload ||
+    if (!p->payload ||
         !cJSON_AddStringToObject(p->payload, TQ_FIELD_TENANT, b->tenant->tenant) ||
         !cJSON_AddStringToObject(p->payload, TQ_FIELD_KEY, p->key))
         return -1;
