@@ -118,10 +118,14 @@ int bench_run_concurrency(const bench_target_t *t, const bench_corpus_t *c, unsi
  * killed), or -1 when it could not be started. */
 int bench_run_child(const char *const argv[], char *out, size_t cap);
 
+/* The first two cores the calling thread may run on, for the clients and for the
+ * servers; remembers the thread's CPU set for bench_unpin_self. 0, or -1 when there are
+ * fewer than two. */
+int bench_pin_cores(int *client, int *server);
 /* Pins every thread of process `pid` (0: the calling thread) to core `cpu`; 0, or -1
  * when a thread could not be pinned. */
 int bench_pin_process(int pid, int cpu);
-/* Lets the calling thread run on every online core again. */
+/* Gives the calling thread back the CPU set bench_pin_cores found. */
 void bench_unpin_self(void);
 
 /* Resident memory of process `pid` in KiB, or -1. */

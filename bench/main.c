@@ -47,7 +47,9 @@ typedef struct options {
     unsigned threads[THREAD_COUNTS_MAX];
     size_t thread_count;
     int js;
-    int pin;  /* clients on core 0, servers on core 1, for the comparison */
+    int pin;  /* the comparison's clients on one core, its servers on another */
+    int pin_client, pin_server; /* those cores, when pin is set */
+    const char *unpinned; /* why not, when pin is not set */
     int only; /* -1: all clients; else run just this one once (for profilers) */
     const char *out;
 } options_t;
@@ -114,7 +116,7 @@ static int parse_args(int argc, char **argv, options_t *o)
     *o = (options_t){.w = {.tenants = 10, .vectors = 1000, .batch = 256, .searches = 1000,
                            .limit = 10, .seed = 19},
                      .rounds = 9, .threads = {1, 2, 4, 8}, .thread_count = 4, .js = 1,
-                     .pin = sysconf(_SC_NPROCESSORS_ONLN) >= 2,
+                     .pin = 1, .unpinned = "--no-pin",
                      .only = -1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -175,8 +177,8 @@ static int parse_args(int argc, char **argv, options_t *o)
     return 0;
 }
 
-/* A fresh devserver with the shared collection made, every thread of it on core 1 when
- * `pin` is set; fills `t`. */
+/* A fresh devserver with the shared collection made, every thread of it on core `pin`
+ * when that is not negative; fills `t`. */
 static int server_up(probe_server_t *server, bench_target_t *t, const bench_corpus_t *c,
                      int pin)
 {
@@ -185,10 +187,10 @@ static int server_up(probe_server_t *server, bench_target_t *t, const bench_corp
     t->url = server->url;
     t->api_key = BENCH_API_KEY;
     if (bench_setup(t, c, t->collection, sizeof t->collection) != 0 ||
-        (pin && bench_pin_process((int)server->pid, 1) != 0)) {
-        if (pin)
-            fprintf(stderr, "tenantq-bench: error: cannot pin the devserver to core 1 "
-                            "(--no-pin runs unpinned)\n");
+        (pin >= 0 && bench_pin_process((int)server->pid, pin) != 0)) {
+        if (pin >= 0)
+            fprintf(stderr, "tenantq-bench: error: cannot pin the devserver to core %d "
+                            "(--no-pin runs unpinned)\n", pin);
         spawn_stop(server);
         return -1;
     }
@@ -267,7 +269,7 @@ static int run_concurrency(unsigned threads, const bench_corpus_t *c, bench_conc
     probe_server_t server;
     bench_target_t t;
     memset(&t, 0, sizeof t);
-    if (server_up(&server, &t, c, 0) != 0)
+    if (server_up(&server, &t, c, -1) != 0)
         return -1;
     int rc = bench_run_concurrency(&t, c, threads, out);
     if (spawn_stop(&server) != 0 && rc == 0)
@@ -293,6 +295,13 @@ static void write_tables(report_text_t *r, const options_t *o, const medians_t *
                          const char *command, const char *before, const char *after,
                          const char *when)
 {
+    char where[96];
+    if (o->pin)
+        snprintf(where, sizeof where,
+                 "the clients on core %d and every devserver thread on core %d", o->pin_client,
+                 o->pin_server);
+    else
+        snprintf(where, sizeof where, "unpinned (%s)", o->unpinned);
     report_printf(r,
                   "Measured %s by `%s`: %zu tenants x %zu vectors x %d dims, batches of %zu, "
                   "%zu tenant-filtered searches, limit %u, one thread, a fresh devserver per "
@@ -302,8 +311,7 @@ static void write_tables(report_text_t *r, const options_t *o, const medians_t *
                   "Machine: %s before, %s after.\n\n",
                   when, command, o->w.tenants, o->w.vectors, BENCH_DIM, o->w.batch,
                   o->w.searches, o->w.limit,
-                  o->pin ? "the clients on core 0 and every devserver thread on core 1"
-                         : "unpinned (--no-pin)",
+                  where,
                   o->rounds, before, after);
     report_printf(r, "| client | ingest vectors/s | search p50 | search p95 | p50 vs "
                      "hand-written | p95 vs hand-written |\n| --- | --- | --- | --- | --- | "
@@ -340,9 +348,9 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
     for (int k = 0; k < CLIENT_COUNT; k++)
         measured[k] = k != CLIENT_JS || o->js;
     const int pair[] = {CLIENT_GENERATED, CLIENT_HANDWRITTEN};
-    if (o->pin && bench_pin_process(0, 0) != 0) {
-        fprintf(stderr, "tenantq-bench: error: cannot pin the clients to core 0 (--no-pin "
-                        "runs unpinned)\n");
+    if (o->pin && bench_pin_process(0, o->pin_client) != 0) {
+        fprintf(stderr, "tenantq-bench: error: cannot pin the clients to core %d (--no-pin "
+                        "runs unpinned)\n", o->pin_client);
         return -1;
     }
     int rc = 0;
@@ -353,8 +361,9 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
             int js = (r + step) % 2 == 1;
             if (js && !o->js)
                 continue;
-            if (js ? run_js(c, corpus_path, o->pin, &res[CLIENT_JS]) != 0
-                   : run_in_process(pair, 2, r % 2, o->pin, c, res) != 0) {
+            int pin = o->pin ? o->pin_server : -1;
+            if (js ? run_js(c, corpus_path, pin, &res[CLIENT_JS]) != 0
+                   : run_in_process(pair, 2, r % 2, pin, c, res) != 0) {
                 rc = -1;
                 break;
             }
@@ -435,6 +444,10 @@ int main(int argc, char **argv)
     options_t o;
     if (parse_args(argc, argv, &o) != 0)
         return 2;
+    if (o.pin && bench_pin_cores(&o.pin_client, &o.pin_server) != 0) {
+        o.pin = 0;
+        o.unpinned = "fewer than two cores to run on";
+    }
     /* One devserver worker per core (unless the caller chose), not Qdrant's default of
      * one less: the concurrency table measures the client, which a single worker on a
      * 2-core machine would hide behind the server. */
@@ -453,7 +466,7 @@ int main(int argc, char **argv)
     int rc = 1;
     if (o.only >= 0) {
         bench_result_t res;
-        if (run_in_process(&o.only, 1, 0, 0, &c, &res) == 0) {
+        if (run_in_process(&o.only, 1, 0, -1, &c, &res) == 0) {
             printf("%s: ingest %.0f vectors/s, search p50 %.3f ms, p95 %.3f ms\n",
                    client_flags[o.only], res.ingest_vps, ms(res.search_p50_us),
                    ms(res.search_p95_us));
