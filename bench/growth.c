@@ -56,8 +56,7 @@ static const char usage_text[] =
 
 static int usage(const char *what)
 {
-    fprintf(stderr, "tenantq-bench growth: error: %s\n%s", what, usage_text);
-    return 2;
+    return bench_usage("growth", what, usage_text);
 }
 
 static int parse(int argc, char **argv, growth_opts_t *o)
@@ -69,13 +68,13 @@ static int parse(int argc, char **argv, growth_opts_t *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         size_t one[LIST_MAX], n = 0;
-        if (strcmp(a, "--help") == 0) {
-            fputs(usage_text, stdout);
-            exit(0);
-        }
-        if (!v)
-            return usage("an option is missing its value");
+        int shared = bench_probe_option("growth", usage_text, a, v, o->placements,
+                                        &o->placements_n, &o->out);
+        if (shared == 2)
+            return 2;
         i++;
+        if (shared == 1)
+            continue;
         if (strcmp(a, "--tenants") == 0) {
             if (bench_parse_counts(v, o->tenants, LIST_MAX, &o->tenants_n, 2, 10000) != 0)
                 return usage("--tenants needs a list of counts 2..10000 (the probe needs two)");
@@ -90,11 +89,6 @@ static int parse(int argc, char **argv, growth_opts_t *o)
             *(strcmp(a, "--probes") == 0          ? &o->probes
               : strcmp(a, "--size-tenants") == 0 ? &o->size_tenants
                                                  : &o->tenant_vectors) = one[0];
-        } else if (strcmp(a, "--placements") == 0) {
-            if (bench_parse_placements(v, o->placements, &o->placements_n) != 0)
-                return usage("--placements takes collection, shared or both");
-        } else if (strcmp(a, "--out") == 0) {
-            o->out = v;
         } else if (strcmp(a, "--svg") == 0) {
             o->svg = v;
         } else {

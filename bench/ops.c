@@ -37,8 +37,7 @@ static const char usage_text[] =
 
 static int usage(const char *what)
 {
-    fprintf(stderr, "tenantq-bench ops: error: %s\n%s", what, usage_text);
-    return 2;
+    return bench_usage("ops", what, usage_text);
 }
 
 static int parse(int argc, char **argv, ops_opts_t *o)
@@ -48,13 +47,13 @@ static int parse(int argc, char **argv, ops_opts_t *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         size_t n = 0;
-        if (strcmp(a, "--help") == 0) {
-            fputs(usage_text, stdout);
-            exit(0);
-        }
-        if (!v)
-            return usage("an option is missing its value");
+        int shared = bench_probe_option("ops", usage_text, a, v, o->placements,
+                                        &o->placements_n, &o->out);
+        if (shared == 2)
+            return 2;
         i++;
+        if (shared == 1)
+            continue;
         if (strcmp(a, "--tenants") == 0) {
             if (bench_parse_counts(v, &o->tenants, 1, &n, 2, 10000) != 0)
                 return usage("--tenants needs a count 2..10000 (the probe needs two)");
@@ -64,11 +63,6 @@ static int parse(int argc, char **argv, ops_opts_t *o)
         } else if (strcmp(a, "--probes") == 0) {
             if (bench_parse_counts(v, &o->probes, 1, &n, 1, 10000000) != 0)
                 return usage("--probes needs a count 1..10000000");
-        } else if (strcmp(a, "--placements") == 0) {
-            if (bench_parse_placements(v, o->placements, &o->placements_n) != 0)
-                return usage("--placements takes collection, shared or both");
-        } else if (strcmp(a, "--out") == 0) {
-            o->out = v;
         } else {
             return usage("unknown argument");
         }

@@ -58,8 +58,10 @@ int bench_run_paired(const bench_client_t *const *clients, const bench_target_t 
     void *sessions[PAIRED_MAX] = {0};
     bench_samples_t lat[PAIRED_MAX];
     uint64_t hits[PAIRED_MAX] = {0};
-    if (n == 0 || n > PAIRED_MAX)
+    if (n == 0 || n > PAIRED_MAX) {
+        fprintf(stderr, "tenantq-bench: error: %zu clients to pair (1..%d)\n", n, PAIRED_MAX);
         return -1;
+    }
     memset(lat, 0, sizeof lat);
     memset(out, 0, n * sizeof *out);
     int rc = -1;

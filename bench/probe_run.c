@@ -130,3 +130,31 @@ void bench_probe_run_free(bench_probe_run_t *run)
     cJSON_Delete(run->report);
     run->report = NULL;
 }
+
+int bench_usage(const char *who, const char *what, const char *usage_text)
+{
+    fprintf(stderr, "tenantq-bench %s: error: %s\n%s", who, what, usage_text);
+    return 2;
+}
+
+int bench_probe_option(const char *who, const char *usage_text, const char *a, const char *v,
+                       const char *placements[2], size_t *placements_n, const char **out)
+{
+    if (strcmp(a, "--help") == 0) {
+        fputs(usage_text, stdout);
+        exit(0);
+    }
+    if (!v)
+        return bench_usage(who, "an option is missing its value", usage_text);
+    if (strcmp(a, "--placements") == 0) {
+        if (bench_parse_placements(v, placements, placements_n) != 0)
+            return bench_usage(who, "--placements takes collection, shared or both",
+                               usage_text);
+        return 1;
+    }
+    if (strcmp(a, "--out") == 0) {
+        *out = v;
+        return 1;
+    }
+    return 0;
+}

@@ -34,6 +34,17 @@ int bench_parse_counts(const char *list, size_t *out, size_t cap, size_t *n, siz
  * names; -1 for anything else (another name, a repeat, an empty item). */
 int bench_parse_placements(const char *list, const char *out[2], size_t *n);
 
+/* Prints "tenantq-bench WHO: error: WHAT" and `usage_text` to standard error; returns 2,
+ * the exit status of a usage error. */
+int bench_usage(const char *who, const char *what, const char *usage_text);
+
+/* The options every probe-running subcommand shares, for argument `a` with `v` the next
+ * argument (NULL at the end): --help prints `usage_text` and exits 0; --placements and
+ * --out are stored. Returns 1 when `a` was one of them, 0 when it is the caller's (and
+ * `v` is present), 2 after a usage error (a missing value, bad placements). */
+int bench_probe_option(const char *who, const char *usage_text, const char *a, const char *v,
+                       const char *placements[2], size_t *placements_n, const char **out);
+
 /* report.a.b as a number, or -1 (b may be NULL). */
 double bench_report_number(const cJSON *report, const char *a, const char *b);
 
