@@ -8,7 +8,14 @@
  * and scores copied out, as any caller needs them. What it skips is exactly the tenant
  * layer: no key checks or UUIDv5 ids (ids are counters), no token (the api key
  * instead), no leak guard, no statistics. It must never do work the generated client
- * does not. */
+ * does not.
+ *
+ * It comes in two layouts. The minimal one sends every request on one connection. The
+ * other (bench_handwritten_tenant_client) keeps one easy handle, and so one keep-alive
+ * connection, per tenant, as the generated client does to keep a late answer from
+ * reaching another tenant: the same code otherwise, so the difference between the two
+ * is what the connection per tenant costs, and the generated client's ratio to it is
+ * what its tenant layer costs on top. */
 #include "bench.h"
 
 #include "float_text.h"
@@ -78,6 +85,8 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 
 typedef struct hand_client {
     CURL *h;
+    CURL **per_tenant; /* NULL: every request on h; else tenants handles, made on first use */
+    size_t tenants;
     struct curl_slist *headers;
     char upsert_url[256], query_url[256];
     buffer_t body, answer;
@@ -110,6 +119,11 @@ static int hand_open(hand_client_t *hc, const bench_target_t *t)
 
 static void hand_close(hand_client_t *hc)
 {
+    for (size_t i = 0; hc->per_tenant && i < hc->tenants; i++) {
+        if (hc->per_tenant[i])
+            curl_easy_cleanup(hc->per_tenant[i]);
+    }
+    free(hc->per_tenant);
     if (hc->h)
         curl_easy_cleanup(hc->h);
     curl_slist_free_all(hc->headers);
@@ -117,19 +131,36 @@ static void hand_close(hand_client_t *hc)
     free(hc->answer.data);
 }
 
-/* Sends the body with `method` to `url`; returns the parsed answer when it is HTTP 200
- * with "status":"ok", else NULL after printing why. */
-static cJSON *exchange(hand_client_t *hc, const char *method, const char *url)
+/* The handle for `tenant`'s requests: the one handle, or in the per-tenant layout that
+ * tenant's own, a copy of the first one's options made on first use; NULL when out of
+ * memory. */
+static CURL *handle_for(hand_client_t *hc, size_t tenant)
+{
+    if (!hc->per_tenant)
+        return hc->h;
+    if (!hc->per_tenant[tenant])
+        hc->per_tenant[tenant] = curl_easy_duphandle(hc->h);
+    return hc->per_tenant[tenant];
+}
+
+/* Sends the body with `method` to `url` on `tenant`'s handle; returns the parsed answer
+ * when it is HTTP 200 with "status":"ok", else NULL after printing why. */
+static cJSON *exchange(hand_client_t *hc, size_t tenant, const char *method, const char *url)
 {
     hc->answer.len = 0;
-    curl_easy_setopt(hc->h, CURLOPT_URL, url);
-    curl_easy_setopt(hc->h, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(hc->h, CURLOPT_POSTFIELDS, hc->body.data);
-    curl_easy_setopt(hc->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)hc->body.len);
+    CURL *h = handle_for(hc, tenant);
+    if (!h) {
+        fprintf(stderr, "tenantq-bench: error: hand-written client: out of memory\n");
+        return NULL;
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, hc->body.data);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)hc->body.len);
     long code = 0;
-    CURLcode rc = curl_easy_perform(hc->h);
+    CURLcode rc = curl_easy_perform(h);
     if (rc == CURLE_OK)
-        curl_easy_getinfo(hc->h, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     cJSON *root = rc == CURLE_OK && code == 200
                       ? cJSON_ParseWithLength(hc->answer.data ? hc->answer.data : "",
                                               hc->answer.len)
@@ -162,7 +193,7 @@ static int hand_upsert(hand_client_t *hc, const bench_corpus_t *c, size_t tenant
     }
     if (err || puts_(b, "]}") != 0)
         return -1;
-    cJSON *root = exchange(hc, "PUT", hc->upsert_url);
+    cJSON *root = exchange(hc, tenant, "PUT", hc->upsert_url);
     cJSON_Delete(root);
     return root ? 0 : -1;
 }
@@ -181,7 +212,7 @@ static int hand_search(hand_client_t *hc, const bench_corpus_t *c, size_t i, uin
         puts_(b, c->tenant_ids[bench_search_tenant(c, i)]) || puts_(b, tail) ||
         put_vector(b, c->queries + i * BENCH_DIM) || puts_(b, "}"))
         return -1;
-    cJSON *root = exchange(hc, "POST", hc->query_url);
+    cJSON *root = exchange(hc, bench_search_tenant(c, i), "POST", hc->query_url);
     if (!root)
         return -1;
     const cJSON *points =
@@ -223,16 +254,31 @@ static void hand_free(void *session)
     }
 }
 
-static void *hand_new(const bench_target_t *t, const bench_corpus_t *c)
+/* A session in either layout: `per_tenant` 1 for a handle per tenant. */
+static void *hand_new_layout(const bench_target_t *t, const bench_corpus_t *c, int per_tenant)
 {
-    (void)c;
     hand_client_t *hc = malloc(sizeof *hc);
-    if (!hc || hand_open(hc, t) != 0) {
+    int ok = hc && hand_open(hc, t) == 0;
+    if (ok && per_tenant) {
+        hc->tenants = c->w.tenants;
+        ok = (hc->per_tenant = calloc(c->w.tenants, sizeof *hc->per_tenant)) != NULL;
+    }
+    if (!ok) {
         fprintf(stderr, "tenantq-bench: error: hand-written client: out of memory\n");
         hand_free(hc);
         return NULL;
     }
     return hc;
+}
+
+static void *hand_new(const bench_target_t *t, const bench_corpus_t *c)
+{
+    return hand_new_layout(t, c, 0);
+}
+
+static void *hand_new_per_tenant(const bench_target_t *t, const bench_corpus_t *c)
+{
+    return hand_new_layout(t, c, 1);
 }
 
 static int hand_ingest(void *session, const bench_corpus_t *c)
@@ -260,3 +306,5 @@ static int hand_search_step(void *session, const bench_corpus_t *c, size_t i, ui
 
 const bench_client_t bench_handwritten_client = {"handwritten", hand_new, hand_ingest,
                                                  hand_search_step, hand_free};
+const bench_client_t bench_handwritten_tenant_client = {
+    "handwritten-per-tenant", hand_new_per_tenant, hand_ingest, hand_search_step, hand_free};

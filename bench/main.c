@@ -1,12 +1,13 @@
 /* main.c: tenantq-bench, the side-by-side client benchmark behind `make bench`.
  *
  * Each round starts a fresh tenantq-devserver per client (API key and JWT RBAC on) and
- * onboards the tenants through the generated client. The generated and the hand-written
- * client then run paired (paired.c): each ingests on its own, then they take turns at
- * blocks of 10 searches. The JS client, a separate process, runs before or after the pair,
- * turn about. Reported figures are medians over rounds, with ratios to the hand-written
- * client, the command and the machine's state. Then the shared-client concurrency runs,
- * one fresh server per thread count and round.
+ * onboards the tenants through the generated client. The generated client and the
+ * hand-written one, in its two layouts (one connection; a connection per tenant), then
+ * run paired (paired.c): each ingests on its own, then they take turns at blocks of 10
+ * searches. The JS client, a separate process, runs before or after them, turn about.
+ * Reported figures are medians over rounds, with ratios to the hand-written client, the
+ * command and the machine's state. Then the shared-client concurrency runs, one fresh
+ * server per thread count and round.
  * `tenantq-bench growth` (growth.c) runs the probe's growth curves instead, and
  * `tenantq-bench ops` (ops.c) the latency of every operation and probe kind.
  *
@@ -32,14 +33,16 @@
 #define ROUNDS_MAX 100
 #define THREAD_COUNTS_MAX 8
 
-enum { CLIENT_GENERATED, CLIENT_HANDWRITTEN, CLIENT_JS, CLIENT_COUNT };
+enum { CLIENT_GENERATED, CLIENT_HANDWRITTEN, CLIENT_HANDWRITTEN_TENANT, CLIENT_JS, CLIENT_COUNT };
 
 static const char *const client_names[CLIENT_COUNT] = {
     "generated tenantq client",
     "hand-written libcurl + cJSON, same requests, no tenant layer",
+    "the same hand-written client with a connection per tenant, as the generated one keeps",
     "official `@qdrant/js-client-rest` 1.19, same requests",
 };
-static const char *const client_flags[CLIENT_COUNT] = {"generated", "handwritten", "js"};
+static const char *const client_flags[CLIENT_COUNT] = {"generated", "handwritten",
+                                                       "handwritten-per-tenant", "js"};
 
 typedef struct options {
     bench_workload_t w;
@@ -57,15 +60,17 @@ typedef struct options {
 static const char usage_text[] =
     "usage: tenantq-bench [--rounds R] [--tenants N] [--vectors M] [--batch B]\n"
     "                     [--searches S] [--limit K] [--seed X] [--threads 1,2,4,8|none]\n"
-    "                     [--no-js] [--no-pin] [--only generated|handwritten]\n"
+    "                     [--no-js] [--no-pin]\n"
+    "                     [--only generated|handwritten|handwritten-per-tenant]\n"
     "                     [--out FILE.md]\n"
     "       tenantq-bench growth --help\n"
     "       tenantq-bench ops --help\n"
     "       tenantq-bench section FILE.md NAME < TEXT\n"
     "\n"
-    "Runs the generated tenantq client, a hand-written libcurl + cJSON client and the\n"
-    "official Qdrant JS client side by side against fresh tenantq-devservers and prints\n"
-    "(or, with --out, writes into FILE's tenantq-bench section) a Markdown table.\n";
+    "Runs the generated tenantq client, a hand-written libcurl + cJSON client (on one\n"
+    "connection, and with a connection per tenant) and the official Qdrant JS client\n"
+    "side by side against fresh tenantq-devservers and prints (or, with --out, writes\n"
+    "into FILE's tenantq-bench section) a Markdown table.\n";
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -155,10 +160,14 @@ static int parse_args(int argc, char **argv, options_t *o)
                 return usage("--threads needs a list such as 1,2,4,8 (each 1..64), or none");
             i++;
         } else if (strcmp(a, "--only") == 0) {
-            o->only = !v ? -1 : strcmp(v, "generated") == 0 ? CLIENT_GENERATED
-                             : strcmp(v, "handwritten") == 0 ? CLIENT_HANDWRITTEN : -1;
+            o->only = -1;
+            for (int k = 0; v && k < CLIENT_JS; k++) {
+                if (strcmp(v, client_flags[k]) == 0)
+                    o->only = k;
+            }
             if (o->only < 0)
-                return usage("--only needs generated or handwritten, not '%s'", v ? v : "");
+                return usage("--only needs generated, handwritten or handwritten-per-tenant, "
+                             "not '%s'", v ? v : "");
             i++;
         } else if (strcmp(a, "--out") == 0 && v) {
             o->out = v;
@@ -198,8 +207,8 @@ static int server_up(probe_server_t *server, bench_target_t *t, const bench_corp
 }
 
 /* The in-process clients, by their CLIENT_ index. */
-static const bench_client_t *const in_process[CLIENT_JS] = {&bench_generated_client,
-                                                            &bench_handwritten_client};
+static const bench_client_t *const in_process[CLIENT_JS] = {
+    &bench_generated_client, &bench_handwritten_client, &bench_handwritten_tenant_client};
 
 /* 0 when `client` returned what the workload asks: limit hits per search, or every
  * point of a tenant smaller than that; else -1 after saying so. */
@@ -284,10 +293,12 @@ static double ms(double us)
 }
 
 /* Medians over rounds; the ratios are medians of each round's own ratio to the
- * hand-written client of the same round (its pair), not ratios of medians. */
+ * hand-written client of the same round (its pair), not ratios of medians, and
+ * layer_p50/layer_p95 the same to the hand-written client with a connection per tenant. */
 typedef struct medians {
     double ingest, p50, p95;
     double p50_ratio, p95_ratio;
+    double layer_p50, layer_p95;
 } medians_t;
 
 static void write_tables(report_text_t *r, const options_t *o, const medians_t *m,
@@ -305,7 +316,7 @@ static void write_tables(report_text_t *r, const options_t *o, const medians_t *
     report_printf(r,
                   "Measured %s by `%s`: %zu tenants x %zu vectors x %d dims, batches of %zu, "
                   "%zu tenant-filtered searches, limit %u, one thread, a fresh devserver per "
-                  "client and round, the generated and the hand-written client taking turns at "
+                  "client and round, the three in-process clients taking turns at "
                   "blocks of 10 searches after 100 untimed ones, %s; medians of %zu rounds, the "
                   "ratios medians of each round's own ratio. "
                   "Machine: %s before, %s after.\n\n",
@@ -325,6 +336,11 @@ static void write_tables(report_text_t *r, const options_t *o, const medians_t *
                       client_names[k], m[k].ingest, ms(m[k].p50), ms(m[k].p95), m[k].p50_ratio,
                       m[k].p95_ratio);
     }
+    report_printf(r,
+                  "\nThe tenant layer alone, the generated client against the hand-written "
+                  "client with the same connection per tenant: %.2fx at the p50 and %.2fx at "
+                  "the p95 (medians of each round's own ratio).\n",
+                  m[CLIENT_GENERATED].layer_p50, m[CLIENT_GENERATED].layer_p95);
     if (o->thread_count == 0)
         return;
     report_printf(r,
@@ -347,7 +363,7 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
     static double v[CLIENT_COUNT][3][ROUNDS_MAX];
     for (int k = 0; k < CLIENT_COUNT; k++)
         measured[k] = k != CLIENT_JS || o->js;
-    const int pair[] = {CLIENT_GENERATED, CLIENT_HANDWRITTEN};
+    const int together[] = {CLIENT_GENERATED, CLIENT_HANDWRITTEN, CLIENT_HANDWRITTEN_TENANT};
     if (o->pin && bench_pin_process(0, o->pin_client) != 0) {
         fprintf(stderr, "tenantq-bench: error: cannot pin the clients to core %d (--no-pin "
                         "runs unpinned)\n", o->pin_client);
@@ -355,7 +371,8 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
     }
     int rc = 0;
     for (size_t r = 0; r < o->rounds && rc == 0; r++) {
-        /* The pair and the JS client take turns going first, as the pair's two do. */
+        /* The in-process clients and the JS client take turns going first, as the
+         * in-process ones do among themselves. */
         for (size_t step = 0; step < 2; step++) {
             bench_result_t res[CLIENT_COUNT];
             int js = (r + step) % 2 == 1;
@@ -363,13 +380,13 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
                 continue;
             int pin = o->pin ? o->pin_server : -1;
             if (js ? run_js(c, corpus_path, pin, &res[CLIENT_JS]) != 0
-                   : run_in_process(pair, 2, r % 2, pin, c, res) != 0) {
+                   : run_in_process(together, 3, r % 3, pin, c, res) != 0) {
                 rc = -1;
                 break;
             }
             for (int k = js ? CLIENT_JS : 0; k < (js ? CLIENT_COUNT : CLIENT_JS); k++) {
                 fprintf(stderr,
-                        "tenantq-bench: round %zu %-11s ingest %.0f/s p50 %.3f ms p95 %.3f ms\n",
+                        "tenantq-bench: round %zu %-22s ingest %.0f/s p50 %.3f ms p95 %.3f ms\n",
                         r + 1, client_flags[k], res[k].ingest_vps, ms(res[k].search_p50_us),
                         ms(res[k].search_p95_us));
                 v[k][0][r] = res[k].ingest_vps;
@@ -383,13 +400,16 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
         bench_unpin_self();
     if (rc != 0)
         return -1;
-    /* Each round's ratios first: report_median sorts what it is given. */
-    static double ratio[CLIENT_COUNT][2][ROUNDS_MAX];
+    /* Each round's ratios first: report_median sorts what it is given. [k][q][r]: to the
+     * hand-written client on one connection, [k][2 + q][r]: to it with a connection per
+     * tenant. */
+    static double ratio[CLIENT_COUNT][4][ROUNDS_MAX];
     for (int k = 0; k < CLIENT_COUNT; k++) {
         for (size_t r = 0; r < o->rounds; r++) {
-            for (int q = 0; q < 2; q++) {
-                double hand = v[CLIENT_HANDWRITTEN][1 + q][r];
-                ratio[k][q][r] = hand > 0 ? v[k][1 + q][r] / hand : 0.0;
+            for (int q = 0; q < 4; q++) {
+                int base = q < 2 ? CLIENT_HANDWRITTEN : CLIENT_HANDWRITTEN_TENANT;
+                double hand = v[base][1 + q % 2][r];
+                ratio[k][q][r] = hand > 0 ? v[k][1 + q % 2][r] / hand : 0.0;
             }
         }
     }
@@ -397,7 +417,9 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
         m[k] = (medians_t){report_median(v[k][0], o->rounds), report_median(v[k][1], o->rounds),
                            report_median(v[k][2], o->rounds),
                            report_median(ratio[k][0], o->rounds),
-                           report_median(ratio[k][1], o->rounds)};
+                           report_median(ratio[k][1], o->rounds),
+                           report_median(ratio[k][2], o->rounds),
+                           report_median(ratio[k][3], o->rounds)};
     for (size_t i = 0; i < o->thread_count; i++) {
         double f[4][ROUNDS_MAX];
         for (size_t r = 0; r < o->rounds; r++) {

@@ -1,9 +1,10 @@
 # smoke.cmake: runs tenantq-bench and `tenantq-bench growth` at a tiny size into a
 # scratch copy of a performance document and checks what they wrote: the prose outside
 # the sections kept, one row per client with numbers and ratios (the JS row only when
-# scripts/npm-deps.sh installed its client), one row per thread count, one row per
-# operation and probe kind, one row per growth point, and an SVG chart. Inputs: BENCH,
-# SOURCE_DIR, WORKDIR.
+# scripts/npm-deps.sh installed its client), the tenant layer's own ratio, one row per
+# thread count, one row per operation and probe kind, one row per growth point, and an
+# SVG chart; then each in-process client alone under --only. Inputs: BENCH, SOURCE_DIR,
+# WORKDIR.
 cmake_minimum_required(VERSION 3.20)
 
 function(fail msg)
@@ -55,6 +56,8 @@ foreach(want
     "[0-9]+ cores, load average [0-9.]+ [0-9.]+ [0-9.]+ before"
     "\n\\| generated tenantq client \\| ${row}\n"
     "\n\\| hand-written libcurl [^|]+\\| [0-9]+ \\| [0-9.]+ ms \\| [0-9.]+ ms \\| 1.00x \\| 1.00x \\|\n"
+    "\n\\| the same hand-written client with a connection per tenant[^|]+\\| ${row}\n"
+    "\nThe tenant layer alone, the generated client against the hand-written client with the same connection per tenant: [0-9.]+x at the p50 and [0-9.]+x at the p95 "
     "\n\\| official `@qdrant/js-client-rest` 1.19[^|]+\\| ${js_row}"
     "\n\\| 1 \\| [0-9]+ \\| [0-9.]+ ms \\| [0-9]+ \\| [0-9.]+ ms \\|\n"
     "\n\\| 2 \\| [0-9]+ \\| [0-9.]+ ms \\| [0-9]+ \\| [0-9.]+ ms \\|\n"
@@ -123,6 +126,21 @@ if(TASKSET)
      (NOT rc EQUAL 0 OR NOT out MATCHES "unpinned \\(fewer than two cores to run on\\);"))
     fail("on one core the bench gave exit ${rc}: ${err}${out}")
   endif()
+endif()
+
+# Each in-process client runs alone under --only (as bench/profile.sh runs them); an
+# unknown one is refused with exit 2 and the names it takes.
+foreach(client generated handwritten handwritten-per-tenant)
+  execute_process(COMMAND ${BENCH} --only ${client} --tenants 2 --vectors 4 --searches 2
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "^${client}: ingest [0-9]+ vectors/s, search p50 ")
+    fail("--only ${client} gave exit ${rc}: ${err}${out}")
+  endif()
+endforeach()
+execute_process(COMMAND ${BENCH} --only handwritten-everywhere RESULT_VARIABLE rc
+                ERROR_VARIABLE err OUTPUT_QUIET)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "--only needs generated, handwritten or handwritten-per-tenant, not 'handwritten-everywhere'")
+  fail("--only handwritten-everywhere gave exit ${rc}: ${err}")
 endif()
 
 # A document without the sections is refused, not overwritten.
