@@ -71,7 +71,7 @@ typedef struct bench_target {
 } bench_target_t;
 
 /* One in-process client of the comparison, as a table of its four steps, so one runner
- * (paired.c) drives the generated and the hand-written client the same way. */
+ * (paired.c) drives every in-process client of the comparison the same way. */
 typedef struct bench_client {
     const char *flag; /* "generated", "handwritten" or "handwritten-per-tenant" */
     /* A session on `t`'s server; NULL after printing why. */
