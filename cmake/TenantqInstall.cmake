@@ -59,7 +59,9 @@ install(FILES ${PROJECT_BINARY_DIR}/tenantqConfig.cmake
               ${PROJECT_SOURCE_DIR}/cmake/TenantqCheck.cmake
               ${PROJECT_SOURCE_DIR}/cmake/TenantqLinkCheck.cmake
         DESTINATION ${TENANTQ_CMAKE_DIR})
-install(PROGRAMS ${PROJECT_SOURCE_DIR}/cmake/tenantq-link-check.sh DESTINATION ${TENANTQ_CMAKE_DIR})
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/cmake/tenantq-link-check.sh
+                 ${PROJECT_SOURCE_DIR}/cmake/tenantq-link-record.sh
+        DESTINATION ${TENANTQ_CMAKE_DIR})
 
 # pkg-config: the prefix is computed from the .pc file's own location, so the same file
 # is right under /usr, /usr/local or a staging prefix.

@@ -6,10 +6,15 @@
 #     or shared library it links by path (other than libtenantq itself): none may
 #     reference a raw-layer symbol (tq_raw_*) or define a runtime symbol (tq_*);
 #   - the link options: none may be --defsym, --wrap, a linker script (-T, --script),
-#     --allow-multiple-definition or -z muldefs, in any spelling (-Wl,..., LINKER:...).
+#     --allow-multiple-definition or -z muldefs, in any spelling (-Wl,..., LINKER:...);
+#   - with --link-line, the link command as tenantq-link-record.sh recorded it: the same
+#     rules for every option, object, archive and library on it, and for each bare
+#     library name (-lfoo, -l:file) the files it can name in the link's -L directories
+#     (a name found in none of them comes from the system's directories and is not read).
 #
 #   tenantq-link-check.sh TARGET OBJECT_DIR SOURCE_DIR BINARY_DIR --generated FILE...
 #       --runtime FILE... --objects FILE... --libraries ENTRY... --options OPTION...
+#       [--link-line FILE]
 #
 # OBJECT_DIR is the target's object directory (CMakeFiles/TARGET.dir). A generated
 # source at SOURCE_DIR/REL or BINARY_DIR/REL compiles to OBJECT_DIR/REL.o (CMake's
@@ -38,6 +43,9 @@ findings=0
 problems=0
 generated=""
 runtime=""
+seen=""
+link_line=""
+options=""
 finding() {
     echo "$prog: error: $target: $*"
     findings=$((findings + 1))
@@ -83,6 +91,13 @@ symbols() {
     esac
 }
 
+# 0 when FILE is libtenantq itself (the same file as a --runtime FILE).
+is_runtime() {
+    real=$(readlink -f "$1" 2>/dev/null || echo "$1")
+    case $runtime in *"$nl$real$nl"*) return 0 ;; esac
+    return 1
+}
+
 check_file() {
     file=$1
     what=$2
@@ -90,6 +105,14 @@ check_file() {
         problem "cannot read $what $file"
         return
     fi
+    # Each file once, however many ways it reached the link.
+    real=$(readlink -f "$file" 2>/dev/null || echo "$file")
+    case $seen in *"$nl$real$nl"*) return ;; esac
+    seen="$seen$nl$real$nl"
+    case $(head -c 4 "$file" | od -An -c | tr -d ' \n') in
+    177ELF* | '!<ar'*) ;;
+    *) check_script "$file" "$what"; return ;;
+    esac
     out=$(symbols "$file") || { problem "nm cannot read $what $file"; return; }
     # "NAME TYPE [VALUE SIZE]"; archives add "member:" lines. Symbol versions (@...)
     # are cut off before matching.
@@ -113,6 +136,20 @@ check_file() {
     done <"$tmp"
 }
 
+# A linked file that is neither ELF nor an archive: a linker script, as some system
+# libraries are (libm.so: GROUP ( /lib/.../libm.so.6 ... )). One that only lists
+# inputs (GROUP, INPUT, AS_NEEDED, OUTPUT_FORMAT, SEARCH_DIR) passes and each absolute
+# path it names is checked; one that assigns or places symbols is a finding.
+check_script() {
+    if grep -q -e '=' -e 'PROVIDE' -e 'SECTIONS' -e 'INSERT' -e 'EXTERN' "$1"; then
+        finding "$2 $1 is a linker script that defines or places symbols; only scripts listing inputs (GROUP, INPUT, AS_NEEDED) may be linked"
+        return
+    fi
+    for p in $(tr '() \t' '\n\n\n\n' <"$1" | grep '^/'); do
+        check_file "$p" library
+    done
+}
+
 check_option() {
     opt=$1
     # -Wl,a,b and LINKER:a,b carry several linker arguments; look at each.
@@ -132,13 +169,107 @@ check_option() {
     done
 }
 
+# Calls FUNCTION with each line of LIST (newline-separated), under the caller's IFS.
+each_line() {
+    el_ifs=$IFS
+    IFS=$nl
+    set -f
+    for el_item in $1; do
+        IFS=$el_ifs
+        "$2" "$el_item"
+        IFS=$nl
+    done
+    set +f
+    IFS=$el_ifs
+}
+
+# PATH as seen from directory DIR.
+from_dir() {
+    case $2 in
+    /*) normal "$2" ;;
+    *) normal "$1/$2" ;;
+    esac
+}
+
+# The files `-lNAME` can name in the link's -L directories (LDIRS, newline-separated):
+# libNAME.so and libNAME.a (both, whichever -Bstatic would pick), or NAME itself for
+# -l:NAME, in the first directory that holds one.
+check_library_name() {
+    name=$1
+    case $name in
+    :*) candidates=${name#:} ;;
+    *) candidates="lib$name.so${nl}lib$name.a" ;;
+    esac
+    old_ifs=$IFS
+    IFS=$nl
+    for d in $ldirs; do
+        found=""
+        for c in $candidates; do
+            [ -e "$d/$c" ] && found="$found$nl$d/$c"
+        done
+        [ -n "$found" ] || continue
+        for f in $found; do
+            IFS=$old_ifs
+            is_runtime "$f" || check_file "$f" library
+            IFS=$nl
+        done
+        break
+    done
+    IFS=$old_ifs
+}
+
+# The recorded link command: the directory the link ran in, then one word per line,
+# the linker driver first. Every option goes through check_option, every input file
+# through check_file (the target's generated objects and libtenantq excepted), every
+# -lNAME through check_library_name once the -L directories are known. A response
+# file (@FILE) is not read: refused, so nothing passes unread.
+check_link_line() {
+    record=$1
+    if [ ! -r "$record" ]; then
+        problem "the link command was not recorded ($record): build the target first, with CMake 3.21 or later and a Ninja or Makefile generator (tenantq-link-record.sh is its linker launcher)"
+        return
+    fi
+    dir=$(sed -n 1p "$record")
+    ldirs=""
+    names=""
+    next=""
+    sed -n '3,$p' "$record" >"$tmp.words"
+    while IFS= read -r w; do
+        case $next in
+        skip) next=""; continue ;;
+        option) next=""; check_option "$flag $w"; continue ;;
+        ldir) next=""; ldirs="$ldirs$nl$(from_dir "$dir" "$w")"; continue ;;
+        lname) next=""; names="$names$nl$w"; continue ;;
+        esac
+        case $w in
+        -o | -MF | -MT | -MQ) next=skip ;;
+        -Xlinker | -z | -T) next=option; flag=$w ;;
+        -L) next=ldir ;;
+        -L*) ldirs="$ldirs$nl$(from_dir "$dir" "${w#-L}")" ;;
+        -l) next=lname ;;
+        -l*) names="$names$nl${w#-l}" ;;
+        @*) problem "the link command reads a response file ($w), which is not checked" ;;
+        -*) check_option "$w" ;;
+        *)
+            path=$(from_dir "$dir" "$w")
+            case $path in
+            *.o | *.obj) is_generated "$path" || check_file "$path" object ;;
+            *) is_runtime "$path" || check_file "$path" "linked file" ;;
+            esac ;;
+        esac
+    done <"$tmp.words"
+    each_line "$names" check_library_name
+}
+
 tmp=$(mktemp) || exit 2
-trap 'rm -f "$tmp"' EXIT
+trap 'rm -f "$tmp" "$tmp.words"' EXIT
 mode=""
 for arg in "$@"; do
     [ -n "$arg" ] || continue
     case $arg in
-    --generated | --runtime | --objects | --libraries | --options) mode=$arg; continue ;;
+    --generated | --runtime | --objects | --libraries | --options | --link-line)
+        mode=$arg
+        continue ;;
     esac
     case $mode in
     --generated) generated="$generated$nl$arg" ;;
@@ -148,16 +279,23 @@ for arg in "$@"; do
     --runtime) runtime="$runtime$nl$(readlink -f "$arg" 2>/dev/null || echo "$arg")$nl" ;;
     --libraries)
         case $arg in
-        -*) check_option "$arg"; continue ;;
+        -*) options="$options$nl$arg"; continue ;;
         esac
         [ -f "$arg" ] || continue
-        real=$(readlink -f "$arg" 2>/dev/null || echo "$arg")
-        case $runtime in *"$nl$real$nl"*) continue ;; esac
+        is_runtime "$arg" && continue
         check_file "$arg" library ;;
-    --options) check_option "$arg" ;;
+    --options) options="$options$nl$arg" ;;
+    --link-line) link_line=$arg ;;
     *) usage ;;
     esac
 done
+# The recorded link command holds every option the properties give, and more; without
+# one, the properties are what there is.
+if [ -n "$link_line" ]; then
+    check_link_line "$link_line"
+else
+    each_line "$options" check_option
+fi
 
 if [ "$problems" -gt 0 ]; then
     echo "$prog: error: $target: $problems problem(s) kept parts of the link from being checked" >&2

@@ -25,6 +25,7 @@ for f in include/tenantq/tenantq.h include/tenantq/raw.h include/tenantq/probe.h
          "$libdir/cmake/tenantq/TenantqCheck.cmake" \
          "$libdir/cmake/tenantq/TenantqLinkCheck.cmake" \
          "$libdir/cmake/tenantq/tenantq-link-check.sh" \
+         "$libdir/cmake/tenantq/tenantq-link-record.sh" \
          share/doc/tenantq/README.md \
          share/tenantq/examples/kb-assistant/kb.tqs \
          share/tenantq/examples/kb-assistant/registry.json \

@@ -5,8 +5,11 @@
 #      any compilation database, as a vendor's binaries would arrive.
 #   2. Configures and builds the linkcheck project: every target links.
 #   3. Runs each <target>_tenantq_link_check: `plain` passes; every other target fails
-#      with the finding that names what it did.
-#   4. The script itself: a usage error and an unreadable object exit 2 (fail closed).
+#      with the finding that names what it did, including what only the recorded link
+#      command shows (a bare -lforge, a dependency's --wrap, a dependency's linker
+#      script).
+#   4. The script itself: a usage error, an unreadable object, a link command never
+#      recorded and one that reads a response file exit 2 (fail closed).
 set -euo pipefail
 src=${1:?usage: linkcheck.sh SOURCE_DIR WORK_DIR}
 work=${2:?usage: linkcheck.sh SOURCE_DIR WORK_DIR}
@@ -21,6 +24,7 @@ for f in raw forge wrap; do
     || fail "cannot compile prebuilt/$f.c"
 done
 ar rcs "$work/prebuilt/libforge.a" "$work/prebuilt/forge.o"
+printf 'tq_ctx_tenant = forged_tenant;\n' >"$work/prebuilt/alias.ld"
 
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
@@ -48,9 +52,14 @@ expect() {
 expect plain 0
 expect raw_object 1 "references the raw layer (tq_raw_count)"
 expect interposed 1 "libforge.a defines tq_ctx_tenant, symbols of libtenantq"
-expect wrapped 1 "link option 'LINKER:--wrap=tq_ctx_new'"
+expect wrapped 1 "link option '-Wl,--wrap=tq_ctx_new'"
 expect defsym 1 "link option '-Wl,--defsym=tq_ctx_tenant=forged_tenant'"
 expect option_entry 1 "link option '-Wl,--allow-multiple-definition'"
+expect bare_name 1 "prebuilt/libforge.a defines tq_ctx_tenant, symbols of libtenantq"
+expect inherited 1 "link option '-Wl,--wrap=tq_ctx_new'"
+expect scripted 1 "alias.ld is a linker script that defines or places symbols"
+grep -q "^-lforge\$" "$work/build/CMakeFiles/bare_name.dir/tenantq-link-line.txt" \
+  || fail "bare_name was not linked with -lforge, so its case proves nothing"
 
 script=$prefix/lib/cmake/tenantq/tenantq-link-check.sh
 [ -f "$script" ] || script=$(find "$prefix" -name tenantq-link-check.sh | head -1)
@@ -60,4 +69,21 @@ rc=0; sh "$script" >/dev/null 2>&1 || rc=$?
 rc=0; out=$(sh "$script" t "$work" "$work" "$work" --objects "$work/missing.o" 2>&1) || rc=$?
 [ "$rc" = 2 ] || fail "an unreadable object exits $rc, not 2"
 grep -q "cannot read object" <<<"$out" || fail "an unreadable object is not named: $out"
+rc=0; out=$(sh "$script" t "$work" "$work" "$work" --link-line "$work/none.txt" 2>&1) || rc=$?
+[ "$rc" = 2 ] || fail "a link command never recorded exits $rc, not 2"
+grep -q "the link command was not recorded" <<<"$out" || fail "no record is not named: $out"
+# A recorded command in the spellings CMake does not produce itself: each is found.
+printf '%s\n' "$work" cc -o app -Xlinker --defsym=tq_ctx_new=f -z muldefs -L prebuilt \
+  -l:libforge.a -lm >"$work/spellings.txt"
+rc=0; out=$(sh "$script" t "$work" "$work" "$work" --link-line "$work/spellings.txt" 2>&1) \
+  || rc=$?
+[ "$rc" = 1 ] || fail "the spellings record exits $rc, not 1: $out"
+for want in "link option '-Xlinker --defsym=tq_ctx_new=f'" "link option '-z muldefs'" \
+            "library $work/prebuilt/libforge.a defines tq_ctx_tenant" "t: 3 finding(s)"; do
+  grep -qF -- "$want" <<<"$out" || fail "the spellings record does not say '$want': $out"
+done
+printf '%s\n' "$work" cc @link.rsp -o app >"$work/rsp.txt"
+rc=0; out=$(sh "$script" t "$work" "$work" "$work" --link-line "$work/rsp.txt" 2>&1) || rc=$?
+[ "$rc" = 2 ] || fail "a response file exits $rc, not 2"
+grep -q "reads a response file (@link.rsp)" <<<"$out" || fail "the response file is not named: $out"
 echo "linkcheck: ok"
