@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "detail.h"
+#include "interpose.h"
 #include "registry.h"
 
 #include <curl/curl.h>
@@ -122,6 +123,9 @@ tq_status_t tq_client_new(const tq_registry_t *registry, const tq_client_options
     tq_status_t st = check_options(options, detail);
     if (st != TQ_OK)
         return st;
+    const char *replaced = tq_interposed();
+    if (replaced)
+        return tq_fail(detail, TQ_EVERIFY, 0, "%s; no client is made", replaced);
     pthread_once(&curl_once, curl_init);
     if (curl_init_status != CURLE_OK)
         return tq_fail(detail, TQ_ENOMEM, 0, "libcurl initialisation failed");

@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "detail.h"
+#include "interpose.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -364,6 +365,9 @@ tq_status_t tq_http_perform(tq_client_t *client, const tq_request_t *rq, tq_resp
     char curl_error[CURL_ERROR_SIZE];
     long http_status = 0;
     tq_status_t st = TQ_OK;
+    const char *replaced = tq_interposed();
+    if (replaced)
+        return tq_fail(detail, TQ_EVERIFY, 0, "%s; the request is refused", replaced);
     CURL *h = handle_take(client, rq->tenant_slot);
     if (!h)
         return tq_fail(detail, TQ_ENOMEM, 0, "cannot create an HTTP handle");

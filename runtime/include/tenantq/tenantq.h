@@ -86,7 +86,7 @@ typedef enum tq_status {
     TQ_ECRYPTO = 16,    /* hashing, HMAC or randomness failed */
     TQ_ETLS = 17,       /* TLS handshake or certificate verification failed */
     TQ_EBUSY = 18,      /* 429 or 503 persisted after every retry */
-    TQ_EVERIFY = 19,    /* a post-condition check failed (e.g. offboard left data) */
+    TQ_EVERIFY = 19,    /* a check failed: offboard left data, a runtime function replaced */
     TQ_ESCHEMA = 20,    /* the collection on the server was made for another schema shape */
     TQ_STATUS_LAST      /* sentinel, not a status */
 } tq_status_t;
