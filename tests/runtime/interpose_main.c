@@ -1,8 +1,10 @@
 /* interpose_main.c: makes one client, with libtenantq linked as a shared library as an
  * application links it, and prints what tq_client_new said. Exit 0: a client was made;
- * 3: refused with TQ_EVERIFY; 1: anything else. Built a second time with
+ * 3: refused with TQ_EVERIFY; 1: anything else. Built twice more: with
  * FORGE_IN_PROGRAM, where the program itself defines tq_ctx_tenant, a function
- * libtenantq exports (runtime.interpose, interpose.sh). */
+ * libtenantq exports, and with TAKE_ADDRESS as a non-PIE program that takes that
+ * function's address, so its calls and its pointer go through a PLT entry of its own
+ * (runtime.interpose, interpose.sh). */
 #include <tenantq/tenantq.h>
 
 #include <stdio.h>
@@ -16,8 +18,15 @@ const char *tq_ctx_tenant(const tenant_ctx_t *ctx)
 }
 #endif
 
+#ifdef TAKE_ADDRESS
+const char *(*volatile interpose_kept)(const tenant_ctx_t *);
+#endif
+
 int main(void)
 {
+#ifdef TAKE_ADDRESS
+    interpose_kept = tq_ctx_tenant;
+#endif
     static const char json[] = "{\"version\":1,\"tenants\":{\"acme\":{}}}";
     tq_registry_t *registry = NULL;
     tq_client_t *client = NULL;
