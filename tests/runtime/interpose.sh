@@ -17,42 +17,39 @@ fail() { echo "interpose: FAIL: $*" >&2; exit 1; }
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 export ASAN_OPTIONS
 
-out=$("$main") || fail "a clean program was refused: $out"
-[ "$out" = made ] || fail "a clean program printed '$out'"
+# made WHAT COMMAND...: the command makes its client.
+made() {
+    what=$1
+    shift
+    out=$("$@") || fail "$what was refused: $out"
+    [ "$out" = made ] || fail "$what printed '$out'"
+}
+# refused WHAT TEXT COMMAND...: the command exits 3 (TQ_EVERIFY) and prints TEXT.
+refused() {
+    what=$1
+    text=$2
+    shift 2
+    rc=0
+    out=$("$@") || rc=$?
+    [ "$rc" = 3 ] || fail "$what: exit $rc, not 3: $out"
+    case $out in
+    *"$text"*) ;;
+    *) fail "$what: the refusal does not say '$text': $out" ;;
+    esac
+}
 
-rc=0
-out=$(LD_PRELOAD=$forge "$main") || rc=$?
-[ "$rc" = 3 ] || fail "with $forge preloaded: exit $rc, not 3: $out"
-case $out in
-*"tq_ctx_tenant is bound to $forge, not to libtenantq"*"LD_PRELOAD"*"no client is made"*) ;;
-*) fail "with $forge preloaded the refusal does not name the function and the library: $out" ;;
-esac
-
+made "a clean program" "$main"
+refused "the library preloaded" \
+    "tq_ctx_tenant is bound to $forge, not to libtenantq" env LD_PRELOAD="$forge" "$main"
+refused "the refusal" "(LD_PRELOAD) or the program itself replaces the runtime's own function; no client is made" \
+    env LD_PRELOAD="$forge" "$main"
 # The preload by a relative path, the program started under another name.
-rc=0
-out=$(cd "$(dirname "$forge")" && LD_PRELOAD=./$(basename "$forge") \
-      bash -c 'exec -a /usr/bin/true "$0"' "$main") || rc=$?
-[ "$rc" = 3 ] || fail "a relative preload: exit $rc, not 3: $out"
-case $out in
-*"tq_ctx_tenant is bound to ./$(basename "$forge"), not to libtenantq"*) ;;
-*) fail "a relative preload is not named: $out" ;;
-esac
-
-rc=0
-out=$("$forged_main") || rc=$?
-[ "$rc" = 3 ] || fail "a program defining tq_ctx_tenant: exit $rc, not 3: $out"
-case $out in
-*"tq_ctx_tenant is bound to the program itself, not to libtenantq"*) ;;
-*) fail "a program defining tq_ctx_tenant is not named: $out" ;;
-esac
-
-out=$("$plt_main") || fail "a non-PIE program holding the function's address was refused: $out"
-[ "$out" = made ] || fail "the non-PIE program printed '$out'"
-rc=0
-out=$(LD_PRELOAD=$forge "$plt_main") || rc=$?
-[ "$rc" = 3 ] || fail "the non-PIE program with $forge preloaded: exit $rc, not 3: $out"
-case $out in
-*"tq_ctx_tenant is bound to $forge, not to libtenantq"*) ;;
-*) fail "the non-PIE program's refusal does not name the library: $out" ;;
-esac
+refused "a relative preload" "tq_ctx_tenant is bound to ./$(basename "$forge"), not to libtenantq" \
+    sh -c 'cd "$(dirname "$1")" && LD_PRELOAD=./$(basename "$1") exec bash -c '"'"'exec -a /usr/bin/true "$0"'"'"' "$2"' \
+    sh "$forge" "$main"
+refused "a program defining tq_ctx_tenant" \
+    "tq_ctx_tenant is bound to the program itself, not to libtenantq" "$forged_main"
+made "a non-PIE program holding the function's address" "$plt_main"
+refused "the non-PIE program with the library preloaded" \
+    "tq_ctx_tenant is bound to $forge, not to libtenantq" env LD_PRELOAD="$forge" "$plt_main"
 echo "interpose: ok"
