@@ -7,14 +7,20 @@
 #     reference a raw-layer symbol (tq_raw_*) or define a runtime symbol (tq_*);
 #   - the link options: none may be --defsym, --wrap, a linker script (-T, --script),
 #     --allow-multiple-definition or -z muldefs, in any spelling (-Wl,..., LINKER:...);
-#   - with --link-line, the link command as tenantq-link-record.sh recorded it: the same
-#     rules for every option, object, archive and library on it, and for each bare
-#     library name (-lfoo, -l:file) the files it can name in the link's -L directories
-#     (a name found in none of them comes from the system's directories and is not read).
+#   - with --link-line, the link command as tenantq-link-record.sh recorded it, which
+#     then stands for the options above: the same rules for every option, also inside
+#     -Wl,... and after -Xlinker, abbreviated or spelled with one dash; every object,
+#     archive and library on it; for each bare library name (-lfoo, -l:file) the files
+#     it can name in the link's -L directories (a name found in none of them comes from
+#     the system's directories and is not read); linker scripts among them, which may
+#     only list inputs; driver options that swap the linker or feed it (-specs, -B,
+#     --ld-path, -fuse-ld=PATH); a response file (@file) is a problem. Files under
+#     --project-dir other than this target's objects are other targets of the project
+#     and are not read.
 #
 #   tenantq-link-check.sh TARGET OBJECT_DIR SOURCE_DIR BINARY_DIR --generated FILE...
 #       --runtime FILE... --objects FILE... --libraries ENTRY... --options OPTION...
-#       [--link-line FILE]
+#       [--link-line FILE] [--project-dir DIR]
 #
 # OBJECT_DIR is the target's object directory (CMakeFiles/TARGET.dir). A generated
 # source at SOURCE_DIR/REL or BINARY_DIR/REL compiles to OBJECT_DIR/REL.o (CMake's
@@ -46,6 +52,9 @@ runtime=""
 seen=""
 link_line=""
 options=""
+project_real=""
+dir=""
+ldirs=""
 finding() {
     echo "$prog: error: $target: $*"
     findings=$((findings + 1))
@@ -63,8 +72,14 @@ normal() {
     echo "$1" | sed -e 's|/\./|/|g' -e 's|//*|/|g'
 }
 
+# Paths are compared as the file system resolves them: a build directory reached
+# through a symbolic link is spelled one way by CMake and another by the link.
+canonical() {
+    readlink -f "$1" 2>/dev/null || normal "$1"
+}
+
 is_generated() {
-    obj=$(normal "$1")
+    obj=$(canonical "$1")
     old_ifs=$IFS
     IFS=$nl
     for abs in $generated; do
@@ -72,7 +87,7 @@ is_generated() {
             case $abs in
             "$base"/*)
                 rel=${abs#"$base"/}
-                if [ "$obj" = "$objdir/$rel.o" ] || [ "$obj" = "$objdir/$rel.obj" ]; then
+                if [ "$obj" = "$objdir_real/$rel.o" ] || [ "$obj" = "$objdir_real/$rel.obj" ]; then
                     IFS=$old_ifs
                     return 0
                 fi ;;
@@ -83,11 +98,30 @@ is_generated() {
     return 1
 }
 
-# nm's POSIX output of FILE (dynamic symbols too for a shared library), or a problem.
+# nm's POSIX output of FILE: the dynamic symbols of a shared object (ELF type 3,
+# whatever its name), the symbols of anything else; a failure is a problem.
 symbols() {
-    case $1 in
-    *.so | *.so.*) nm -P -D "$1" 2>/dev/null ;;
-    *) nm -P "$1" 2>/dev/null ;;
+    if [ "$2" = elf ] && [ "$(od -An -tu2 -j16 -N2 "$1" | tr -d ' ')" = 3 ]; then
+        nm -P -D "$1" 2>/dev/null
+    else
+        nm -P "$1" 2>/dev/null
+    fi
+}
+
+# What FILE is, by its first bytes: elf, archive (thin ones too), bitcode (read by
+# nm's plugin), text (a linker script) or unknown.
+kind_of() {
+    magic=$(head -c 4 "$1" | od -An -tx1 | tr -d ' \n')
+    case $magic in
+    7f454c46) echo elf ;;
+    213c6172 | 213c7468) echo archive ;;
+    4243c0de | dec0170b) echo bitcode ;;
+    *)
+        if [ -z "$(head -c 4096 "$1" | tr -d '[:print:][:space:]')" ]; then
+            echo text
+        else
+            echo unknown
+        fi ;;
     esac
 }
 
@@ -109,11 +143,12 @@ check_file() {
     real=$(readlink -f "$file" 2>/dev/null || echo "$file")
     case $seen in *"$nl$real$nl"*) return ;; esac
     seen="$seen$nl$real$nl"
-    case $(head -c 4 "$file" | od -An -c | tr -d ' \n') in
-    177ELF* | '!<ar'*) ;;
-    *) check_script "$file" "$what"; return ;;
+    kind=$(kind_of "$file")
+    case $kind in
+    text) check_script "$file" "$what"; return ;;
+    unknown) problem "cannot tell what $what $file is (not ELF, an archive, bitcode or a linker script)"; return ;;
     esac
-    out=$(symbols "$file") || { problem "nm cannot read $what $file"; return; }
+    out=$(symbols "$file" "$kind") || { problem "nm cannot read $what $file"; return; }
     # "NAME TYPE [VALUE SIZE]"; archives add "member:" lines. Symbol versions (@...)
     # are cut off before matching.
     echo "$out" | awk -v file="$file" -v what="$what" '
@@ -136,18 +171,67 @@ check_file() {
     done <"$tmp"
 }
 
-# A linked file that is neither ELF nor an archive: a linker script, as some system
-# libraries are (libm.so: GROUP ( /lib/.../libm.so.6 ... )). One that only lists
-# inputs (GROUP, INPUT, AS_NEEDED, OUTPUT_FORMAT, SEARCH_DIR) passes and each absolute
-# path it names is checked; one that assigns or places symbols is a finding.
+# A linked file that is text: a linker script, as some system libraries are (Debian's
+# libm.so: GROUP ( /lib/.../libm.so.6 AS_NEEDED ( ... ) )). One that only lists inputs
+# passes, and every input it names is checked: an absolute path, a name found in the
+# link's directory or its -L directories, -lNAME as on the command line. Any other
+# command (INCLUDE, SEARCH_DIR, PROVIDE, SECTIONS, an assignment...) is a finding: it
+# could bring in or re-route what nobody reads.
 check_script() {
-    if grep -q -e '=' -e 'PROVIDE' -e 'SECTIONS' -e 'INSERT' -e 'EXTERN' "$1"; then
-        finding "$2 $1 is a linker script that defines or places symbols; only scripts listing inputs (GROUP, INPUT, AS_NEEDED) may be linked"
+    script=$1
+    swhat=$2
+    body=$(tr '\n' ' ' <"$script" | sed -e 's|/\*[^*]*\*\+\([^/*][^*]*\*\+\)*/| |g' \
+        -e 's/\(OUTPUT_FORMAT\|OUTPUT_ARCH\|TARGET\) *([^)]*)/ /g')
+    other=$(echo "$body" | tr '()' '  ' | tr -s ' \t' '\n\n' |
+        grep -E '^[A-Z_]{2,}$|=|;' | grep -v -x -e GROUP -e INPUT -e AS_NEEDED | head -1)
+    if [ -n "$other" ]; then
+        finding "$swhat $script is a linker script that does more than list inputs ($other); only GROUP, INPUT and AS_NEEDED may be linked"
         return
     fi
-    for p in $(tr '() \t' '\n\n\n\n' <"$1" | grep '^/'); do
-        check_file "$p" library
+    sdir=$(dirname "$script")
+    for w in $(echo "$body" | tr '()' '  '); do
+        case $w in
+        GROUP | INPUT | AS_NEEDED) ;;
+        -l*) check_library_name "${w#-l}" ;;
+        /*) check_file "$w" library ;;
+        *)
+            found=""
+            for d in "$dir" "$sdir" $(echo "$ldirs" | tr '\n' ' '); do
+                if [ -z "$found" ] && [ -n "$d" ] && [ -f "$d/$w" ]; then
+                    found="$d/$w"
+                fi
+            done
+            if [ -n "$found" ]; then
+                check_file "$found" library
+            else
+                problem "cannot find $w, named by the linker script $script"
+            fi ;;
+        esac
     done
+}
+
+# 0 when one linker word is an option that can re-route symbols: --defsym, --wrap, a
+# linker script (-T, --script, -dT, --default-script, -c, --mri-script), symbols taken
+# from a file (--just-symbols), or multiple definitions allowed. GNU ld takes any
+# unambiguous abbreviation of a long option, with one dash or two, so a word that is a
+# prefix of three letters or more of one of those names counts too.
+forbidden() {
+    case $1 in
+    -T* | -dT* | -c | muldefs | -z*muldefs) return 0 ;;
+    --* | -?*) ;;
+    *) return 1 ;;
+    esac
+    name=${1#-}
+    name=${name#-}
+    name=${name%%=*}
+    for long in defsym wrap script default-script mri-script just-symbols \
+                allow-multiple-definition; do
+        [ "$name" = "$long" ] && return 0
+        if [ ${#name} -ge 3 ]; then
+            case $long in "$name"*) return 0 ;; esac
+        fi
+    done
+    return 1
 }
 
 check_option() {
@@ -160,13 +244,15 @@ check_option() {
     *) args=$opt ;;
     esac
     for a in $args; do
-        case $a in
-        --defsym | --defsym=* | -defsym | -defsym=* | --wrap | --wrap=* | -wrap | -wrap=* | \
-        -T | -T* | --script | --script=* | --allow-multiple-definition | muldefs | -z*muldefs)
-            finding "link option '$opt' can re-route symbols the tenant boundary depends on (--defsym, --wrap, linker scripts and multiple definitions are refused)"
-            return ;;
-        esac
+        if forbidden "$a"; then
+            refuse_option "$opt"
+            return
+        fi
     done
+}
+
+refuse_option() {
+    finding "link option '$1' can re-route symbols the tenant boundary depends on (--defsym, --wrap, linker scripts, symbols from a file and multiple definitions are refused)"
 }
 
 # Calls FUNCTION with each line of LIST (newline-separated), under the caller's IFS.
@@ -218,11 +304,105 @@ check_library_name() {
     IFS=$old_ifs
 }
 
+# One word the linker gets, whether the driver passed it on as it was or it came from
+# -Wl,A,B / -Xlinker A. `next` says what the previous word expects. ORIGIN is the word
+# as written, for the message.
+linker_word() {
+    w=$1
+    origin=$2
+    case $next in
+    skip) next=""; return ;;
+    ldir) next=""; ldirs="$ldirs$nl$(from_dir "$dir" "$w")"; return ;;
+    lname) next=""; names="$names$nl$w"; return ;;
+    zflag | rflag)
+        # The option and its argument, as written: one word (-Wl,-z,muldefs) or two.
+        [ "$origin" = "$flag_origin" ] || origin="$flag_origin $w"
+        if [ "$next" = zflag ]; then
+            forbidden "$w" && refuse_option "$origin"
+        elif [ -f "$(from_dir "$dir" "$w")" ]; then
+            # -R FILE takes symbols from FILE (--just-symbols); -R DIR is an rpath.
+            refuse_option "$origin"
+        fi
+        next=""
+        return ;;
+    esac
+    case $w in
+    @*) problem "the link command reads a response file ($origin), which is not checked"; return ;;
+    esac
+    if forbidden "$w"; then
+        refuse_option "$origin"
+        case $w in -T | -dT | -c | --script | --default-script | --mri-script) next=skip ;; esac
+        return
+    fi
+    case $w in
+    -o | -e | --entry | -u | --undefined | -y | --trace-symbol | -h | -soname | --soname | \
+    -rpath | --rpath | -rpath-link | --rpath-link | -Map | --Map | -m | -a | -O | \
+    --version-script | --dynamic-list | -plugin | --plugin | -plugin-opt | --plugin-opt | \
+    -x | -MF | -MT | -MQ | --sysroot | -isysroot)
+        next=skip ;;
+    -z) next=zflag; flag_origin=$origin ;;
+    -R) next=rflag; flag_origin=$origin ;;
+    -L | --library-path) next=ldir ;;
+    -L*) ldirs="$ldirs$nl$(from_dir "$dir" "${w#-L}")" ;;
+    --library-path=*) ldirs="$ldirs$nl$(from_dir "$dir" "${w#*=}")" ;;
+    -l | --library) next=lname ;;
+    -l*) names="$names$nl${w#-l}" ;;
+    --library=*) names="$names$nl${w#*=}" ;;
+    -R*) [ -f "$(from_dir "$dir" "${w#-R}")" ] && refuse_option "$origin" ;;
+    -*) ;;
+    *)
+        # An input, unless the word was an option's argument: the link succeeded, so
+        # a word that names no file was not one.
+        path=$(from_dir "$dir" "$w")
+        [ -f "$path" ] || return
+        check_input "$path" ;;
+    esac
+}
+
+# An input file of the link: the target's generated objects, libtenantq and what other
+# targets of the project built (under the project's binary directory, outside this
+# target's object directory: give each its own tenantq_add_check) are not read.
+check_input() {
+    real_input=$(canonical "$1")
+    case $real_input in
+    "$objdir_real"/*) is_generated "$1" || check_file "$1" object; return ;;
+    esac
+    if [ -n "$project_real" ]; then
+        case $real_input in "$project_real"/*) return ;; esac
+    fi
+    is_runtime "$1" || check_file "$1" "linked file"
+}
+
+# One word of a -Wl,A,B option (wl_origin).
+wl_word() {
+    linker_word "$1" "$wl_origin"
+}
+
+# A word the compiler driver gets, as the record holds it. -Xlinker hands the next word
+# to the linker (xl).
+driver_word() {
+    w=$1
+    case $w in
+    -Xlinker) xl=1; return ;;
+    esac
+    if [ -n "$next" ]; then
+        linker_word "$w" "$w"
+        return
+    fi
+    case $w in
+    -Wl,*)
+        wl_origin=$w
+        each_line "$(echo "${w#-Wl,}" | tr ',' '\n')" wl_word ;;
+    -specs | --specs | -specs=* | --specs=* | -B | -B* | --ld-path | --ld-path=* | \
+    -fuse-ld=*/*)
+        finding "driver option '$w' can change the linker or what it is given; it is refused" ;;
+    *) linker_word "$w" "$w" ;;
+    esac
+}
+
 # The recorded link command: the directory the link ran in, then one word per line,
-# the linker driver first. Every option goes through check_option, every input file
-# through check_file (the target's generated objects and libtenantq excepted), every
-# -lNAME through check_library_name once the -L directories are known. A response
-# file (@FILE) is not read: refused, so nothing passes unread.
+# the linker driver first. Every word goes through driver_word; the -lNAME names once
+# the -L directories are all known.
 check_link_line() {
     record=$1
     if [ ! -r "$record" ]; then
@@ -233,41 +413,28 @@ check_link_line() {
     ldirs=""
     names=""
     next=""
+    xl=0
     sed -n '3,$p' "$record" >"$tmp.words"
-    while IFS= read -r w; do
-        case $next in
-        skip) next=""; continue ;;
-        option) next=""; check_option "$flag $w"; continue ;;
-        ldir) next=""; ldirs="$ldirs$nl$(from_dir "$dir" "$w")"; continue ;;
-        lname) next=""; names="$names$nl$w"; continue ;;
-        esac
-        case $w in
-        -o | -MF | -MT | -MQ) next=skip ;;
-        -Xlinker | -z | -T) next=option; flag=$w ;;
-        -L) next=ldir ;;
-        -L*) ldirs="$ldirs$nl$(from_dir "$dir" "${w#-L}")" ;;
-        -l) next=lname ;;
-        -l*) names="$names$nl${w#-l}" ;;
-        @*) problem "the link command reads a response file ($w), which is not checked" ;;
-        -*) check_option "$w" ;;
-        *)
-            path=$(from_dir "$dir" "$w")
-            case $path in
-            *.o | *.obj) is_generated "$path" || check_file "$path" object ;;
-            *) is_runtime "$path" || check_file "$path" "linked file" ;;
-            esac ;;
-        esac
+    while IFS= read -r word; do
+        if [ "$xl" = 1 ]; then
+            xl=0
+            linker_word "$word" "-Xlinker $word"
+        else
+            driver_word "$word"
+        fi
     done <"$tmp.words"
     each_line "$names" check_library_name
 }
 
 tmp=$(mktemp) || exit 2
+objdir_real=$(canonical "$objdir")
 trap 'rm -f "$tmp" "$tmp.words"' EXIT
 mode=""
 for arg in "$@"; do
     [ -n "$arg" ] || continue
     case $arg in
-    --generated | --runtime | --objects | --libraries | --options | --link-line)
+    --generated | --runtime | --objects | --libraries | --options | --link-line | \
+    --project-dir)
         mode=$arg
         continue ;;
     esac
@@ -286,6 +453,7 @@ for arg in "$@"; do
         check_file "$arg" library ;;
     --options) options="$options$nl$arg" ;;
     --link-line) link_line=$arg ;;
+    --project-dir) project_real=$(canonical "$arg") ;;
     *) usage ;;
     esac
 done

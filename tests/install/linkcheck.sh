@@ -9,7 +9,10 @@
 #      command shows (a bare -lforge, a dependency's --wrap, a dependency's linker
 #      script).
 #   4. The script itself: a usage error, an unreadable object, a link command never
-#      recorded and one that reads a response file exit 2 (fail closed).
+#      recorded and one that reads a response file exit 2 (fail closed); recorded link
+#      commands in spellings CMake does not produce (inputs and options inside -Wl,
+#      abbreviated options, driver options, linker scripts naming inputs by relative
+#      names, thin archives, a symlinked build directory) get their verdicts.
 set -euo pipefail
 src=${1:?usage: linkcheck.sh SOURCE_DIR WORK_DIR}
 work=${2:?usage: linkcheck.sh SOURCE_DIR WORK_DIR}
@@ -57,7 +60,7 @@ expect defsym 1 "link option '-Wl,--defsym=tq_ctx_tenant=forged_tenant'"
 expect option_entry 1 "link option '-Wl,--allow-multiple-definition'"
 expect bare_name 1 "prebuilt/libforge.a defines tq_ctx_tenant, symbols of libtenantq"
 expect inherited 1 "link option '-Wl,--wrap=tq_ctx_new'"
-expect scripted 1 "alias.ld is a linker script that defines or places symbols"
+expect scripted 1 "alias.ld is a linker script that does more than list inputs"
 grep -q "^-lforge\$" "$work/build/CMakeFiles/bare_name.dir/tenantq-link-line.txt" \
   || fail "bare_name was not linked with -lforge, so its case proves nothing"
 
@@ -72,18 +75,65 @@ grep -q "cannot read object" <<<"$out" || fail "an unreadable object is not name
 rc=0; out=$(sh "$script" t "$work" "$work" "$work" --link-line "$work/none.txt" 2>&1) || rc=$?
 [ "$rc" = 2 ] || fail "a link command never recorded exits $rc, not 2"
 grep -q "the link command was not recorded" <<<"$out" || fail "no record is not named: $out"
-# A recorded command in the spellings CMake does not produce itself: each is found.
-printf '%s\n' "$work" cc -o app -Xlinker --defsym=tq_ctx_new=f -z muldefs -L prebuilt \
-  -l:libforge.a -lm >"$work/spellings.txt"
-rc=0; out=$(sh "$script" t "$work" "$work" "$work" --link-line "$work/spellings.txt" 2>&1) \
-  || rc=$?
-[ "$rc" = 1 ] || fail "the spellings record exits $rc, not 1: $out"
-for want in "link option '-Xlinker --defsym=tq_ctx_new=f'" "link option '-z muldefs'" \
-            "library $work/prebuilt/libforge.a defines tq_ctx_tenant" "t: 3 finding(s)"; do
-  grep -qF -- "$want" <<<"$out" || fail "the spellings record does not say '$want': $out"
-done
-printf '%s\n' "$work" cc @link.rsp -o app >"$work/rsp.txt"
-rc=0; out=$(sh "$script" t "$work" "$work" "$work" --link-line "$work/rsp.txt" 2>&1) || rc=$?
-[ "$rc" = 2 ] || fail "a response file exits $rc, not 2"
-grep -q "reads a response file (@link.rsp)" <<<"$out" || fail "the response file is not named: $out"
+# Recorded link commands in spellings CMake does not produce itself, each read by the
+# script directly. recorded NAME STATUS TEXT... -- WORD...: the record holds the work
+# directory and the WORDs (the driver first); the script exits STATUS and says each TEXT.
+recorded() {
+  local name=$1 want=$2 rc=0 out texts=()
+  shift 2
+  while [ "$1" != -- ]; do texts+=("$1"); shift; done
+  shift
+  printf '%s\n' "$work" "$@" >"$work/$name.txt"
+  out=$(sh "$script" t "$work/obj" "$work" "$work" --project-dir "$work/project" \
+        --link-line "$work/$name.txt" 2>&1) || rc=$?
+  [ "$rc" = "$want" ] || fail "record $name exits $rc, not $want: $out"
+  for text in "${texts[@]}"; do
+    grep -qF -- "$text" <<<"$out" || fail "record $name does not say '$text': $out"
+  done
+  echo "linkcheck: record $name: ok"
+}
+forge_defines="prebuilt/libforge.a defines tq_ctx_tenant"
+recorded spellings 1 "link option '-Xlinker --defsym=tq_ctx_new=f'" "link option '-z muldefs'" \
+  "$forge_defines" "t: 3 finding(s)" -- \
+  cc -o app -Xlinker --defsym=tq_ctx_new=f -z muldefs -L prebuilt -l:libforge.a -lm
+recorded in_wl_input 1 "$forge_defines" -- cc -o app "-Wl,$work/prebuilt/libforge.a"
+recorded in_wl_search 1 "$forge_defines" -- cc -o app -Wl,-Lprebuilt,-lforge
+recorded abbreviated 1 "link option '-Wl,--defsy=tq_ctx_tenant=f'" \
+  "link option '-Wl,-wra,tq_ctx_new'" "link option '-Wl,--just-symbols=x'" \
+  "link option '-Xlinker -dT'" -- \
+  cc -o app -Wl,--defsy=tq_ctx_tenant=f -Wl,-wra,tq_ctx_new -Wl,--just-symbols=x \
+  -Xlinker -dT -Xlinker x.ld
+recorded driver 1 "driver option '-specs=x.specs'" "driver option '-B/opt/ld'" \
+  "driver option '-fuse-ld=/opt/ld'" -- cc -o app -specs=x.specs -B/opt/ld -fuse-ld=/opt/ld
+recorded response_file 2 "reads a response file (@link.rsp)" -- cc @link.rsp -o app
+recorded response_in_wl 2 "reads a response file (-Wl,@link.rsp)" -- cc -Wl,@link.rsp -o app
+# Linker scripts: one that lists an input by a relative name has that input read; one
+# that includes another is refused.
+printf '/* a group */\nINPUT ( libforge.a )\n' >"$work/prebuilt/libgrp.so"
+printf 'INCLUDE other.ld\n' >"$work/prebuilt/libinc.so"
+recorded script_input 1 "$forge_defines" -- cc -o app -Lprebuilt -lgrp
+recorded script_include 1 "linker script that does more than list inputs (INCLUDE)" -- \
+  cc -o app -Lprebuilt -linc
+# A thin archive is read as an archive; a file of no known kind is a problem.
+(cd "$work/prebuilt" && ar rcT libthin.a forge.o)
+head -c 64 /dev/urandom >"$work/prebuilt/noise.bin"
+recorded thin 1 "prebuilt/libthin.a defines tq_ctx_tenant" -- cc -o app prebuilt/libthin.a
+recorded unknown 2 "cannot tell what linked file $work/prebuilt/noise.bin is" -- \
+  cc -o app prebuilt/noise.bin
+# Words that are an option's argument are not inputs; system libraries, and what other
+# targets of the project built, are not read.
+mkdir -p "$work/project" "$work/obj"
+cp "$work/prebuilt/libforge.a" "$work/project/libkb.a"
+recorded clean 0 -- cc -o app -Wl,-soname,libforge.a -u tq_ctx_tenant -Wl,-rpath,prebuilt \
+  -Wl,-z,relro -pthread -lm "$work/project/libkb.a"
+# A build directory reached through a symbolic link: the target's generated object is
+# still known as generated.
+mkdir -p "$work/real/CMakeFiles/t.dir"
+ln -sfn "$work/real" "$work/link"
+cp "$work/prebuilt/raw.o" "$work/real/CMakeFiles/t.dir/gen.c.o"
+printf '%s\n' "$work/real" cc -o app CMakeFiles/t.dir/gen.c.o >"$work/symlink.txt"
+rc=0
+out=$(sh "$script" t "$work/link/CMakeFiles/t.dir" "$work/link" "$work/link" \
+      --generated "$work/link/gen.c" --link-line "$work/symlink.txt" 2>&1) || rc=$?
+[ "$rc" = 0 ] || fail "a generated object under a symbolic link was refused: $out"
 echo "linkcheck: ok"
