@@ -59,7 +59,8 @@ function(_tenantq_add_link_check target)
       set_property(TARGET ${target} PROPERTY ${lang}_LINKER_LAUNCHER
                    ${launcher} sh ${_TENANTQ_LINK_RECORD_SCRIPT} ${record})
     endforeach()
-    set(link_line --link-line ${record} --project-dir ${CMAKE_BINARY_DIR})
+    set(link_line --link-line ${record} --project-dir ${CMAKE_BINARY_DIR}
+                  --target-file $<TARGET_FILE:${target}>)
   endif()
   set(prop "$<TARGET_PROPERTY:${target},")
   add_test(NAME ${name}

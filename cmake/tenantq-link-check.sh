@@ -16,11 +16,12 @@
 #     only list inputs; driver options that swap the linker or feed it (-specs, -B,
 #     --ld-path, -fuse-ld=PATH); a response file (@file) is a problem. Files under
 #     --project-dir other than this target's objects are other targets of the project
-#     and are not read.
+#     and are not read. A record older than --target-file is an earlier link's: a
+#     problem.
 #
 #   tenantq-link-check.sh TARGET OBJECT_DIR SOURCE_DIR BINARY_DIR --generated FILE...
 #       --runtime FILE... --objects FILE... --libraries ENTRY... --options OPTION...
-#       [--link-line FILE] [--project-dir DIR]
+#       [--link-line FILE] [--project-dir DIR] [--target-file FILE]
 #
 # OBJECT_DIR is the target's object directory (CMakeFiles/TARGET.dir). A generated
 # source at SOURCE_DIR/REL or BINARY_DIR/REL compiles to OBJECT_DIR/REL.o (CMake's
@@ -53,6 +54,7 @@ seen=""
 link_line=""
 options=""
 project_real=""
+target_file=""
 dir=""
 ldirs=""
 finding() {
@@ -409,6 +411,10 @@ check_link_line() {
         problem "the link command was not recorded ($record): build the target first, with CMake 3.21 or later and a Ninja or Makefile generator (tenantq-link-record.sh is its linker launcher)"
         return
     fi
+    if [ -n "$target_file" ] && [ "$target_file" -nt "$record" ]; then
+        problem "the link command recorded in $record is older than $target_file: it is an earlier link's; relink the target"
+        return
+    fi
     dir=$(sed -n 1p "$record")
     ldirs=""
     names=""
@@ -434,7 +440,7 @@ for arg in "$@"; do
     [ -n "$arg" ] || continue
     case $arg in
     --generated | --runtime | --objects | --libraries | --options | --link-line | \
-    --project-dir)
+    --project-dir | --target-file)
         mode=$arg
         continue ;;
     esac
@@ -454,6 +460,7 @@ for arg in "$@"; do
     --options) options="$options$nl$arg" ;;
     --link-line) link_line=$arg ;;
     --project-dir) project_real=$(canonical "$arg") ;;
+    --target-file) target_file=$arg ;;
     *) usage ;;
     esac
 done

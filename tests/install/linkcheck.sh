@@ -126,6 +126,14 @@ mkdir -p "$work/project" "$work/obj"
 cp "$work/prebuilt/libforge.a" "$work/project/libkb.a"
 recorded clean 0 -- cc -o app -Wl,-soname,libforge.a -u tq_ctx_tenant -Wl,-rpath,prebuilt \
   -Wl,-z,relro -pthread -lm "$work/project/libkb.a"
+# A record older than the target is an earlier link's.
+printf '%s\n' "$work" cc -o app >"$work/stale.txt"
+touch -d '2000-01-01' "$work/stale.txt"
+rc=0
+out=$(sh "$script" t "$work/obj" "$work" "$work" --link-line "$work/stale.txt" \
+      --target-file "$work/build/plain" 2>&1) || rc=$?
+[ "$rc" = 2 ] || fail "a stale record exits $rc, not 2: $out"
+grep -q "is older than $work/build/plain" <<<"$out" || fail "a stale record is not named: $out"
 # A build directory reached through a symbolic link: the target's generated object is
 # still known as generated.
 mkdir -p "$work/real/CMakeFiles/t.dir"
