@@ -6,11 +6,15 @@
  * function this library exports under tq_: bound the way a caller's call is bound
  * (dlsym(RTLD_DEFAULT)), it must be this library's own definition, or the program's PLT
  * entry for it (a non-PIE program that takes its address) when the first object after
- * the program that defines it is this library. Everything is read from the loaded
- * images (their dynamic sections), never from files, so no path, argv[0] or stripped
- * section table can mislead it; the names come from this library's own dynamic symbol
- * table, so no list can fall behind the header. The answer is kept for the process,
- * and a refusal refuses every request (tq_http_perform). */
+ * the program that defines it is this library; and no other loaded object may define
+ * one of those names at all, under any symbol version (the loader can bind to a hidden
+ * version dlsym does not report). Everything is read from the loaded images (their
+ * dynamic sections), never from files, so no path, argv[0] or stripped section table
+ * can mislead it; the names come from this library's own dynamic symbol table, so no
+ * list can fall behind the header. The answer is kept for the process, and a refusal
+ * refuses every request (tq_http_perform). An in-process check cannot defend against a
+ * preload that replaces the C library's own loader interfaces (dl_iterate_phdr); it
+ * sees every replacement of libtenantq's functions short of that. */
 #define _GNU_SOURCE
 #include "interpose.h"
 
@@ -175,6 +179,13 @@ static const char *shown(const image_t *im)
     return im->name[0] ? im->name : "the program itself";
 }
 
+/* 1 when `sym` of `own` is a function it exports under tq_. */
+static int exported_function(const image_t *own, const ElfW(Sym) * sym)
+{
+    return sym->st_name < own->strsz && strncmp(own->strs + sym->st_name, "tq_", 3) == 0 &&
+           SYM_TYPE(sym->st_info) == STT_FUNC && sym->st_shndx != SHN_UNDEF;
+}
+
 static pthread_once_t interpose_once = PTHREAD_ONCE_INIT;
 static char interpose_why[512];
 static const char *interpose_result;
@@ -215,6 +226,36 @@ static const char *check_symbol(const scan_t *s, const image_t *own, const char 
     return interpose_why;
 }
 
+/* Why another loaded object defines a function libtenantq exports, under any symbol
+ * version (dlsym does not see a hidden one, but the loader binds to it) and whatever
+ * dlsym itself answers; NULL when none does. */
+static const char *other_definer(const scan_t *s, const image_t *own)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const image_t *im = &s->images[i];
+        if (im == own || !im->readable)
+            continue;
+        for (size_t k = 0; k < im->count; k++) {
+            const ElfW(Sym) *sym = &im->syms[k];
+            if (sym->st_shndx == SHN_UNDEF || sym->st_name >= im->strsz)
+                continue;
+            const char *name = im->strs + sym->st_name;
+            if (strncmp(name, "tq_", 3) != 0)
+                continue;
+            const ElfW(Sym) *mine = image_find(own, name);
+            if (!mine || !exported_function(own, mine))
+                continue;
+            snprintf(interpose_why, sizeof interpose_why,
+                     "%s is defined by %s as well as by libtenantq (%s): a library loaded "
+                     "with it (LD_PRELOAD) or the program itself replaces the runtime's own "
+                     "function",
+                     name, shown(im), shown(own));
+            return interpose_why;
+        }
+    }
+    return NULL;
+}
+
 static void interpose_check(void)
 {
     scan_t *s = &interpose_scan;
@@ -237,13 +278,13 @@ static void interpose_check(void)
     for (size_t k = 0; k < own->count; k++) {
         const ElfW(Sym) *sym = &own->syms[k];
         const char *name = sym->st_name < own->strsz ? own->strs + sym->st_name : "";
-        if (strncmp(name, "tq_", 3) != 0 || SYM_TYPE(sym->st_info) != STT_FUNC ||
-            sym->st_shndx == SHN_UNDEF)
+        if (!exported_function(own, sym))
             continue;
         interpose_result = check_symbol(s, own, name, (void *)(own->addr + sym->st_value));
         if (interpose_result)
             return;
     }
+    interpose_result = other_definer(s, own);
 }
 
 const char *tq_interposed(void)

@@ -1,17 +1,19 @@
 #!/bin/sh
-# interpose.sh MAIN FORGED_MAIN PLT_MAIN FORGE_LIB: a function of libtenantq's replaced
+# interpose.sh MAIN FORGED_MAIN PLT_MAIN FORGE_LIB FORGE_HIDDEN: a function of libtenantq's replaced
 # at run time is refused. MAIN makes a client (exit 0); under LD_PRELOAD=FORGE_LIB,
 # which defines tq_ctx_tenant, it is refused with TQ_EVERIFY naming the function and
 # the library, whether the preload is named by an absolute or a relative path, and
 # whatever name the program runs under; FORGED_MAIN, which defines tq_ctx_tenant
 # itself, is refused naming itself. PLT_MAIN, non-PIE and holding the function's
 # address (its own PLT entry stands for it), makes a client, and is refused under the
-# preload.
+# preload. FORGE_HIDDEN defines tq_ctx_tenant under a hidden symbol version, which
+# dlsym does not report: it is refused all the same.
 set -u
 main=$1
 forged_main=$2
 plt_main=$3
 forge=$4
+forge_hidden=$5
 fail() { echo "interpose: FAIL: $*" >&2; exit 1; }
 # An ASan runtime must otherwise come first among the loaded libraries.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
@@ -52,4 +54,7 @@ refused "a program defining tq_ctx_tenant" \
 made "a non-PIE program holding the function's address" "$plt_main"
 refused "the non-PIE program with the library preloaded" \
     "tq_ctx_tenant is bound to $forge, not to libtenantq" env LD_PRELOAD="$forge" "$plt_main"
+refused "a library defining the function under a hidden version" \
+    "tq_ctx_tenant is defined by $forge_hidden as well as by libtenantq" \
+    env LD_PRELOAD="$forge_hidden" "$main"
 echo "interpose: ok"
