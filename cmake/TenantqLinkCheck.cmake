@@ -18,6 +18,45 @@
 set(_TENANTQ_LINK_CHECK_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/tenantq-link-check.sh)
 set(_TENANTQ_LINK_RECORD_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/tenantq-link-record.sh)
 
+# The files built by the project's own targets that `target` links, directly or through
+# other targets: other targets of the project, which its link check does not read (each
+# gets a check of its own). Run at the end of the top-level directory, once every
+# target_link_libraries() call has been made; stored for the test's command line.
+function(_tenantq_link_check_project_files target)
+  set(todo ${target})
+  set(seen ${target})
+  set(files "")
+  while(todo)
+    list(POP_FRONT todo t)
+    get_target_property(aliased ${t} ALIASED_TARGET)
+    if(aliased)
+      set(t ${aliased})
+    endif()
+    foreach(prop LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+      get_target_property(libs ${t} ${prop})
+      if(NOT libs)
+        continue()
+      endif()
+      foreach(lib IN LISTS libs)
+        string(REGEX REPLACE "^\\$<LINK_ONLY:(.+)>$" "\\1" lib "${lib}")
+        if(NOT TARGET "${lib}" OR "${lib}" IN_LIST seen)
+          continue()
+        endif()
+        list(APPEND seen "${lib}")
+        list(APPEND todo "${lib}")
+        get_target_property(imported ${lib} IMPORTED)
+        get_target_property(type ${lib} TYPE)
+        if(NOT imported AND type MATCHES "^(STATIC|SHARED|MODULE)_LIBRARY$")
+          list(APPEND files "$<TARGET_FILE:${lib}>")
+        elseif(NOT imported AND type STREQUAL "OBJECT_LIBRARY")
+          list(APPEND files "$<TARGET_OBJECTS:${lib}>")
+        endif()
+      endforeach()
+    endforeach()
+  endwhile()
+  set_property(TARGET ${target} PROPERTY TENANTQ_LINK_CHECK_PROJECT_FILES "${files}")
+endfunction()
+
 function(_tenantq_add_link_check target)
   set(name ${target}_tenantq_link_check)
   get_target_property(type ${target} TYPE)
@@ -59,8 +98,12 @@ function(_tenantq_add_link_check target)
       set_property(TARGET ${target} PROPERTY ${lang}_LINKER_LAUNCHER
                    ${launcher} sh ${_TENANTQ_LINK_RECORD_SCRIPT} ${record})
     endforeach()
-    set(link_line --link-line ${record} --project-dir ${CMAKE_BINARY_DIR}
-                  --target-file $<TARGET_FILE:${target}>)
+    # A deferred call reads its arguments when it runs: the name goes in as text.
+    cmake_language(EVAL CODE "cmake_language(DEFER DIRECTORY [[${CMAKE_SOURCE_DIR}]]
+                   CALL _tenantq_link_check_project_files [[${target}]])")
+    set(link_line --link-line ${record} --target-file $<TARGET_FILE:${target}>
+        --project-files
+        "$<TARGET_GENEX_EVAL:${target},$<TARGET_PROPERTY:${target},TENANTQ_LINK_CHECK_PROJECT_FILES>>")
   endif()
   set(prop "$<TARGET_PROPERTY:${target},")
   add_test(NAME ${name}

@@ -14,14 +14,15 @@
 #     it can name in the link's -L directories (a name found in none of them comes from
 #     the system's directories and is not read); linker scripts among them, which may
 #     only list inputs; driver options that swap the linker or feed it (-specs, -B,
-#     --ld-path, -fuse-ld=PATH); a response file (@file) is a problem. Files under
-#     --project-dir other than this target's objects are other targets of the project
+#     --ld-path, -fuse-ld=PATH, -wrapper) and environment variables that swap the
+#     linker (COMPILER_PATH, GCC_EXEC_PREFIX); LIBRARY_PATH's directories searched; a
+#     response file (@file) is a problem. --project-files are other targets' outputs
 #     and are not read. A record older than --target-file is an earlier link's: a
 #     problem.
 #
 #   tenantq-link-check.sh TARGET OBJECT_DIR SOURCE_DIR BINARY_DIR --generated FILE...
 #       --runtime FILE... --objects FILE... --libraries ENTRY... --options OPTION...
-#       [--link-line FILE] [--project-dir DIR] [--target-file FILE]
+#       [--link-line FILE] [--project-files FILE...] [--target-file FILE]
 #
 # OBJECT_DIR is the target's object directory (CMakeFiles/TARGET.dir). A generated
 # source at SOURCE_DIR/REL or BINARY_DIR/REL compiles to OBJECT_DIR/REL.o (CMake's
@@ -40,7 +41,7 @@ usage() {
 }
 [ $# -ge 4 ] || usage
 target=$1
-objdir=$(echo "$2" | sed -e 's|/\./|/|g' -e 's|//*|/|g')
+objdir=$(printf '%s\n' "$2" | sed -e 's|/\./|/|g' -e 's|//*|/|g')
 srcdir=$3
 bindir=$4
 shift 4
@@ -53,16 +54,17 @@ runtime=""
 seen=""
 link_line=""
 options=""
-project_real=""
+project_files=""
 target_file=""
 dir=""
 ldirs=""
+# printf, never echo: a word may hold a backslash, which dash's echo interprets.
 finding() {
-    echo "$prog: error: $target: $*"
+    printf '%s\n' "$prog: error: $target: $*"
     findings=$((findings + 1))
 }
 problem() {
-    echo "$prog: error: $target: $*" >&2
+    printf '%s\n' "$prog: error: $target: $*" >&2
     problems=$((problems + 1))
 }
 
@@ -71,7 +73,7 @@ nl='
 '
 # CMake may spell an object's path with "/./" in it.
 normal() {
-    echo "$1" | sed -e 's|/\./|/|g' -e 's|//*|/|g'
+    printf '%s\n' "$1" | sed -e 's|/\./|/|g' -e 's|//*|/|g'
 }
 
 # Paths are compared as the file system resolves them: a build directory reached
@@ -129,7 +131,7 @@ kind_of() {
 
 # 0 when FILE is libtenantq itself (the same file as a --runtime FILE).
 is_runtime() {
-    real=$(readlink -f "$1" 2>/dev/null || echo "$1")
+    real=$(readlink -f "$1" 2>/dev/null || printf '%s\n' "$1")
     case $runtime in *"$nl$real$nl"*) return 0 ;; esac
     return 1
 }
@@ -142,7 +144,7 @@ check_file() {
         return
     fi
     # Each file once, however many ways it reached the link.
-    real=$(readlink -f "$file" 2>/dev/null || echo "$file")
+    real=$(readlink -f "$file" 2>/dev/null || printf '%s\n' "$file")
     case $seen in *"$nl$real$nl"*) return ;; esac
     seen="$seen$nl$real$nl"
     kind=$(kind_of "$file")
@@ -153,7 +155,7 @@ check_file() {
     out=$(symbols "$file" "$kind") || { problem "nm cannot read $what $file"; return; }
     # "NAME TYPE [VALUE SIZE]"; archives add "member:" lines. Symbol versions (@...)
     # are cut off before matching.
-    echo "$out" | awk -v file="$file" -v what="$what" '
+    printf '%s\n' "$out" | awk -v file="$file" -v what="$what" '
         function add(list, name) { return index(" " list ", ", " " name ",") ? list : (list == "" ? name : list ", " name) }
         NF >= 2 && $1 !~ /:$/ {
             name = $1; sub(/@.*/, "", name); type = $2
@@ -181,44 +183,71 @@ check_file() {
 # could bring in or re-route what nobody reads.
 check_script() {
     script=$1
-    swhat=$2
     body=$(tr '\n' ' ' <"$script" | sed -e 's|/\*[^*]*\*\+\([^/*][^*]*\*\+\)*/| |g' \
         -e 's/\(OUTPUT_FORMAT\|OUTPUT_ARCH\|TARGET\) *([^)]*)/ /g')
-    other=$(echo "$body" | tr '()' '  ' | tr -s ' \t' '\n\n' |
+    other=$(printf '%s\n' "$body" | tr '()' '  ' | tr -s ' \t' '\n\n' |
         grep -E '^[A-Z_]{2,}$|=|;' | grep -v -x -e GROUP -e INPUT -e AS_NEEDED | head -1)
     if [ -n "$other" ]; then
-        finding "$swhat $script is a linker script that does more than list inputs ($other); only GROUP, INPUT and AS_NEEDED may be linked"
+        finding "$2 $script is a linker script that does more than list inputs ($other); only GROUP, INPUT and AS_NEEDED may be linked"
         return
     fi
-    sdir=$(dirname "$script")
-    for w in $(echo "$body" | tr '()' '  '); do
+    # Every input resolved first, then read: reading one may be another script, whose
+    # own names must not change how this one's are resolved.
+    script_dirs="$dir$nl$(dirname "$script")$ldirs"
+    inputs=""
+    set -f
+    for w in $(printf '%s\n' "$body" | tr '()' '  '); do
         case $w in
         GROUP | INPUT | AS_NEEDED) ;;
-        -l*) check_library_name "${w#-l}" ;;
-        /*) check_file "$w" library ;;
+        -l*) inputs="$inputs${nl}l:${w#-l}" ;;
+        /*) inputs="$inputs${nl}f:$w" ;;
         *)
-            found=""
-            for d in "$dir" "$sdir" $(echo "$ldirs" | tr '\n' ' '); do
-                if [ -z "$found" ] && [ -n "$d" ] && [ -f "$d/$w" ]; then
-                    found="$d/$w"
-                fi
-            done
+            # Every place ld may take it from (the link's directory, the script's, the
+            # -L directories; which one wins has changed between versions).
+            found=$(find_in "$w" "$script_dirs")
             if [ -n "$found" ]; then
-                check_file "$found" library
+                inputs="$inputs$nl$(printf '%s\n' "$found" | sed 's/^/f:/')"
             else
                 problem "cannot find $w, named by the linker script $script"
             fi ;;
         esac
     done
+    set +f
+    each_line "$inputs" script_input
+}
+
+# Each DIR (newline-separated DIRS) holding NAME, as DIR/NAME, one per line.
+find_in() {
+    fi_ifs=$IFS
+    IFS=$nl
+    set -f
+    for fi_dir in $2; do
+        if [ -n "$fi_dir" ] && [ -f "$fi_dir/$1" ]; then
+            printf '%s\n' "$fi_dir/$1"
+        fi
+    done
+    set +f
+    IFS=$fi_ifs
+}
+
+# One input a linker script names: f:FILE or l:NAME.
+script_input() {
+    case $1 in
+    f:*) check_file "${1#f:}" library ;;
+    l:*) check_library_name "${1#l:}" ;;
+    esac
 }
 
 # 0 when one linker word is an option that can re-route symbols: --defsym, --wrap, a
 # linker script (-T, --script, -dT, --default-script, -c, --mri-script), symbols taken
-# from a file (--just-symbols), or multiple definitions allowed. GNU ld takes any
-# unambiguous abbreviation of a long option, with one dash or two, so a word that is a
-# prefix of three letters or more of one of those names counts too.
+# from a file (--just-symbols), multiple definitions allowed, or a plugin that can add
+# inputs. GNU ld takes any unambiguous abbreviation of a long option, with one dash or
+# two, so a word that is a prefix of two letters or more of one of those names counts
+# too. -Ttext=, -Tdata=, -Tbss= and the -T*-segment= options only place sections.
 forbidden() {
     case $1 in
+    -Ttext=* | -Tdata=* | -Tbss=* | -Ttext-segment=* | -Trodata-segment=* | \
+    -Tldata-segment=*) return 1 ;;
     -T* | -dT* | -c | muldefs | -z*muldefs) return 0 ;;
     --* | -?*) ;;
     *) return 1 ;;
@@ -227,9 +256,9 @@ forbidden() {
     name=${name#-}
     name=${name%%=*}
     for long in defsym wrap script default-script mri-script just-symbols \
-                allow-multiple-definition; do
+                allow-multiple-definition plugin; do
         [ "$name" = "$long" ] && return 0
-        if [ ${#name} -ge 3 ]; then
+        if [ ${#name} -ge 2 ]; then
             case $long in "$name"*) return 0 ;; esac
         fi
     done
@@ -240,8 +269,8 @@ check_option() {
     opt=$1
     # -Wl,a,b and LINKER:a,b carry several linker arguments; look at each.
     case $opt in
-    -Wl,*) args=$(echo "${opt#-Wl,}" | tr ',' ' ') ;;
-    LINKER:*) args=$(echo "${opt#LINKER:}" | tr ',' ' ') ;;
+    -Wl,*) args=$(printf '%s\n' "${opt#-Wl,}" | tr ',' ' ') ;;
+    LINKER:*) args=$(printf '%s\n' "${opt#LINKER:}" | tr ',' ' ') ;;
     -Xlinker) return ;;
     *) args=$opt ;;
     esac
@@ -306,15 +335,20 @@ check_library_name() {
     IFS=$old_ifs
 }
 
-# One word the linker gets, whether the driver passed it on as it was or it came from
-# -Wl,A,B / -Xlinker A. `next` says what the previous word expects. ORIGIN is the word
-# as written, for the message.
+# One word the linker gets: from inside -Wl,A,B, after -Xlinker, or passed on by the
+# driver as it was. `next` says what the previous word expects. ORIGIN is the word as
+# written, for the message.
 linker_word() {
     w=$1
     origin=$2
     case $next in
-    skip) next=""; return ;;
-    ldir) next=""; ldirs="$ldirs$nl$(from_dir "$dir" "$w")"; return ;;
+    skip)
+        next=""
+        # An argument ld takes whatever it looks like; one that reads as a refused
+        # option is refused all the same.
+        forbidden "$w" && refuse_option "$origin"
+        return ;;
+    ldir) next=""; add_ldir "$w" "$origin"; return ;;
     lname) next=""; names="$names$nl$w"; return ;;
     zflag | rflag)
         # The option and its argument, as written: one word (-Wl,-z,muldefs) or two.
@@ -333,20 +367,24 @@ linker_word() {
     esac
     if forbidden "$w"; then
         refuse_option "$origin"
-        case $w in -T | -dT | -c | --script | --default-script | --mri-script) next=skip ;; esac
+        case $w in -T | -dT | -c | -plugin | --plugin) next=skip ;; esac
         return
     fi
     case $w in
-    -o | -e | --entry | -u | --undefined | -y | --trace-symbol | -h | -soname | --soname | \
-    -rpath | --rpath | -rpath-link | --rpath-link | -Map | --Map | -m | -a | -O | \
-    --version-script | --dynamic-list | -plugin | --plugin | -plugin-opt | --plugin-opt | \
-    -x | -MF | -MT | -MQ | --sysroot | -isysroot)
+    # ld's options that take the next word as their argument.
+    -a | -A | -b | -e | -f | -F | -G | -h | -I | -m | -o | -O | -P | -u | -y | -Y | \
+    --architecture | --format | --auxiliary | --filter | --gpsize | -soname | --soname | \
+    --dynamic-linker | --entry | --output | --undefined | --trace-symbol | -Map | --Map | \
+    -rpath | --rpath | -rpath-link | --rpath-link | --version-script | --dynamic-list | \
+    --retain-symbols-file | --dependency-file | -plugin-opt | --plugin-opt | \
+    --exclude-libs | --image-base | --out-implib | --audit | --depaudit | \
+    --error-handling-script | --package-metadata | --task-link)
         next=skip ;;
     -z) next=zflag; flag_origin=$origin ;;
     -R) next=rflag; flag_origin=$origin ;;
     -L | --library-path) next=ldir ;;
-    -L*) ldirs="$ldirs$nl$(from_dir "$dir" "${w#-L}")" ;;
-    --library-path=*) ldirs="$ldirs$nl$(from_dir "$dir" "${w#*=}")" ;;
+    -L*) add_ldir "${w#-L}" "$origin" ;;
+    --library-path=*) add_ldir "${w#*=}" "$origin" ;;
     -l | --library) next=lname ;;
     -l*) names="$names$nl${w#-l}" ;;
     --library=*) names="$names$nl${w#*=}" ;;
@@ -361,17 +399,24 @@ linker_word() {
     esac
 }
 
-# An input file of the link: the target's generated objects, libtenantq and what other
-# targets of the project built (under the project's binary directory, outside this
-# target's object directory: give each its own tenantq_add_check) are not read.
+# A -L directory; one relative to the sysroot (-L=DIR, -L$SYSROOT/DIR) is not resolved
+# here, so it is a problem.
+add_ldir() {
+    case $1 in
+    =* | '$SYSROOT'*) problem "the link searches a directory relative to the sysroot ($2), which is not checked"; return ;;
+    esac
+    ldirs="$ldirs$nl$(from_dir "$dir" "$1")"
+}
+
+# An input file of the link: the target's generated objects, libtenantq and the files
+# the project's other targets built (--project-files: give those targets their own
+# tenantq_add_check) are not read.
 check_input() {
     real_input=$(canonical "$1")
     case $real_input in
     "$objdir_real"/*) is_generated "$1" || check_file "$1" object; return ;;
     esac
-    if [ -n "$project_real" ]; then
-        case $real_input in "$project_real"/*) return ;; esac
-    fi
+    case $project_files in *"$nl$real_input$nl"*) return ;; esac
     is_runtime "$1" || check_file "$1" "linked file"
 }
 
@@ -380,31 +425,54 @@ wl_word() {
     linker_word "$1" "$wl_origin"
 }
 
-# A word the compiler driver gets, as the record holds it. -Xlinker hands the next word
-# to the linker (xl).
+# A word the compiler driver gets, as the record holds it. Words it hands to the linker
+# go to linker_word; its own options are passed over, with their arguments (dskip).
 driver_word() {
     w=$1
-    case $w in
-    -Xlinker) xl=1; return ;;
-    esac
-    if [ -n "$next" ]; then
+    if [ "$dskip" = 1 ]; then
+        dskip=0
+        return
+    fi
+    if [ "$dpass" = 1 ]; then
+        dpass=0
         linker_word "$w" "$w"
         return
     fi
     case $w in
+    -Xlinker) xl=1 ;;
     -Wl,*)
         wl_origin=$w
-        each_line "$(echo "${w#-Wl,}" | tr ',' '\n')" wl_word ;;
-    -specs | --specs | -specs=* | --specs=* | -B | -B* | --ld-path | --ld-path=* | \
-    -fuse-ld=*/*)
-        finding "driver option '$w' can change the linker or what it is given; it is refused" ;;
+        each_line "$(printf '%s\n' "${w#-Wl,}" | tr ',' '\n')" wl_word ;;
+    # The driver hands these, and the word after them, to the linker.
+    -L | -l | -T | -z | -u | -e | -o) linker_word "$w" "$w"; dpass=1 ;;
+    # Options of the driver's own that take the next word.
+    -x | -MF | -MT | -MQ | -include | -imacros | -isystem | -iquote | -idirafter | -I | \
+    -D | -U | --param | -Xassembler | -Xpreprocessor | -aux-info | -A)
+        dskip=1 ;;
+    -specs | --specs | -B | --ld-path | -wrapper | --wrapper)
+        refuse_driver "$w"
+        dskip=1 ;;
+    -specs=* | --specs=* | -B* | --ld-path=* | -fuse-ld=*/*)
+        refuse_driver "$w" ;;
+    @*) problem "the link command reads a response file ($w), which is not checked" ;;
+    # Passed to the linker as they are.
+    -L* | -l* | -T* | -z* | -u* | -e* | -static | -shared | -rdynamic | -s | -r | \
+    -nostdlib | -nodefaultlibs | -nostartfiles | -pie | -no-pie | -static-pie)
+        linker_word "$w" "$w" ;;
+    -*) ;;
     *) linker_word "$w" "$w" ;;
     esac
 }
 
-# The recorded link command: the directory the link ran in, then one word per line,
-# the linker driver first. Every word goes through driver_word; the -lNAME names once
-# the -L directories are all known.
+refuse_driver() {
+    finding "driver option '$1' can change the linker or what it is given; it is refused"
+}
+
+# The recorded link command (tenantq-link-record.sh): the directory the link ran in,
+# the three environment variables that steer the driver, then one word per line, the
+# driver first. LIBRARY_PATH adds search directories after the -L ones; COMPILER_PATH
+# and GCC_EXEC_PREFIX can swap the linker itself and are refused. Every word goes
+# through driver_word; the -lNAME names once the directories are all known.
 check_link_line() {
     record=$1
     if [ ! -r "$record" ]; then
@@ -416,11 +484,24 @@ check_link_line() {
         return
     fi
     dir=$(sed -n 1p "$record")
+    library_path=$(sed -n 2p "$record")
+    for steer in "$(sed -n 3p "$record")" "$(sed -n 4p "$record")"; do
+        case $steer in
+        *=) ;;
+        *) finding "the link ran with $steer set, which can change the linker; it is refused" ;;
+        esac
+    done
+    case $library_path in
+    LIBRARY_PATH=*) ;;
+    *) problem "$record is not a link record of this version (no LIBRARY_PATH line)"; return ;;
+    esac
     ldirs=""
     names=""
     next=""
     xl=0
-    sed -n '3,$p' "$record" >"$tmp.words"
+    dskip=0
+    dpass=0
+    sed -n '6,$p' "$record" >"$tmp.words"
     while IFS= read -r word; do
         if [ "$xl" = 1 ]; then
             xl=0
@@ -429,6 +510,15 @@ check_link_line() {
             driver_word "$word"
         fi
     done <"$tmp.words"
+    # The driver turns LIBRARY_PATH into -L options after the command line's own.
+    old_ifs=$IFS
+    IFS=:
+    set -f
+    for d in ${library_path#LIBRARY_PATH=}; do
+        [ -z "$d" ] || ldirs="$ldirs$nl$(from_dir "$dir" "$d")"
+    done
+    set +f
+    IFS=$old_ifs
     each_line "$names" check_library_name
 }
 
@@ -440,7 +530,7 @@ for arg in "$@"; do
     [ -n "$arg" ] || continue
     case $arg in
     --generated | --runtime | --objects | --libraries | --options | --link-line | \
-    --project-dir | --target-file)
+    --project-files | --target-file)
         mode=$arg
         continue ;;
     esac
@@ -449,7 +539,7 @@ for arg in "$@"; do
     --objects)
         if is_generated "$arg"; then continue; fi
         check_file "$arg" object ;;
-    --runtime) runtime="$runtime$nl$(readlink -f "$arg" 2>/dev/null || echo "$arg")$nl" ;;
+    --runtime) runtime="$runtime$nl$(readlink -f "$arg" 2>/dev/null || printf '%s\n' "$arg")$nl" ;;
     --libraries)
         case $arg in
         -*) options="$options$nl$arg"; continue ;;
@@ -459,7 +549,7 @@ for arg in "$@"; do
         check_file "$arg" library ;;
     --options) options="$options$nl$arg" ;;
     --link-line) link_line=$arg ;;
-    --project-dir) project_real=$(canonical "$arg") ;;
+    --project-files) project_files="$project_files$nl$(canonical "$arg")$nl" ;;
     --target-file) target_file=$arg ;;
     *) usage ;;
     esac

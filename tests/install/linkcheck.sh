@@ -61,6 +61,9 @@ expect option_entry 1 "link option '-Wl,--allow-multiple-definition'"
 expect bare_name 1 "prebuilt/libforge.a defines tq_ctx_tenant, symbols of libtenantq"
 expect inherited 1 "link option '-Wl,--wrap=tq_ctx_new'"
 expect scripted 1 "alias.ld is a linker script that does more than list inputs"
+expect uses_library 0
+grep -q "libkb_library.a" "$work/build/CMakeFiles/uses_library.dir/tenantq-link-line.txt" \
+  || fail "uses_library was not linked with libkb_library.a, so its case proves nothing"
 grep -q "^-lforge\$" "$work/build/CMakeFiles/bare_name.dir/tenantq-link-line.txt" \
   || fail "bare_name was not linked with -lforge, so its case proves nothing"
 
@@ -77,14 +80,16 @@ rc=0; out=$(sh "$script" t "$work" "$work" "$work" --link-line "$work/none.txt" 
 grep -q "the link command was not recorded" <<<"$out" || fail "no record is not named: $out"
 # Recorded link commands in spellings CMake does not produce itself, each read by the
 # script directly. recorded NAME STATUS TEXT... -- WORD...: the record holds the work
-# directory and the WORDs (the driver first); the script exits STATUS and says each TEXT.
+# directory, the steering environment (record_library_path, record_compiler_path) and
+# the WORDs (the driver first); the script exits STATUS and says each TEXT.
 recorded() {
   local name=$1 want=$2 rc=0 out texts=()
   shift 2
   while [ "$1" != -- ]; do texts+=("$1"); shift; done
   shift
-  printf '%s\n' "$work" "$@" >"$work/$name.txt"
-  out=$(sh "$script" t "$work/obj" "$work" "$work" --project-dir "$work/project" \
+  printf '%s\n' "$work" "LIBRARY_PATH=${record_library_path:-}" \
+    "COMPILER_PATH=${record_compiler_path:-}" GCC_EXEC_PREFIX= "$@" >"$work/$name.txt"
+  out=$(sh "$script" t "$work/obj" "$work" "$work" --project-files "$work/project/libkb.a" \
         --link-line "$work/$name.txt" 2>&1) || rc=$?
   [ "$rc" = "$want" ] || fail "record $name exits $rc, not $want: $out"
   for text in "${texts[@]}"; do
@@ -107,6 +112,18 @@ recorded driver 1 "driver option '-specs=x.specs'" "driver option '-B/opt/ld'" \
   "driver option '-fuse-ld=/opt/ld'" -- cc -o app -specs=x.specs -B/opt/ld -fuse-ld=/opt/ld
 recorded response_file 2 "reads a response file (@link.rsp)" -- cc @link.rsp -o app
 recorded response_in_wl 2 "reads a response file (-Wl,@link.rsp)" -- cc -Wl,@link.rsp -o app
+# An option's argument is only the next linker word: what follows is read.
+recorded after_arguments 1 "link option '-Wl,--wrap=tq_ctx_tenant'" \
+  "link option '-Wl,-x,--wrap=tq_ctx_tenant'" "link option '-Wl,prebuilt,--wrap=tq_ctx_new'" \
+  "link option '-Wl,-rpath,\\c,--wrap=tq_ctx_new'" "link option '-Wl,--wr=tq_ctx_new'" -- \
+  cc -O -Wl,--wrap=tq_ctx_tenant -o app -Wl,-x,--wrap=tq_ctx_tenant -Wl,-rpath \
+  -Wl,prebuilt,--wrap=tq_ctx_new '-Wl,-rpath,\c,--wrap=tq_ctx_new' -Wl,--wr=tq_ctx_new
+recorded feeders 1 "link option '-Wl,-plugin,x.so'" "driver option '-wrapper'" -- \
+  cc -o app -Wl,-plugin,x.so -wrapper /bin/sh,x.sh
+recorded sysroot 2 "relative to the sysroot (-Wl,-L=/opt/lib)" -- cc -o app -Wl,-L=/opt/lib -lforge
+record_library_path=prebuilt recorded library_path 1 "$forge_defines" -- cc -o app -lforge
+record_compiler_path=/opt/bin recorded compiler_path 1 \
+  "the link ran with COMPILER_PATH=/opt/bin set" -- cc -o app
 # Linker scripts: one that lists an input by a relative name has that input read; one
 # that includes another is refused.
 printf '/* a group */\nINPUT ( libforge.a )\n' >"$work/prebuilt/libgrp.so"
@@ -114,6 +131,14 @@ printf 'INCLUDE other.ld\n' >"$work/prebuilt/libinc.so"
 recorded script_input 1 "$forge_defines" -- cc -o app -Lprebuilt -lgrp
 recorded script_include 1 "linker script that does more than list inputs (INCLUDE)" -- \
   cc -o app -Lprebuilt -linc
+# A script in one directory naming a script in another: each one's relative names are
+# looked up from its own place, and everywhere ld may look.
+mkdir -p "$work/A" "$work/B"
+cp "$work/prebuilt/libforge.a" "$work/A/libforge.a"
+printf 'INPUT ( %s libforge.a )\n' "$work/B/libinner.so" >"$work/A/libouter.so"
+printf 'INPUT ( libclean.a )\n' >"$work/B/libinner.so"
+(cd "$work/B" && ar rcs libclean.a ../prebuilt/wrap.o)
+recorded nested_scripts 1 "A/libforge.a defines tq_ctx_tenant" -- cc -o app A/libouter.so
 # A thin archive is read as an archive; a file of no known kind is a problem.
 (cd "$work/prebuilt" && ar rcT libthin.a forge.o)
 head -c 64 /dev/urandom >"$work/prebuilt/noise.bin"
@@ -121,13 +146,17 @@ recorded thin 1 "prebuilt/libthin.a defines tq_ctx_tenant" -- cc -o app prebuilt
 recorded unknown 2 "cannot tell what linked file $work/prebuilt/noise.bin is" -- \
   cc -o app prebuilt/noise.bin
 # Words that are an option's argument are not inputs; system libraries, and what other
-# targets of the project built, are not read.
+# targets of the project built, are not read; a vendor file beside them is.
 mkdir -p "$work/project" "$work/obj"
 cp "$work/prebuilt/libforge.a" "$work/project/libkb.a"
+cp "$work/prebuilt/libforge.a" "$work/project/libvendor.a"
 recorded clean 0 -- cc -o app -Wl,-soname,libforge.a -u tq_ctx_tenant -Wl,-rpath,prebuilt \
-  -Wl,-z,relro -pthread -lm "$work/project/libkb.a"
+  -Wl,-z,relro -Wl,-Ttext-segment=0x400000 -Wl,--retain-symbols-file,prebuilt/libforge.a \
+  -pthread -lm "$work/project/libkb.a"
+recorded vendor_in_project 1 "project/libvendor.a defines tq_ctx_tenant" -- \
+  cc -o app "$work/project/libkb.a" "$work/project/libvendor.a"
 # A record older than the target is an earlier link's.
-printf '%s\n' "$work" cc -o app >"$work/stale.txt"
+printf '%s\n' "$work" LIBRARY_PATH= COMPILER_PATH= GCC_EXEC_PREFIX= cc -o app >"$work/stale.txt"
 touch -d '2000-01-01' "$work/stale.txt"
 rc=0
 out=$(sh "$script" t "$work/obj" "$work" "$work" --link-line "$work/stale.txt" \
@@ -139,7 +168,8 @@ grep -q "is older than $work/build/plain" <<<"$out" || fail "a stale record is n
 mkdir -p "$work/real/CMakeFiles/t.dir"
 ln -sfn "$work/real" "$work/link"
 cp "$work/prebuilt/raw.o" "$work/real/CMakeFiles/t.dir/gen.c.o"
-printf '%s\n' "$work/real" cc -o app CMakeFiles/t.dir/gen.c.o >"$work/symlink.txt"
+printf '%s\n' "$work/real" LIBRARY_PATH= COMPILER_PATH= GCC_EXEC_PREFIX= cc -o app \
+  CMakeFiles/t.dir/gen.c.o >"$work/symlink.txt"
 rc=0
 out=$(sh "$script" t "$work/link/CMakeFiles/t.dir" "$work/link" "$work/link" \
       --generated "$work/link/gen.c" --link-line "$work/symlink.txt" 2>&1) || rc=$?
