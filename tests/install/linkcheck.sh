@@ -139,6 +139,12 @@ printf 'INPUT ( %s libforge.a )\n' "$work/B/libinner.so" >"$work/A/libouter.so"
 printf 'INPUT ( libclean.a )\n' >"$work/B/libinner.so"
 (cd "$work/B" && ar rcs libclean.a ../prebuilt/wrap.o)
 recorded nested_scripts 1 "A/libforge.a defines tq_ctx_tenant" -- cc -o app A/libouter.so
+# A shared object is known by its ELF type, not its name: a stripped one named like
+# something else still has its dynamic symbols read.
+cc ${CFLAGS:-} -shared -fPIC -o "$work/prebuilt/forge.plugin" "$src/prebuilt/forge.c"
+strip "$work/prebuilt/forge.plugin"
+recorded stripped_shared 1 "prebuilt/forge.plugin defines tq_ctx_tenant" -- \
+  cc -o app prebuilt/forge.plugin
 # A thin archive is read as an archive; a file of no known kind is a problem.
 (cd "$work/prebuilt" && ar rcT libthin.a forge.o)
 head -c 64 /dev/urandom >"$work/prebuilt/noise.bin"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# interpose.sh MAIN FORGED_MAIN PLT_MAIN FORGE_LIB FORGE_HIDDEN: a function of libtenantq's replaced
+# interpose.sh MAIN FORGED_MAIN PLT_MAIN FORGE_LIB FORGE_HIDDEN STATIC_MAIN: a function of libtenantq's replaced
 # at run time is refused. MAIN makes a client (exit 0); under LD_PRELOAD=FORGE_LIB,
 # which defines tq_ctx_tenant, it is refused with TQ_EVERIFY naming the function and
 # the library, whether the preload is named by an absolute or a relative path, and
@@ -7,13 +7,15 @@
 # itself, is refused naming itself. PLT_MAIN, non-PIE and holding the function's
 # address (its own PLT entry stands for it), makes a client, and is refused under the
 # preload. FORGE_HIDDEN defines tq_ctx_tenant under a hidden symbol version, which
-# dlsym does not report: it is refused all the same.
+# dlsym does not report: it is refused all the same. STATIC_MAIN, non-PIE with the
+# runtime linked in statically and its symbols exported, makes a client.
 set -u
 main=$1
 forged_main=$2
 plt_main=$3
 forge=$4
 forge_hidden=$5
+static_main=$6
 fail() { echo "interpose: FAIL: $*" >&2; exit 1; }
 # An ASan runtime must otherwise come first among the loaded libraries.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
@@ -57,4 +59,5 @@ refused "the non-PIE program with the library preloaded" \
 refused "a library defining the function under a hidden version" \
     "tq_ctx_tenant is defined by $forge_hidden as well as by libtenantq" \
     env LD_PRELOAD="$forge_hidden" "$main"
+made "a non-PIE program with the runtime linked in and exported" "$static_main"
 echo "interpose: ok"
