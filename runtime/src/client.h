@@ -7,8 +7,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-/* Idle HTTP handles kept per client (each keeps its keep-alive connections), and per
- * tenant: a handle's connections only ever carry one tenant's requests. They are kept
+/* Idle connections kept per client (each a libcurl handle holding one keep-alive
+ * connection to one endpoint), and per tenant: a connection only ever carries one
+ * tenant's requests. They are kept
  * in TQ_POOL_SHARDS shards with a lock each, a tenant's in shard slot % TQ_POOL_SHARDS,
  * so requests of different tenants do not queue on one lock (http.c). */
 #define TQ_POOL_SHARDS 16
@@ -33,15 +34,16 @@ typedef struct tq_endpoint {
     char rbac_why[TQ_RBAC_WHY_MAX]; /* why, once TQ_RBAC_NOT_ENFORCED */
 } tq_endpoint_t;
 
-/* An idle easy handle and the tenant slot whose requests its connections carried
- * (TQ_NO_TENANT_SLOT for requests made for no tenant). */
+/* An idle connection, the endpoint it leads to and the tenant slot whose requests it
+ * carried (TQ_NO_TENANT_SLOT for requests made for no tenant). */
 #define TQ_NO_TENANT_SLOT ((size_t)-1)
 typedef struct tq_idle_handle {
     void *handle;
+    const struct tq_endpoint *endpoint;
     size_t tenant_slot;
 } tq_idle_handle_t;
 
-/* One shard of the pool: idle handles, oldest first, reused for one tenant only. */
+/* One shard of the pool: idle connections, oldest first, reused for one tenant only. */
 typedef struct tq_pool_shard {
     pthread_mutex_t lock;
     tq_idle_handle_t idle[TQ_SHARD_HANDLES];

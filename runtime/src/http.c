@@ -1,25 +1,31 @@
-/* http.c: one HTTP exchange with Qdrant over libcurl, with retries, a body-size limit
- * and credentials chosen per request.
+/* http.c: one HTTP exchange with Qdrant, with retries, a body-size limit and
+ * credentials chosen per request.
  *
- * Easy handles come from the client's pool and keep their keep-alive connections. The
- * options every request shares (protocols, timeouts, limits, CA file, write callback)
- * are set once when a handle is made; what belongs to one request (URL, method, body,
- * header list with its credential, sink, error buffer) is set before each use and
- * cleared after it, so a key or token set for one tenant's request can never ride
- * along on the next one. A pooled handle (and the
- * connections it keeps) serves one tenant only, and one whose connection holds unread
- * bytes is closed, so an answer meant for, or pushed at, one tenant's request is never
- * read by another tenant's. It must never retry a
- * request whose kind is not idempotent, never put a credential into a detail message,
- * and never read more than max_response_bytes. */
+ * libcurl makes the connection: it resolves the name, connects, makes the TLS
+ * handshake and verifies the certificate for https://, and tunnels through a proxy the
+ * environment names. The exchange itself is written here, over that connection: the
+ * request as one block of bytes, the answer read strictly by http_wire.c. That costs
+ * one poll per request where curl_easy_perform's state machine made five, and knows to
+ * the byte where an answer ends.
+ *
+ * Connections are pooled per tenant and endpoint, and a connection serves one tenant
+ * only, so an answer meant for, or pushed at, one tenant's request can at worst reach
+ * the same tenant; a connection that had bytes nobody asked for (after an answer, or
+ * waiting when it is taken from the pool) is closed even then. Each request writes its
+ * own credential into its own bytes, which are wiped once sent: nothing of one request
+ * rides along on the next. It must never retry a request whose kind is not
+ * idempotent, never put a credential into a detail message, and never read more than
+ * max_response_bytes of a body. */
 #include "http.h"
 
 #include "alloc.h"
 #include "detail.h"
+#include "http_wire.h"
 #include "interpose.h"
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,52 +80,17 @@ void tq_response_free(tq_response_t *response)
     }
 }
 
-typedef struct sink {
-    char *data;
-    size_t len, cap, limit;
-    int over_limit;
-    int out_of_memory;
-} sink_t;
-
-/* libcurl write callback: appends to the sink; returning short aborts the transfer
- * once the body would pass the limit or memory runs out (flags say which). */
-static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-    sink_t *s = userdata;
-    size_t n = size * nmemb;
-    if (n > s->limit - s->len) {
-        s->over_limit = 1;
-        return 0;
-    }
-    if (s->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 4096;
-        while (cap < s->len + n + 1)
-            cap *= 2;
-        char *bigger = tq_grow(s->data, s->len, cap);
-        if (!bigger) {
-            s->out_of_memory = 1;
-            return 0;
-        }
-        s->data = bigger;
-        s->cap = cap;
-    }
-    memcpy(s->data + s->len, ptr, n);
-    s->len += n;
-    s->data[s->len] = '\0';
-    return n;
-}
-
-/* 1 when the connection a pooled handle kept has bytes waiting, was closed by the
- * server or is in error: an answer nobody asked for, which must never be read as the
- * answer to the next request. One non-blocking peek at a single byte answers all
- * three (more than 0 bytes: unread data; 0: the peer closed; an error other than
- * "would block": a broken socket) without consuming anything and without the poll
- * set-up; only "would block" (or an interrupted call, retried) keeps the connection. */
+/* 1 when a pooled connection has bytes waiting, was closed by the server or is in
+ * error: an answer nobody asked for, which must never be read as the answer to the
+ * next request. One non-blocking peek at a single byte answers all three (more than 0
+ * bytes: unread data; 0: the peer closed; an error other than "would block": a broken
+ * socket) without consuming anything; only "would block" (or an interrupted call,
+ * retried) keeps the connection. */
 static int connection_has_unread(CURL *h)
 {
     curl_socket_t sock = CURL_SOCKET_BAD;
     if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK || sock == CURL_SOCKET_BAD)
-        return 0;
+        return 1;
     char byte;
     ssize_t n;
     do
@@ -128,60 +99,26 @@ static int connection_has_unread(CURL *h)
     return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 
-/* A new easy handle with the options every request of `client` shares, set once for
- * the handle's life (attempt_once sets and clears the per-request ones); NULL when
- * libcurl cannot make one. */
-static CURL *handle_new(tq_client_t *client)
-{
-    const tq_client_options_t *o = &client->options;
-    CURL *h = curl_easy_init();
-    if (!h)
-        return NULL;
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_response_bytes);
-    if (client->ca_file)
-        curl_easy_setopt(h, CURLOPT_CAINFO, client->ca_file);
-    return h;
-}
-
-/* Clears what one request set on a pooled handle, so that nothing of it (the header
- * list and its credential above all, the body, the method) reaches the next request,
- * and no option points at memory freed after the call. */
-static void handle_clear_request(CURL *h)
-{
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 0L);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
-}
-
-/* The pool shard that keeps `tenant_slot`'s idle handles: all of one tenant's are in one
- * shard, so the per-tenant limit is exact, and a request only ever locks its own
+/* The pool shard that keeps `tenant_slot`'s idle connections: all of one tenant's are
+ * in one shard, so the per-tenant limit is exact, and a request only ever locks its own
  * tenant's shard, never a lock every request of every thread goes through. */
 static tq_pool_shard_t *tenant_shard(tq_client_t *client, size_t tenant_slot)
 {
     return &client->pool[tenant_slot % TQ_POOL_SHARDS];
 }
 
-/* An idle pooled handle whose connections carried only `tenant_slot`'s requests, or a
- * new one; NULL when libcurl cannot make one. A connection is never handed from one
- * tenant to another, so a late answer on it can at worst reach the same tenant, and
- * one with unread bytes is dropped even then. */
-static CURL *handle_take(tq_client_t *client, size_t tenant_slot)
+/* An idle pooled connection to `endpoint` that carried only `tenant_slot`'s requests,
+ * or NULL. A connection is never handed from one tenant to another, so a late answer
+ * on it can at worst reach the same tenant, and one with unread bytes is dropped even
+ * then. */
+static CURL *connection_take(tq_client_t *client, size_t tenant_slot,
+                             const tq_endpoint_t *endpoint)
 {
     CURL *h = NULL;
     tq_pool_shard_t *p = tenant_shard(client, tenant_slot);
     pthread_mutex_lock(&p->lock);
     for (size_t i = p->count; i-- > 0;) {
-        if (p->idle[i].tenant_slot == tenant_slot) {
+        if (p->idle[i].tenant_slot == tenant_slot && p->idle[i].endpoint == endpoint) {
             h = p->idle[i].handle;
             memmove(&p->idle[i], &p->idle[i + 1], (p->count - i - 1) * sizeof *p->idle);
             p->count--;
@@ -193,13 +130,14 @@ static CURL *handle_take(tq_client_t *client, size_t tenant_slot)
         curl_easy_cleanup(h);
         h = NULL;
     }
-    return h ? h : handle_new(client);
+    return h;
 }
 
-/* Keeps a handle for later requests of `tenant_slot`, unless its shard already keeps
- * TQ_IDLE_PER_TENANT of the tenant's (then it is closed); a full shard closes its
- * oldest handle to make room. */
-static void handle_return(tq_client_t *client, CURL *h, size_t tenant_slot)
+/* Keeps a connection for later requests of `tenant_slot`, unless its shard already
+ * keeps TQ_IDLE_PER_TENANT of the tenant's (then it is closed); a full shard closes
+ * its oldest connection to make room. */
+static void connection_return(tq_client_t *client, CURL *h, size_t tenant_slot,
+                              const tq_endpoint_t *endpoint)
 {
     CURL *closed = NULL;
     size_t same = 0;
@@ -216,6 +154,7 @@ static void handle_return(tq_client_t *client, CURL *h, size_t tenant_slot)
             p->count--;
         }
         p->idle[p->count].handle = h;
+        p->idle[p->count].endpoint = endpoint;
         p->idle[p->count].tenant_slot = tenant_slot;
         p->count++;
     }
@@ -224,18 +163,10 @@ static void handle_return(tq_client_t *client, CURL *h, size_t tenant_slot)
         curl_easy_cleanup(closed);
 }
 
-/* The tq status for a transfer result; TQ_ECONNECT is the retryable class. */
-static tq_status_t map_curl(CURLcode rc, const sink_t *sink)
+/* The tq status for a failed connection set-up; TQ_ECONNECT is the retryable class. */
+static tq_status_t map_curl(CURLcode rc)
 {
     switch (rc) {
-    case CURLE_OK:
-        return TQ_OK;
-    case CURLE_WRITE_ERROR:
-        if (sink->over_limit)
-            return TQ_ELIMIT;
-        return sink->out_of_memory ? TQ_ENOMEM : TQ_ECONNECT;
-    case CURLE_FILESIZE_EXCEEDED:
-        return TQ_ELIMIT;
     case CURLE_OUT_OF_MEMORY:
         return TQ_ENOMEM;
     case CURLE_OPERATION_TIMEDOUT:
@@ -257,89 +188,225 @@ static tq_status_t map_curl(CURLcode rc, const sink_t *sink)
     }
 }
 
-/* Builds a fresh header list for one attempt; NULL when out of memory. */
-static struct curl_slist *build_headers(const tq_request_t *rq)
+/* Milliseconds left until `deadline_us`, at least 1 while any is left, 0 after. */
+static long ms_left(uint64_t deadline_us)
 {
-    struct curl_slist *list = NULL, *next;
-    char *auth = NULL;
-    if (rq->credential != TQ_CRED_NONE) {
-        const char *prefix = rq->credential == TQ_CRED_API_KEY ? "api-key: "
-                                                               : "Authorization: Bearer ";
-        size_t n = strlen(prefix) + strlen(rq->secret) + 1;
-        auth = tq_malloc(n);
-        if (!auth)
-            return NULL;
-        snprintf(auth, n, "%s%s", prefix, rq->secret);
-    }
-    const char *fixed[] = {"Content-Type: application/json", "Accept: application/json",
-                           "Expect:"};
-    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
-        if (!(next = curl_slist_append(list, fixed[i])))
-            goto fail;
-        list = next;
-    }
-    if (auth) {
-        if (!(next = curl_slist_append(list, auth)))
-            goto fail;
-        list = next;
-        memset(auth, 0, strlen(auth));
-        tq_free(auth);
-    }
-    return list;
-fail:
-    if (auth) {
-        memset(auth, 0, strlen(auth));
-        tq_free(auth);
-    }
-    curl_slist_free_all(list);
-    return NULL;
+    uint64_t now = tq_now_us();
+    return now >= deadline_us ? 0 : (long)((deadline_us - now + 999) / 1000);
 }
 
-/* One attempt. Returns the transport status; the HTTP status goes to *http_status. */
-static tq_status_t attempt_once(CURL *h, const tq_request_t *rq, sink_t *sink,
-                                long *http_status, char *curl_error)
+/* A new connection to `endpoint`, made by libcurl within the connect timeout and what
+ * is left of the attempt's; its reason in `why` when there is none. */
+static tq_status_t connection_open(tq_client_t *client, const tq_endpoint_t *endpoint,
+                                   uint64_t deadline_us, CURL **out, char *why)
 {
-    size_t url_len = strlen(rq->endpoint->url) + strlen(rq->path) + 1;
-    char *url = tq_malloc(url_len);
-    struct curl_slist *headers = build_headers(rq);
-    tq_status_t st = TQ_OK;
-    if (!url || !headers) {
-        st = TQ_ENOMEM;
-        goto cleanup;
+    const tq_client_options_t *o = &client->options;
+    *out = NULL;
+    why[0] = '\0';
+    long left = ms_left(deadline_us);
+    if (left == 0) {
+        snprintf(why, CURL_ERROR_SIZE, "timed out before connecting");
+        return TQ_ETIMEOUT;
     }
-    snprintf(url, url_len, "%s%s", rq->endpoint->url, rq->path);
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_error);
-    /* libcurl silently resends a request once when a reused connection turns out to be
-     * dead; a request that must not be replayed gets a connection of its own. */
-    if (!tq_request_idempotent(rq->kind))
-        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
-    if (strcmp(rq->method, "GET") == 0) {
-        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    } else {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
-        if (rq->body) {
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body);
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(rq->body));
+    CURL *h = curl_easy_init();
+    if (!h) {
+        snprintf(why, CURL_ERROR_SIZE, "cannot create an HTTP handle");
+        return TQ_ENOMEM;
+    }
+    curl_easy_setopt(h, CURLOPT_URL, endpoint->url);
+    curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, left);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, why);
+    if (client->ca_file)
+        curl_easy_setopt(h, CURLOPT_CAINFO, client->ca_file);
+    CURLcode rc = curl_easy_perform(h);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+    if (rc != CURLE_OK) {
+        if (!why[0])
+            snprintf(why, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+        curl_easy_cleanup(h);
+        return map_curl(rc);
+    }
+    *out = h;
+    return TQ_OK;
+}
+
+/* Waits until the connection is ready for `events` or the deadline passes; the
+ * events that came in *revents. */
+static tq_status_t connection_wait(CURL *h, short events, uint64_t deadline_us, short *revents,
+                                   char *why)
+{
+    curl_socket_t sock = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK || sock == CURL_SOCKET_BAD) {
+        snprintf(why, CURL_ERROR_SIZE, "the connection is gone");
+        return TQ_ECONNECT;
+    }
+    for (;;) {
+        long left = ms_left(deadline_us);
+        if (left == 0) {
+            snprintf(why, CURL_ERROR_SIZE, "timed out waiting for the %s",
+                     events & POLLOUT ? "request to be sent" : "answer");
+            return TQ_ETIMEOUT;
+        }
+        struct pollfd pfd = {.fd = sock, .events = events};
+        int n = poll(&pfd, 1, left > 0x7fffffffL ? 0x7fffffff : (int)left);
+        if (n > 0) {
+            *revents = pfd.revents;
+            return TQ_OK;
+        }
+        if (n < 0 && errno != EINTR) {
+            snprintf(why, CURL_ERROR_SIZE, "poll failed: %s", strerror(errno));
+            return TQ_ECONNECT;
         }
     }
-    curl_error[0] = '\0';
-    CURLcode rc = curl_easy_perform(h);
-    st = map_curl(rc, sink);
-    *http_status = 0;
-    if (st == TQ_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, http_status);
-    /* Drop the references to this request's header list, body and buffers before
-     * they are freed, and its method before the next request. */
-    handle_clear_request(h);
-    if (st != TQ_OK && !curl_error[0])
-        snprintf(curl_error, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
-cleanup:
-    tq_free(url);
-    curl_slist_free_all(headers);
-    return st;
+}
+
+/* Feeds what the connection has to the answer, or its close; *r says where the answer
+ * stands, and *again is set when nothing was there yet. Bytes after a complete answer
+ * mark the connection as not reusable. */
+static tq_status_t answer_read(CURL *h, tq_wire_answer_t *a, int *again, tq_wire_result_t *r,
+                               char *why)
+{
+    char buf[16384];
+    size_t n = 0;
+    *again = 0;
+    CURLcode rc = curl_easy_recv(h, buf, sizeof buf, &n);
+    if (rc == CURLE_AGAIN) {
+        *again = 1;
+        return TQ_OK;
+    }
+    if (rc != CURLE_OK) {
+        snprintf(why, CURL_ERROR_SIZE, "receiving the answer failed: %s",
+                 curl_easy_strerror(rc));
+        return TQ_ECONNECT;
+    }
+    if (n == 0) {
+        *r = tq_wire_answer_eof(a);
+    } else {
+        size_t used = 0;
+        *r = tq_wire_answer_feed(a, buf, n, &used);
+        if (*r == TQ_WIRE_DONE && used < n)
+            a->keep_alive = 0; /* bytes nobody asked for: the connection is not reused */
+    }
+    if (*r != TQ_WIRE_ERROR)
+        return TQ_OK;
+    snprintf(why, CURL_ERROR_SIZE, "%s", a->why);
+    /* An answer cut short by the close is a dropped connection (retryable); the rest
+     * is a malformed or oversized answer. */
+    return n == 0 ? TQ_ECONNECT : a->error;
+}
+
+/* Sends the request's `len` bytes on `h` and reads the whole answer into `a`. An
+ * answer that starts before the request is all sent (a server refusing it early) is
+ * read, and the connection is then not reused. */
+static tq_status_t exchange(CURL *h, const char *req, size_t len, tq_wire_answer_t *a,
+                            uint64_t deadline_us, char *why)
+{
+    tq_wire_result_t r = TQ_WIRE_MORE;
+    int again = 0;
+    size_t off = 0;
+    tq_status_t st = TQ_OK;
+    while (off < len && a->received == 0) {
+        size_t n = 0;
+        CURLcode rc = curl_easy_send(h, req + off, len - off, &n);
+        if (rc == CURLE_OK) {
+            off += n;
+            continue;
+        }
+        if (rc != CURLE_AGAIN)
+            break; /* the server may have answered and closed: read what it said */
+        short rev = 0;
+        if ((st = connection_wait(h, POLLOUT | POLLIN, deadline_us, &rev, why)) != TQ_OK)
+            return st;
+        if ((rev & POLLIN) && (st = answer_read(h, a, &again, &r, why)) != TQ_OK)
+            return st;
+        if (r != TQ_WIRE_MORE)
+            break;
+    }
+    while (r == TQ_WIRE_MORE) {
+        if ((st = answer_read(h, a, &again, &r, why)) != TQ_OK)
+            return st;
+        short rev = 0;
+        if (again && (st = connection_wait(h, POLLIN, deadline_us, &rev, why)) != TQ_OK)
+            return st;
+    }
+    if (off < len)
+        a->keep_alive = 0;
+    return TQ_OK;
+}
+
+#define REQUEST_HEAD                                                                     \
+    "%s %s%s HTTP/1.1\r\nHost: %.*s\r\nContent-Type: application/json\r\n"                  \
+    "Accept: application/json\r\n%s%s%s%s\r\n"
+
+/* The request as one block of bytes: request line, headers with the credential, and
+ * the body; NULL when out of memory. *head_len is where the body starts. */
+static char *request_bytes(const tq_request_t *rq, size_t *len, size_t *head_len)
+{
+    const char *url = rq->endpoint->url;
+    const char *authority = strstr(url, "://");
+    authority = authority ? authority + 3 : url;
+    const char *prefix = strchr(authority, '/');
+    int authority_len = prefix ? (int)(prefix - authority) : (int)strlen(authority);
+    const char *cred = rq->credential == TQ_CRED_API_KEY  ? "api-key: "
+                       : rq->credential == TQ_CRED_BEARER ? "Authorization: Bearer "
+                                                          : NULL;
+    size_t body_len = rq->body ? strlen(rq->body) : 0;
+    int sized = rq->body || (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "DELETE") != 0);
+    char length[48] = "";
+    if (sized)
+        snprintf(length, sizeof length, "Content-Length: %zu\r\n", body_len);
+    const char *cred_end = cred ? "\r\n" : "";
+    int n = snprintf(NULL, 0, REQUEST_HEAD, rq->method, prefix ? prefix : "", rq->path, authority_len,
+                     authority, cred ? cred : "", cred ? rq->secret : "", cred_end, length);
+    if (n < 0)
+        return NULL;
+    char *out = tq_malloc((size_t)n + body_len + 1);
+    if (!out)
+        return NULL;
+    snprintf(out, (size_t)n + 1, REQUEST_HEAD, rq->method, prefix ? prefix : "", rq->path, authority_len,
+             authority, cred ? cred : "", cred ? rq->secret : "", cred_end, length);
+    if (body_len)
+        memcpy(out + n, rq->body, body_len);
+    out[(size_t)n + body_len] = '\0';
+    *head_len = (size_t)n;
+    *len = (size_t)n + body_len;
+    return out;
+}
+
+/* One attempt: a pooled connection of the tenant's for an idempotent request (a
+ * request that must not be replayed gets a new one), the exchange, and the connection
+ * kept when the answer left it clean. A kept connection the server had closed in the
+ * meantime fails before any answer byte; the request then goes once more on a new one,
+ * as libcurl itself does. */
+static tq_status_t attempt_once(tq_client_t *client, const tq_request_t *rq, const char *req,
+                                size_t len, tq_wire_answer_t *a, char *why)
+{
+    uint64_t deadline = tq_now_us() + (uint64_t)client->options.total_timeout_ms * 1000u;
+    CURL *h = tq_request_idempotent(rq->kind)
+                  ? connection_take(client, rq->tenant_slot, rq->endpoint)
+                  : NULL;
+    for (;;) {
+        int reused = h != NULL;
+        tq_status_t st = TQ_OK;
+        if (!h && (st = connection_open(client, rq->endpoint, deadline, &h, why)) != TQ_OK)
+            return st;
+        tq_wire_answer_free(a);
+        tq_wire_answer_init(a, client->options.max_response_bytes);
+        st = exchange(h, req, len, a, deadline, why);
+        if (st == TQ_OK && a->keep_alive)
+            connection_return(client, h, rq->tenant_slot, rq->endpoint);
+        else
+            curl_easy_cleanup(h);
+        h = NULL;
+        if (!(st == TQ_ECONNECT && reused && a->received == 0))
+            return st;
+    }
 }
 
 static void sleep_ms(long ms)
@@ -361,59 +428,64 @@ static uint64_t next_random(tq_client_t *client)
 tq_status_t tq_http_perform(tq_client_t *client, const tq_request_t *rq, tq_response_t *out,
                             tq_detail_t *detail)
 {
-    sink_t sink = {0};
-    char curl_error[CURL_ERROR_SIZE];
-    long http_status = 0;
+    char why[CURL_ERROR_SIZE];
     tq_status_t st = TQ_OK;
     const char *replaced = tq_interposed();
     if (replaced)
         return tq_fail(detail, TQ_EVERIFY, 0, "%s; the request is refused", replaced);
-    CURL *h = handle_take(client, rq->tenant_slot);
-    if (!h)
-        return tq_fail(detail, TQ_ENOMEM, 0, "cannot create an HTTP handle");
+    size_t len = 0, head_len = 0;
+    char *req = request_bytes(rq, &len, &head_len);
+    if (!req)
+        return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
+    tq_wire_answer_t a;
+    tq_wire_answer_init(&a, client->options.max_response_bytes);
     for (int attempt = 0;; attempt++) {
-        tq_free(sink.data);
-        memset(&sink, 0, sizeof sink);
-        sink.limit = client->options.max_response_bytes;
         tq_stats_note_request(client, rq->tenant_slot, rq->op, attempt > 0);
-        st = attempt_once(h, rq, &sink, &http_status, curl_error);
+        st = attempt_once(client, rq, req, len, &a, why);
+        long http_status = st == TQ_OK ? a.status : 0;
         if (!tq_retry_should(rq->kind, st, http_status, attempt, client->options.max_retries))
             break;
         sleep_ms(tq_retry_delay_ms(client->options.retry_base_ms, client->options.retry_max_ms,
                                    attempt, next_random(client)));
     }
-    handle_return(client, h, rq->tenant_slot);
+    /* The credential was in the request's bytes: wipe them before they are freed. */
+    memset(req, 0, head_len);
+    tq_free(req);
     if (st == TQ_ELIMIT) {
         st = tq_fail(detail, TQ_ELIMIT, 0,
                      "%s %s: response body exceeds max_response_bytes (%zu)", rq->method,
                      rq->path, client->options.max_response_bytes);
         goto cleanup;
     }
-    if (st != TQ_OK) {
-        st = tq_fail(detail, st, 0, "%s %s%s: %s", rq->method, rq->endpoint->url, rq->path,
-                     curl_error);
+    if (st == TQ_EPROTO) {
+        st = tq_fail(detail, st, 0, "%s %s%s: malformed HTTP answer: %s", rq->method,
+                     rq->endpoint->url, rq->path, why);
         goto cleanup;
     }
-    st = tq_http_status_map(http_status);
+    if (st != TQ_OK) {
+        st = tq_fail(detail, st, 0, "%s %s%s: %s", rq->method, rq->endpoint->url, rq->path, why);
+        goto cleanup;
+    }
+    st = tq_http_status_map(a.status);
     if (st != TQ_OK) {
         char message[TQ_DETAIL_MESSAGE_MAX - 64];
-        tq_http_error_message(sink.data ? sink.data : "", sink.len, message, sizeof message);
-        st = tq_fail(detail, st, http_status, "%s %s: HTTP %ld: %s", rq->method, rq->path,
-                     http_status, message);
+        tq_http_error_message(a.body ? a.body : "", a.len, message, sizeof message);
+        st = tq_fail(detail, st, a.status, "%s %s: HTTP %ld: %s", rq->method, rq->path, a.status,
+                     message);
         goto cleanup;
     }
-    if (!sink.data) {
-        sink.data = tq_strdup("");
-        if (!sink.data) {
-            st = tq_fail(detail, TQ_ENOMEM, http_status, "out of memory");
+    if (!a.body) {
+        a.body = tq_strdup("");
+        if (!a.body) {
+            st = tq_fail(detail, TQ_ENOMEM, a.status, "out of memory");
             goto cleanup;
         }
     }
-    out->http_status = http_status;
-    out->body = sink.data;
-    out->len = sink.len;
-    sink.data = NULL;
+    out->http_status = a.status;
+    out->body = a.body;
+    out->len = a.len;
+    a.body = NULL;
 cleanup:
-    tq_free(sink.data);
+    tq_wire_answer_free(&a);
     return st;
 }

@@ -10,3 +10,10 @@ tenantq_add_fuzzer(runtime_response
   INCLUDES ${PROJECT_SOURCE_DIR}/runtime/include ${runtime_src}
   LIBS -lcjson -lcrypto -lm
   CORPUS ${CMAKE_CURRENT_LIST_DIR}/runtime_response_corpus)
+
+# libFuzzer target over the HTTP/1.1 answer reader: framing, limits, splits.
+tenantq_add_fuzzer(runtime_http_wire
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/runtime_http_wire.c
+          ${runtime_src}/alloc.c ${runtime_src}/http_wire.c
+  INCLUDES ${PROJECT_SOURCE_DIR}/runtime/include ${runtime_src}
+  CORPUS ${CMAKE_CURRENT_LIST_DIR}/runtime_http_wire_corpus)

@@ -1,6 +1,6 @@
 /* late_server.c: the misbehaving HTTP server of late_server.h. One thread accepts and
  * one thread serves each connection; it understands just enough HTTP/1.1 (a head, a
- * Content-Length body) for the runtime's count requests. Test code only. */
+ * Content-Length body) for the runtime's requests. Test code only. */
 #include "late_server.h"
 
 #include <arpa/inet.h>
@@ -27,6 +27,9 @@ struct late_server {
     pthread_t threads[LATE_MAX_CONNECTIONS];
     unsigned count;
     atomic_int stopping;
+    const late_step_t *steps; /* a script instead of `mode`; NULL: mode */
+    size_t step_count;
+    atomic_uint requests;
 };
 
 typedef struct conn {
@@ -40,31 +43,80 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* Reads one request into buf (head and body); returns its length, 0 at EOF or error. */
-static size_t read_request(int fd, char *buf, size_t cap)
+/* Reads one request's head into buf (with whatever of the body came with it); returns
+ * the bytes read, 0 at EOF or error. *body_left is what remains of the body. */
+static size_t read_head(int fd, char *buf, size_t cap, size_t *body_left)
 {
     size_t len = 0;
     char *end = NULL;
+    buf[0] = '\0';
     while (!(end = strstr(buf, "\r\n\r\n"))) {
+        if (len + 1 >= cap)
+            return 0;
         ssize_t n = recv(fd, buf + len, cap - 1 - len, 0);
         if (n <= 0)
             return 0;
         len += (size_t)n;
         buf[len] = '\0';
-        if (len + 1 >= cap)
-            return 0;
     }
     size_t head = (size_t)(end + 4 - buf);
     const char *cl = strstr(buf, "Content-Length:");
     size_t body = cl && cl < end ? (size_t)strtoul(cl + 15, NULL, 10) : 0;
-    while (len < head + body) {
-        ssize_t n = recv(fd, buf + len, cap - 1 - len, 0);
-        if (n <= 0)
-            return 0;
-        len += (size_t)n;
-        buf[len] = '\0';
-    }
+    *body_left = head + body > len ? head + body - len : 0;
     return len;
+}
+
+/* Reads and drops `left` bytes; -1 when the connection ends first. */
+static int drain(int fd, size_t left)
+{
+    char sink[65536];
+    while (left > 0) {
+        ssize_t n = recv(fd, sink, left < sizeof sink ? left : sizeof sink, 0);
+        if (n <= 0)
+            return -1;
+        left -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Reads one whole request into buf; returns its length, 0 at EOF or error. */
+static size_t read_request(int fd, char *buf, size_t cap)
+{
+    size_t left = 0, len = read_head(fd, buf, cap, &left);
+    return len && drain(fd, left) == 0 ? len : 0;
+}
+
+static int send_all(int fd, const char *bytes)
+{
+    size_t n = strlen(bytes);
+    return send(fd, bytes, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
+}
+
+/* Serves a connection from the script: each request takes the next step. */
+static void serve_script(conn_t *c)
+{
+    late_server_t *s = c->server;
+    char buf[16384];
+    for (;;) {
+        size_t left = 0;
+        if (read_head(c->fd, buf, sizeof buf, &left) == 0)
+            return;
+        unsigned i = atomic_fetch_add(&s->requests, 1);
+        const late_step_t *step = &s->steps[i < s->step_count ? i : s->step_count - 1];
+        if (step->early) {
+            /* Answer at once and never read the body, as a server refusing it does;
+             * the connection is closed when the server stops or after 5 s. */
+            if (step->reply && send_all(c->fd, step->reply) == 0) {
+                for (int waited = 0; waited < 5000 && !atomic_load(&s->stopping); waited += 10)
+                    sleep_ms(10);
+            }
+            return;
+        }
+        if (drain(c->fd, left) != 0 || !step->reply || send_all(c->fd, step->reply) != 0)
+            return;
+        if (step->close_after)
+            return;
+    }
 }
 
 static int send_count(int fd, int count)
@@ -83,6 +135,12 @@ static void *serve(void *arg)
 {
     conn_t *c = arg;
     char buf[16384];
+    if (c->server->steps) {
+        serve_script(c);
+        shutdown(c->fd, SHUT_RDWR);
+        free(c);
+        return NULL;
+    }
     for (unsigned requests = 0;; requests++) {
         buf[0] = '\0';
         if (read_request(c->fd, buf, sizeof buf) == 0)
@@ -131,13 +189,9 @@ static void *accept_loop(void *arg)
     return NULL;
 }
 
-late_server_t *late_start(late_mode_t mode, int delay_ms)
+/* Listens and starts accepting; `s` is freed when it cannot. */
+static late_server_t *start(late_server_t *s)
 {
-    late_server_t *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
-    s->mode = mode;
-    s->delay_ms = delay_ms;
     pthread_mutex_init(&s->lock, NULL);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -155,6 +209,31 @@ late_server_t *late_start(late_mode_t mode, int delay_ms)
     }
     snprintf(s->url, sizeof s->url, "http://127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
     return s;
+}
+
+late_server_t *late_start(late_mode_t mode, int delay_ms)
+{
+    late_server_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->mode = mode;
+    s->delay_ms = delay_ms;
+    return start(s);
+}
+
+late_server_t *late_start_script(const late_step_t *steps, size_t count)
+{
+    late_server_t *s = count ? calloc(1, sizeof *s) : NULL;
+    if (!s)
+        return NULL;
+    s->steps = steps;
+    s->step_count = count;
+    return start(s);
+}
+
+unsigned late_requests(late_server_t *s)
+{
+    return atomic_load(&s->requests);
 }
 
 const char *late_url(const late_server_t *s)

@@ -1,8 +1,10 @@
-/* late_server.h: an HTTP/1.1 server that misbehaves the way a confused proxy or a
- * buggy server can: on a kept-alive connection it sends an answer nobody asked for,
- * either shortly after the first answer or just before the answer to the next request.
- * It answers POST .../points/count with a count taken from the collection name, so a
- * test can tell whose answer a call received. Implementation in late_server.c. */
+/* late_server.h: an HTTP/1.1 server on raw sockets, for answers libmicrohttpd will not
+ * send. In its modes it misbehaves the way a confused proxy or a buggy server can: on
+ * a kept-alive connection it sends an answer nobody asked for, either shortly after
+ * the first answer or just before the answer to the next request; it answers POST
+ * .../points/count with a count taken from the collection name, so a test can tell
+ * whose answer a call received. With a script it answers each request with the next
+ * step's bytes, exactly as given. Implementation in late_server.c. */
 #ifndef TQ_LATE_SERVER_H
 #define TQ_LATE_SERVER_H
 
@@ -22,6 +24,22 @@ typedef struct late_server late_server_t;
  * with count 1, "--globex" with count 2, anything else with 0; every connection gets
  * one extra answer with LATE_FOREIGN_COUNT as `mode` says. NULL when it cannot listen. */
 late_server_t *late_start(late_mode_t mode, int delay_ms);
+
+/* One answer of a script. */
+typedef struct late_step {
+    const char *reply; /* the answer's bytes as sent; NULL: close without an answer */
+    int close_after;   /* close the connection after the answer */
+    int early;         /* answer as soon as the head is read, never read the body, then
+                          close after 5 s or when the server stops */
+} late_step_t;
+
+/* Listens as late_start does; request i (counted over every connection) is answered
+ * by step i, and every request after the last by the last step. `steps` must outlive
+ * the server. NULL when it cannot listen. */
+late_server_t *late_start_script(const late_step_t *steps, size_t count);
+
+/* Requests read so far by a script server. */
+unsigned late_requests(late_server_t *server);
 
 /* "http://127.0.0.1:PORT" */
 const char *late_url(const late_server_t *server);

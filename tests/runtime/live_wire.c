@@ -1,0 +1,229 @@
+/* live_wire.c: the runtime's own HTTP/1.1 exchange against a server on raw sockets
+ * (late_server.c's scripts): chunked and close-framed answers, a kept connection the
+ * server closed, answers cut short or malformed, and an answer sent before the request
+ * was all read. The answers are written byte for byte, as no HTTP library would. */
+#include "test_common.h"
+
+#include "client.h"
+#include "http.h"
+#include "late_server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COUNT(n) "{\"result\":{\"count\":" #n "},\"status\":\"ok\",\"time\":0}"
+#define SIZED(n) "HTTP/1.1 200 OK\r\nContent-Length: 45\r\n\r\n" COUNT(n)
+
+typedef struct env {
+    late_server_t *server;
+    tq_registry_t *registry;
+    tq_client_t *client;
+    tenant_ctx_t *acme;
+} env_t;
+
+static void open_env(env_t *e, const late_step_t *steps, size_t count, int max_retries)
+{
+    memset(e, 0, sizeof *e);
+    e->server = late_start_script(steps, count);
+    assert_non_null(e->server);
+    setenv("TENANTQ_QDRANT_URL", late_url(e->server), 1);
+    unsetenv("TENANTQ_QDRANT_API_KEY");
+    const char *json = "{\"version\":1,\"tenants\":{\"acme\":{}}}";
+    tq_detail_t d;
+    tq_client_options_t o;
+    tq_client_options_init(&o);
+    o.skip_schema_check = 1; /* the scripts answer the data requests only */
+    o.retry_base_ms = 1;
+    o.retry_max_ms = 4;
+    o.max_retries = max_retries;
+    o.total_timeout_ms = 3000;
+    assert_int_equal(tq_registry_parse(json, strlen(json), "t", &e->registry, &d), TQ_OK);
+    assert_int_equal(tq_client_new(e->registry, &o, &e->client, &d), TQ_OK);
+    assert_int_equal(tq_ctx_new(e->client, "acme", &e->acme, &d), TQ_OK);
+}
+
+static void close_env(env_t *e)
+{
+    tq_ctx_free(e->acme);
+    tq_client_free(e->client);
+    tq_registry_free(e->registry);
+    late_stop(e->server);
+}
+
+static tq_status_t count(env_t *e, uint64_t *n, tq_detail_t *d)
+{
+    static const char *scope[] = {"t"};
+    *n = 0;
+    return tq_raw_count(e->acme, &tq_test_docs, scope, NULL, n, d);
+}
+
+static void expect_count(env_t *e, uint64_t want)
+{
+    uint64_t n;
+    tq_detail_t d;
+    tq_status_t st = count(e, &n, &d);
+    if (st != TQ_OK)
+        fail_msg("count: status %d: %s", (int)st, d.message);
+    assert_int_equal(n, want);
+}
+
+static void chunked_answers_keep_the_connection(void **state)
+{
+    (void)state;
+    static const late_step_t steps[] = {
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "a;ext=1\r\n{\"result\":\r\n20\r\n{\"count\":5},\"status\":\"ok\",\"time\"\r\n"
+         "2\r\n:0\r\n1\r\n}\r\n0\r\nX-Trailer: yes\r\n\r\n",
+         0, 0},
+        {SIZED(6), 0, 0},
+    };
+    env_t e;
+    open_env(&e, steps, 2, 0);
+    expect_count(&e, 5);
+    expect_count(&e, 6);
+    assert_int_equal(late_connections(e.server), 1);
+    close_env(&e);
+}
+
+static void close_framed_answers_end_the_connection(void **state)
+{
+    (void)state;
+    static const late_step_t steps[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" COUNT(3), 1, 0},
+        {"HTTP/1.0 200 OK\r\nContent-Length: 45\r\n\r\n" COUNT(4), 0, 0},
+        {SIZED(7), 0, 0},
+    };
+    env_t e;
+    open_env(&e, steps, 3, 0);
+    expect_count(&e, 3);
+    expect_count(&e, 4); /* HTTP/1.0: the connection is not kept */
+    expect_count(&e, 7);
+    assert_int_equal(late_connections(e.server), 3);
+    close_env(&e);
+}
+
+/* A kept connection the server closes as the request arrives (an idle timeout racing
+ * the request) is not a failure: the request goes once more on a new connection, with
+ * retries off, as libcurl did. */
+static void a_closed_kept_connection_is_replaced(void **state)
+{
+    (void)state;
+    static const late_step_t steps[] = {{SIZED(1), 0, 0}, {NULL, 0, 0}, {SIZED(2), 0, 0}};
+    env_t e;
+    open_env(&e, steps, 3, 0);
+    expect_count(&e, 1);
+    expect_count(&e, 2);
+    assert_int_equal(late_connections(e.server), 2);
+    assert_int_equal(late_requests(e.server), 3);
+    close_env(&e);
+}
+
+/* An answer cut short by the close is a dropped connection: retried when allowed. */
+static void answers_cut_short_are_retried(void **state)
+{
+    (void)state;
+    static const late_step_t steps[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 42\r\n\r\n{\"result\":", 1, 0},
+        {SIZED(9), 0, 0},
+    };
+    env_t e;
+    open_env(&e, steps, 2, 2);
+    expect_count(&e, 9);
+    assert_int_equal(late_requests(e.server), 2);
+    close_env(&e);
+
+    open_env(&e, steps, 2, 0);
+    uint64_t n;
+    tq_detail_t d;
+    assert_int_equal(count(&e, &n, &d), TQ_ECONNECT);
+    assert_non_null(strstr(d.message, "closed before the answer was complete"));
+    assert_int_equal(late_requests(e.server), 1);
+    close_env(&e);
+}
+
+static void malformed_answers_are_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *reply, *why;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 45\r\nContent-Length: 44\r\n\r\n" COUNT(1),
+         "two different Content-Length headers"},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 45\r\nTransfer-Encoding: chunked\r\n\r\n" COUNT(1),
+         "both Transfer-Encoding and Content-Length"},
+        {"HTTP/2 200\r\nContent-Length: 45\r\n\r\n" COUNT(1), "status line"},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "chunk-size line"},
+        {"HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\nContent-Length: 45\r\n\r\n" COUNT(1), "folded"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        late_step_t steps[] = {{cases[i].reply, 0, 0}};
+        env_t e;
+        open_env(&e, steps, 1, 3);
+        uint64_t n;
+        tq_detail_t d;
+        assert_int_equal(count(&e, &n, &d), TQ_EPROTO);
+        if (!strstr(d.message, "malformed HTTP answer") || !strstr(d.message, cases[i].why))
+            fail_msg("case %zu: \"%s\"", i, d.message);
+        assert_int_equal(n, 0);
+        assert_int_equal(late_requests(e.server), 1); /* not retried */
+        close_env(&e);
+    }
+}
+
+/* A server that answers before it has read the request (here: a body it will never
+ * read) is heard at once, not after the total timeout spent sending into a full
+ * socket; the connection is not kept. */
+static void an_early_answer_is_read(void **state)
+{
+    (void)state;
+    static const late_step_t steps[] = {
+        {"HTTP/1.1 413 Payload Too Large\r\nContent-Length: 41\r\n\r\n"
+         "{\"status\":{\"error\":\"too large\"},\"time\":0}",
+         0, 1},
+        {SIZED(8), 0, 0},
+    };
+    env_t e;
+    open_env(&e, steps, 2, 0);
+    size_t size = 32u << 20; /* more than the socket buffers on both sides hold */
+    char *body = malloc(size + 1);
+    assert_non_null(body);
+    memset(body, ' ', size);
+    body[size] = '\0';
+    tq_request_t rq = {.kind = TQ_REQ_POINTS_UPSERT,
+                       .method = "PUT",
+                       .endpoint = &e.client->endpoints[0],
+                       .path = "/collections/kb--acme/points?wait=true",
+                       .body = body,
+                       .credential = TQ_CRED_NONE,
+                       .tenant_slot = 0,
+                       .op = TQ_OP_UPSERT};
+    tq_response_t out = {0};
+    tq_detail_t d;
+    uint64_t start = tq_now_us();
+    tq_status_t st = tq_http_perform(e.client, &rq, &out, &d);
+    uint64_t took_ms = (tq_now_us() - start) / 1000;
+    free(body);
+    if (st != TQ_EHTTP || d.http_status != 413)
+        fail_msg("status %d, HTTP %ld: %s", (int)st, d.http_status, d.message);
+    assert_non_null(strstr(d.message, "too large"));
+    if (took_ms >= 2500)
+        fail_msg("the answer took %llu ms: it was read only at the timeout",
+                 (unsigned long long)took_ms);
+    expect_count(&e, 8); /* on a new connection */
+    assert_int_equal(late_connections(e.server), 2);
+    close_env(&e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(chunked_answers_keep_the_connection),
+        cmocka_unit_test(close_framed_answers_end_the_connection),
+        cmocka_unit_test(a_closed_kept_connection_is_replaced),
+        cmocka_unit_test(answers_cut_short_are_retried),
+        cmocka_unit_test(malformed_answers_are_refused),
+        cmocka_unit_test(an_early_answer_is_read),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
