@@ -301,19 +301,34 @@ static tq_status_t answer_read(CURL *h, tq_wire_answer_t *a, int *again, tq_wire
     return n == 0 ? TQ_ECONNECT : a->error;
 }
 
-/* Sends the request's `len` bytes on `h` and reads the whole answer into `a`. An
- * answer that starts before the request is all sent (a server refusing it early) is
- * read, and the connection is then not reused. */
-static tq_status_t exchange(CURL *h, const char *req, size_t len, tq_wire_answer_t *a,
+/* A request's bytes: the head (request line and headers), then the body, copied in
+ * behind the head when it is small, so that it leaves in one piece, and sent from the
+ * caller's memory when it is large. */
+typedef struct wire_request {
+    char *head; /* tq_malloc'd; holds the credential, wiped before it is freed */
+    size_t head_len;
+    const char *body; /* the rest, not copied */
+    size_t body_len;
+} wire_request_t;
+
+#define INLINE_BODY_MAX (64u * 1024u)
+
+/* Sends the request on `h` and reads the whole answer into `a`. An answer that starts
+ * before the request is all sent (a server refusing it early) is read, and the
+ * connection is then not reused. */
+static tq_status_t exchange(CURL *h, const wire_request_t *w, tq_wire_answer_t *a,
                             uint64_t deadline_us, char *why)
 {
+    size_t len = w->head_len + w->body_len;
     tq_wire_result_t r = TQ_WIRE_MORE;
     int again = 0;
     size_t off = 0;
     tq_status_t st = TQ_OK;
     while (off < len && a->received == 0) {
         size_t n = 0;
-        CURLcode rc = curl_easy_send(h, req + off, len - off, &n);
+        const char *from = off < w->head_len ? w->head + off : w->body + (off - w->head_len);
+        size_t part = off < w->head_len ? w->head_len - off : len - off;
+        CURLcode rc = curl_easy_send(h, from, part, &n);
         if (rc == CURLE_OK) {
             off += n;
             continue;
@@ -344,9 +359,8 @@ static tq_status_t exchange(CURL *h, const char *req, size_t len, tq_wire_answer
     "%s %s%s HTTP/1.1\r\nHost: %.*s\r\nContent-Type: application/json\r\n"                  \
     "Accept: application/json\r\n%s%s%s%s\r\n"
 
-/* The request as one block of bytes: request line, headers with the credential, and
- * the body; NULL when out of memory. *head_len is where the body starts. */
-static char *request_bytes(const tq_request_t *rq, size_t *len, size_t *head_len)
+/* Writes the request's bytes into *w; TQ_ENOMEM when out of memory. */
+static tq_status_t request_bytes(const tq_request_t *rq, wire_request_t *w)
 {
     const char *url = rq->endpoint->url;
     const char *authority = strstr(url, "://");
@@ -362,21 +376,23 @@ static char *request_bytes(const tq_request_t *rq, size_t *len, size_t *head_len
     if (sized)
         snprintf(length, sizeof length, "Content-Length: %zu\r\n", body_len);
     const char *cred_end = cred ? "\r\n" : "";
-    int n = snprintf(NULL, 0, REQUEST_HEAD, rq->method, prefix ? prefix : "", rq->path, authority_len,
-                     authority, cred ? cred : "", cred ? rq->secret : "", cred_end, length);
+    int n = snprintf(NULL, 0, REQUEST_HEAD, rq->method, prefix ? prefix : "", rq->path,
+                     authority_len, authority, cred ? cred : "", cred ? rq->secret : "",
+                     cred_end, length);
     if (n < 0)
-        return NULL;
-    char *out = tq_malloc((size_t)n + body_len + 1);
-    if (!out)
-        return NULL;
-    snprintf(out, (size_t)n + 1, REQUEST_HEAD, rq->method, prefix ? prefix : "", rq->path, authority_len,
-             authority, cred ? cred : "", cred ? rq->secret : "", cred_end, length);
-    if (body_len)
-        memcpy(out + n, rq->body, body_len);
-    out[(size_t)n + body_len] = '\0';
-    *head_len = (size_t)n;
-    *len = (size_t)n + body_len;
-    return out;
+        return TQ_ENOMEM;
+    size_t inline_len = body_len <= INLINE_BODY_MAX ? body_len : 0;
+    w->head = tq_malloc((size_t)n + inline_len + 1);
+    if (!w->head)
+        return TQ_ENOMEM;
+    snprintf(w->head, (size_t)n + 1, REQUEST_HEAD, rq->method, prefix ? prefix : "", rq->path,
+             authority_len, authority, cred ? cred : "", cred ? rq->secret : "", cred_end,
+             length);
+    memcpy(w->head + n, rq->body ? rq->body : "", inline_len);
+    w->head_len = (size_t)n + inline_len;
+    w->body = rq->body ? rq->body + inline_len : NULL;
+    w->body_len = body_len - inline_len;
+    return TQ_OK;
 }
 
 /* One attempt: a pooled connection of the tenant's for an idempotent request (a
@@ -384,8 +400,8 @@ static char *request_bytes(const tq_request_t *rq, size_t *len, size_t *head_len
  * kept when the answer left it clean. A kept connection the server had closed in the
  * meantime fails before any answer byte; the request then goes once more on a new one,
  * as libcurl itself does. */
-static tq_status_t attempt_once(tq_client_t *client, const tq_request_t *rq, const char *req,
-                                size_t len, tq_wire_answer_t *a, char *why)
+static tq_status_t attempt_once(tq_client_t *client, const tq_request_t *rq,
+                                const wire_request_t *w, tq_wire_answer_t *a, char *why)
 {
     uint64_t deadline = tq_now_us() + (uint64_t)client->options.total_timeout_ms * 1000u;
     CURL *h = tq_request_idempotent(rq->kind)
@@ -398,7 +414,7 @@ static tq_status_t attempt_once(tq_client_t *client, const tq_request_t *rq, con
             return st;
         tq_wire_answer_free(a);
         tq_wire_answer_init(a, client->options.max_response_bytes);
-        st = exchange(h, req, len, a, deadline, why);
+        st = exchange(h, w, a, deadline, why);
         if (st == TQ_OK && a->keep_alive)
             connection_return(client, h, rq->tenant_slot, rq->endpoint);
         else
@@ -433,24 +449,23 @@ tq_status_t tq_http_perform(tq_client_t *client, const tq_request_t *rq, tq_resp
     const char *replaced = tq_interposed();
     if (replaced)
         return tq_fail(detail, TQ_EVERIFY, 0, "%s; the request is refused", replaced);
-    size_t len = 0, head_len = 0;
-    char *req = request_bytes(rq, &len, &head_len);
-    if (!req)
+    wire_request_t w;
+    if (request_bytes(rq, &w) != TQ_OK)
         return tq_fail(detail, TQ_ENOMEM, 0, "out of memory");
     tq_wire_answer_t a;
     tq_wire_answer_init(&a, client->options.max_response_bytes);
     for (int attempt = 0;; attempt++) {
         tq_stats_note_request(client, rq->tenant_slot, rq->op, attempt > 0);
-        st = attempt_once(client, rq, req, len, &a, why);
+        st = attempt_once(client, rq, &w, &a, why);
         long http_status = st == TQ_OK ? a.status : 0;
         if (!tq_retry_should(rq->kind, st, http_status, attempt, client->options.max_retries))
             break;
         sleep_ms(tq_retry_delay_ms(client->options.retry_base_ms, client->options.retry_max_ms,
                                    attempt, next_random(client)));
     }
-    /* The credential was in the request's bytes: wipe them before they are freed. */
-    memset(req, 0, head_len);
-    tq_free(req);
+    /* The credential was in the request's head: wipe it before it is freed. */
+    memset(w.head, 0, w.head_len);
+    tq_free(w.head);
     if (st == TQ_ELIMIT) {
         st = tq_fail(detail, TQ_ELIMIT, 0,
                      "%s %s: response body exceeds max_response_bytes (%zu)", rq->method,
