@@ -73,7 +73,7 @@ typedef struct bench_target {
 /* One in-process client of the comparison, as a table of its four steps, so one runner
  * (paired.c) drives every in-process client of the comparison the same way. */
 typedef struct bench_client {
-    const char *flag; /* "generated", "handwritten" or "handwritten-per-tenant" */
+    const char *flag; /* "generated", "handwritten", "handwritten-per-tenant", ... */
     /* A session on `t`'s server; NULL after printing why. */
     void *(*open)(const bench_target_t *t, const bench_corpus_t *c);
     /* Every tenant's vectors, in batches of c->w.batch; 0, or -1 after printing why. */
@@ -86,6 +86,7 @@ typedef struct bench_client {
 extern const bench_client_t bench_generated_client;
 extern const bench_client_t bench_handwritten_client;
 extern const bench_client_t bench_handwritten_tenant_client;
+extern const bench_client_t bench_handwritten_wire_client;
 
 /* Runs `n` clients, clients[k] against its own fresh server targets[k], and fills
  * out[k]. Each ingests on its own (in turn, client `first` first) and sends 100 untimed

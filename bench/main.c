@@ -33,16 +33,25 @@
 #define ROUNDS_MAX 100
 #define THREAD_COUNTS_MAX 8
 
-enum { CLIENT_GENERATED, CLIENT_HANDWRITTEN, CLIENT_HANDWRITTEN_TENANT, CLIENT_JS, CLIENT_COUNT };
+enum {
+    CLIENT_GENERATED,
+    CLIENT_HANDWRITTEN,
+    CLIENT_HANDWRITTEN_TENANT,
+    CLIENT_HANDWRITTEN_WIRE,
+    CLIENT_JS,
+    CLIENT_COUNT
+};
 
 static const char *const client_names[CLIENT_COUNT] = {
     "generated tenantq client",
     "hand-written libcurl + cJSON, same requests, no tenant layer",
     "the same hand-written client with a connection per tenant, as the generated one keeps",
+    "the same with HTTP/1.1 written by hand over libcurl's connection, as the runtime does",
     "official `@qdrant/js-client-rest` 1.19, same requests",
 };
 static const char *const client_flags[CLIENT_COUNT] = {"generated", "handwritten",
-                                                       "handwritten-per-tenant", "js"};
+                                                       "handwritten-per-tenant",
+                                                       "handwritten-wire", "js"};
 
 typedef struct options {
     bench_workload_t w;
@@ -61,7 +70,7 @@ static const char usage_text[] =
     "usage: tenantq-bench [--rounds R] [--tenants N] [--vectors M] [--batch B]\n"
     "                     [--searches S] [--limit K] [--seed X] [--threads 1,2,4,8|none]\n"
     "                     [--no-js] [--no-pin]\n"
-    "                     [--only generated|handwritten|handwritten-per-tenant]\n"
+    "                     [--only generated|handwritten|handwritten-per-tenant|handwritten-wire]\n"
     "                     [--out FILE.md]\n"
     "       tenantq-bench growth --help\n"
     "       tenantq-bench ops --help\n"
@@ -166,7 +175,7 @@ static int parse_args(int argc, char **argv, options_t *o)
                     o->only = k;
             }
             if (o->only < 0)
-                return usage("--only needs generated, handwritten or handwritten-per-tenant, "
+                return usage("--only needs generated, handwritten, handwritten-per-tenant or handwritten-wire, "
                              "not '%s'", v ? v : "");
             i++;
         } else if (strcmp(a, "--out") == 0 && v) {
@@ -208,7 +217,8 @@ static int server_up(probe_server_t *server, bench_target_t *t, const bench_corp
 
 /* The in-process clients, by their CLIENT_ index. */
 static const bench_client_t *const in_process[CLIENT_JS] = {
-    &bench_generated_client, &bench_handwritten_client, &bench_handwritten_tenant_client};
+    &bench_generated_client, &bench_handwritten_client, &bench_handwritten_tenant_client,
+    &bench_handwritten_wire_client};
 
 /* 0 when `client` returned what the workload asks: limit hits per search, or every
  * point of a tenant smaller than that; else -1 after saying so. */
@@ -294,7 +304,8 @@ static double ms(double us)
 
 /* Medians over rounds; the ratios are medians of each round's own ratio to the
  * hand-written client of the same round (its pair), not ratios of medians, and
- * layer_p50/layer_p95 the same to the hand-written client with a connection per tenant. */
+ * layer_p50/layer_p95 the same to the hand-written client with the runtime's transport and
+ * connections. */
 typedef struct medians {
     double ingest, p50, p95;
     double p50_ratio, p95_ratio;
@@ -316,7 +327,7 @@ static void write_tables(report_text_t *r, const options_t *o, const medians_t *
     report_printf(r,
                   "Measured %s by `%s`: %zu tenants x %zu vectors x %d dims, batches of %zu, "
                   "%zu tenant-filtered searches, limit %u, one thread, a fresh devserver per "
-                  "client and round, the three in-process clients taking turns at "
+                  "client and round, the four in-process clients taking turns at "
                   "blocks of 10 searches after 100 untimed ones, %s; medians of %zu rounds, the "
                   "ratios medians of each round's own ratio. "
                   "Machine: %s before, %s after.\n\n",
@@ -338,8 +349,8 @@ static void write_tables(report_text_t *r, const options_t *o, const medians_t *
     }
     report_printf(r,
                   "\nThe tenant layer alone, the generated client against the hand-written "
-                  "client with the same connection per tenant: %.2fx at the p50 and %.2fx at "
-                  "the p95 (medians of each round's own ratio).\n",
+                  "client with the same transport and the same connection per tenant: %.2fx "
+                  "at the p50 and %.2fx at the p95 (medians of each round's own ratio).\n",
                   m[CLIENT_GENERATED].layer_p50, m[CLIENT_GENERATED].layer_p95);
     if (o->thread_count == 0)
         return;
@@ -363,7 +374,8 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
     static double v[CLIENT_COUNT][3][ROUNDS_MAX];
     for (int k = 0; k < CLIENT_COUNT; k++)
         measured[k] = k != CLIENT_JS || o->js;
-    const int together[] = {CLIENT_GENERATED, CLIENT_HANDWRITTEN, CLIENT_HANDWRITTEN_TENANT};
+    const int together[] = {CLIENT_GENERATED, CLIENT_HANDWRITTEN, CLIENT_HANDWRITTEN_TENANT,
+                            CLIENT_HANDWRITTEN_WIRE};
     if (o->pin && bench_pin_process(0, o->pin_client) != 0) {
         fprintf(stderr, "tenantq-bench: error: cannot pin the clients to core %d (--no-pin "
                         "runs unpinned)\n", o->pin_client);
@@ -380,7 +392,7 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
                 continue;
             int pin = o->pin ? o->pin_server : -1;
             if (js ? run_js(c, corpus_path, pin, &res[CLIENT_JS]) != 0
-                   : run_in_process(together, 3, r % 3, pin, c, res) != 0) {
+                   : run_in_process(together, 4, r % 4, pin, c, res) != 0) {
                 rc = -1;
                 break;
             }
@@ -401,13 +413,13 @@ static int measure(const options_t *o, const bench_corpus_t *c, const char *corp
     if (rc != 0)
         return -1;
     /* Each round's ratios first: report_median sorts what it is given. [k][q][r]: to the
-     * hand-written client on one connection, [k][2 + q][r]: to it with a connection per
-     * tenant. */
+     * hand-written client on one connection, [k][2 + q][r]: to it with the runtime's
+     * transport and a connection per tenant. */
     static double ratio[CLIENT_COUNT][4][ROUNDS_MAX];
     for (int k = 0; k < CLIENT_COUNT; k++) {
         for (size_t r = 0; r < o->rounds; r++) {
             for (int q = 0; q < 4; q++) {
-                int base = q < 2 ? CLIENT_HANDWRITTEN : CLIENT_HANDWRITTEN_TENANT;
+                int base = q < 2 ? CLIENT_HANDWRITTEN : CLIENT_HANDWRITTEN_WIRE;
                 double hand = v[base][1 + q % 2][r];
                 ratio[k][q][r] = hand > 0 ? v[k][1 + q % 2][r] / hand : 0.0;
             }

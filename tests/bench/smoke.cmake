@@ -57,7 +57,8 @@ foreach(want
     "\n\\| generated tenantq client \\| ${row}\n"
     "\n\\| hand-written libcurl [^|]+\\| [0-9]+ \\| [0-9.]+ ms \\| [0-9.]+ ms \\| 1.00x \\| 1.00x \\|\n"
     "\n\\| the same hand-written client with a connection per tenant[^|]+\\| ${row}\n"
-    "\nThe tenant layer alone, the generated client against the hand-written client with the same connection per tenant: [0-9.]+x at the p50 and [0-9.]+x at the p95 "
+    "\n\\| the same with HTTP/1.1 written by hand over libcurl's connection[^|]+\\| ${row}\n"
+    "\nThe tenant layer alone, the generated client against the hand-written client with the same transport and the same connection per tenant: [0-9.]+x at the p50 and [0-9.]+x at the p95 "
     "\n\\| official `@qdrant/js-client-rest` 1.19[^|]+\\| ${js_row}"
     "\n\\| 1 \\| [0-9]+ \\| [0-9.]+ ms \\| [0-9]+ \\| [0-9.]+ ms \\|\n"
     "\n\\| 2 \\| [0-9]+ \\| [0-9.]+ ms \\| [0-9]+ \\| [0-9.]+ ms \\|\n"
@@ -130,7 +131,7 @@ endif()
 
 # Each in-process client runs alone under --only (as bench/profile.sh runs them); an
 # unknown one is refused with exit 2 and the names it takes.
-foreach(client generated handwritten handwritten-per-tenant)
+foreach(client generated handwritten handwritten-per-tenant handwritten-wire)
   execute_process(COMMAND ${BENCH} --only ${client} --tenants 2 --vectors 4 --searches 2
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0 OR NOT out MATCHES "^${client}: ingest [0-9]+ vectors/s, search p50 ")
@@ -139,7 +140,7 @@ foreach(client generated handwritten handwritten-per-tenant)
 endforeach()
 execute_process(COMMAND ${BENCH} --only handwritten-everywhere RESULT_VARIABLE rc
                 ERROR_VARIABLE err OUTPUT_QUIET)
-if(NOT rc EQUAL 2 OR NOT err MATCHES "--only needs generated, handwritten or handwritten-per-tenant, not 'handwritten-everywhere'")
+if(NOT rc EQUAL 2 OR NOT err MATCHES "--only needs generated, handwritten, handwritten-per-tenant or handwritten-wire, not 'handwritten-everywhere'")
   fail("--only handwritten-everywhere gave exit ${rc}: ${err}")
 endif()
 
