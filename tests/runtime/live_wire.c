@@ -172,8 +172,8 @@ static void malformed_answers_are_refused(void **state)
 }
 
 /* A server that answers before it has read the request (here: a body it will never
- * read) is heard at once, not after the total timeout spent sending into a full
- * socket; the connection is not kept. */
+ * read) is heard while the body is still being sent; without that, the call would
+ * end with TQ_ETIMEOUT, sending into a full socket. The connection is not kept. */
 static void an_early_answer_is_read(void **state)
 {
     (void)state;
@@ -200,16 +200,11 @@ static void an_early_answer_is_read(void **state)
                        .op = TQ_OP_UPSERT};
     tq_response_t out = {0};
     tq_detail_t d;
-    uint64_t start = tq_now_us();
     tq_status_t st = tq_http_perform(e.client, &rq, &out, &d);
-    uint64_t took_ms = (tq_now_us() - start) / 1000;
     free(body);
     if (st != TQ_EHTTP || d.http_status != 413)
         fail_msg("status %d, HTTP %ld: %s", (int)st, d.http_status, d.message);
     assert_non_null(strstr(d.message, "too large"));
-    if (took_ms >= 2500)
-        fail_msg("the answer took %llu ms: it was read only at the timeout",
-                 (unsigned long long)took_ms);
     expect_count(&e, 8); /* on a new connection */
     assert_int_equal(late_connections(e.server), 2);
     close_env(&e);
