@@ -1,10 +1,12 @@
-/* late_server.c: the misbehaving HTTP server of late_server.h. One thread accepts and
- * one thread serves each connection; it understands just enough HTTP/1.1 (a head, a
- * Content-Length body) for the runtime's requests. Test code only. */
+/* late_server.c: the raw-socket servers of late_server.h: misbehaving, scripted, and a
+ * CONNECT tunnel. One thread accepts and one thread serves each connection; it
+ * understands just enough HTTP/1.1 (a head, a Content-Length body) for the runtime's
+ * requests. Test code only. */
 #include "late_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -30,6 +32,8 @@ struct late_server {
     const late_step_t *steps; /* a script instead of `mode`; NULL: mode */
     size_t step_count;
     atomic_uint requests;
+    int tunnel;              /* a CONNECT proxy instead */
+    char connect_target[64]; /* the last CONNECT request's target */
 };
 
 typedef struct conn {
@@ -131,12 +135,65 @@ static int send_count(int fd, int count)
     return send(fd, msg, (size_t)mlen, MSG_NOSIGNAL) == mlen ? 0 : -1;
 }
 
+/* Connects to "127.0.0.1:PORT"; -1 when it cannot. */
+static int connect_local(const char *target)
+{
+    const char *colon = strrchr(target, ':');
+    if (strncmp(target, "127.0.0.1:", 10) != 0 || !colon)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* A CONNECT proxy's connection: reads "CONNECT 127.0.0.1:PORT HTTP/1.1", connects
+ * there, answers 200 and relays both ways until either side closes. */
+static void serve_tunnel(conn_t *c)
+{
+    char buf[16384], target[64];
+    size_t left = 0;
+    if (read_head(c->fd, buf, sizeof buf, &left) == 0 ||
+        sscanf(buf, "CONNECT %63s HTTP/1.1", target) != 1)
+        return;
+    pthread_mutex_lock(&c->server->lock);
+    snprintf(c->server->connect_target, sizeof c->server->connect_target, "%s", target);
+    pthread_mutex_unlock(&c->server->lock);
+    int up = connect_local(target);
+    if (up < 0) {
+        send_all(c->fd, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        return;
+    }
+    if (send_all(c->fd, "HTTP/1.1 200 Connection established\r\n\r\n") == 0) {
+        struct pollfd p[2] = {{.fd = c->fd, .events = POLLIN}, {.fd = up, .events = POLLIN}};
+        while (!atomic_load(&c->server->stopping) && poll(p, 2, 100) >= 0) {
+            int stop = 0;
+            for (int i = 0; i < 2 && !stop; i++) {
+                if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                    continue;
+                ssize_t n = recv(p[i].fd, buf, sizeof buf, 0);
+                stop = n <= 0 || send(p[1 - i].fd, buf, (size_t)n, MSG_NOSIGNAL) != n;
+            }
+            if (stop)
+                break;
+        }
+    }
+    close(up);
+}
+
 static void *serve(void *arg)
 {
     conn_t *c = arg;
     char buf[16384];
-    if (c->server->steps) {
-        serve_script(c);
+    if (c->server->steps || c->server->tunnel) {
+        if (c->server->tunnel)
+            serve_tunnel(c);
+        else
+            serve_script(c);
         shutdown(c->fd, SHUT_RDWR);
         free(c);
         return NULL;
@@ -229,6 +286,22 @@ late_server_t *late_start_script(const late_step_t *steps, size_t count)
     s->steps = steps;
     s->step_count = count;
     return start(s);
+}
+
+late_server_t *late_start_tunnel(void)
+{
+    late_server_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->tunnel = 1;
+    return start(s);
+}
+
+void late_connect_target(late_server_t *s, char *out, size_t cap)
+{
+    pthread_mutex_lock(&s->lock);
+    snprintf(out, cap, "%s", s->connect_target);
+    pthread_mutex_unlock(&s->lock);
 }
 
 unsigned late_requests(late_server_t *s)

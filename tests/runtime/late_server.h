@@ -4,7 +4,8 @@
  * the first answer or just before the answer to the next request; it answers POST
  * .../points/count with a count taken from the collection name, so a test can tell
  * whose answer a call received. With a script it answers each request with the next
- * step's bytes, exactly as given. Implementation in late_server.c. */
+ * step's bytes, exactly as given. As a tunnel it is an HTTP proxy that serves CONNECT
+ * to 127.0.0.1 only. Implementation in late_server.c. */
 #ifndef TQ_LATE_SERVER_H
 #define TQ_LATE_SERVER_H
 
@@ -37,6 +38,13 @@ typedef struct late_step {
  * by step i, and every request after the last by the last step. `steps` must outlive
  * the server. NULL when it cannot listen. */
 late_server_t *late_start_script(const late_step_t *steps, size_t count);
+
+/* An HTTP proxy serving CONNECT 127.0.0.1:PORT (each connection one tunnel); its URL
+ * is late_url's. NULL when it cannot listen. */
+late_server_t *late_start_tunnel(void);
+
+/* The target of the last CONNECT the tunnel read ("" before any), into out[cap]. */
+void late_connect_target(late_server_t *server, char *out, size_t cap);
 
 /* Requests read so far by a script server. */
 unsigned late_requests(late_server_t *server);

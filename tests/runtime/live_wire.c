@@ -210,6 +210,32 @@ static void an_early_answer_is_read(void **state)
     close_env(&e);
 }
 
+/* A proxy named by the environment carries the requests as a tunnel (CONNECT to the
+ * endpoint), the runtime's bytes passing through unchanged, and the kept connection
+ * stays the tunnel. */
+static void an_environment_proxy_is_a_tunnel(void **state)
+{
+    (void)state;
+    static const late_step_t steps[] = {{SIZED(1), 0, 0}, {SIZED(2), 0, 0}};
+    late_server_t *proxy = late_start_tunnel();
+    assert_non_null(proxy);
+    setenv("http_proxy", late_url(proxy), 1);
+    unsetenv("no_proxy");
+    unsetenv("NO_PROXY");
+    env_t e;
+    open_env(&e, steps, 2, 0);
+    expect_count(&e, 1);
+    expect_count(&e, 2);
+    char target[64];
+    late_connect_target(proxy, target, sizeof target);
+    assert_string_equal(target, late_url(e.server) + strlen("http://"));
+    assert_int_equal(late_connections(proxy), 1);
+    assert_int_equal(late_connections(e.server), 1);
+    close_env(&e);
+    unsetenv("http_proxy");
+    late_stop(proxy);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +245,7 @@ int main(void)
         cmocka_unit_test(answers_cut_short_are_retried),
         cmocka_unit_test(malformed_answers_are_refused),
         cmocka_unit_test(an_early_answer_is_read),
+        cmocka_unit_test(an_environment_proxy_is_a_tunnel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
