@@ -81,8 +81,9 @@ static tq_status_t open_endpoint(tq_endpoint_t *e, const tq_registry_endpoint_t 
         url = getenv(TQ_ENV_URL);
         if (!url || !url[0])
             url = TQ_DEFAULT_URL;
+        const char *host = strstr(url, "://");
         if ((strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
-            !header_safe(url) || strchr(url, '@') || strchr(url, '?') || strchr(url, '#') ||
+            !header_safe(url) || !host[3] || host[3] == '/' || host[3] == ':' || strchr(url, '@') || strchr(url, '?') || strchr(url, '#') ||
             strlen(url) > 1024)
             return tq_fail(detail, TQ_EINVAL, 0,
                            "%s must be an http:// or https:// URL without credentials, query "

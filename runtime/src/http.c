@@ -313,9 +313,10 @@ typedef struct wire_request {
 
 #define INLINE_BODY_MAX (64u * 1024u)
 
-/* Sends the request on `h` and reads the whole answer into `a`. An answer that starts
- * before the request is all sent (a server refusing it early) is read, and the
- * connection is then not reused. */
+/* Sends the request on `h` and reads the whole answer into `a`. A final answer that
+ * starts before the request is all sent (a server refusing it early) ends the sending;
+ * it is read, and the connection is then not reused. Interim (1xx) answers do not:
+ * the server that sent one still waits for the body. */
 static tq_status_t exchange(CURL *h, const wire_request_t *w, tq_wire_answer_t *a,
                             uint64_t deadline_us, char *why)
 {
@@ -324,7 +325,7 @@ static tq_status_t exchange(CURL *h, const wire_request_t *w, tq_wire_answer_t *
     int again = 0;
     size_t off = 0;
     tq_status_t st = TQ_OK;
-    while (off < len && a->received == 0) {
+    while (off < len && a->status == 0) {
         size_t n = 0;
         const char *from = off < w->head_len ? w->head + off : w->body + (off - w->head_len);
         size_t part = off < w->head_len ? w->head_len - off : len - off;
@@ -344,6 +345,11 @@ static tq_status_t exchange(CURL *h, const wire_request_t *w, tq_wire_answer_t *
             break;
     }
     while (r == TQ_WIRE_MORE) {
+        /* The deadline holds even while bytes keep coming. */
+        if (ms_left(deadline_us) == 0) {
+            snprintf(why, CURL_ERROR_SIZE, "timed out reading the answer");
+            return TQ_ETIMEOUT;
+        }
         if ((st = answer_read(h, a, &again, &r, why)) != TQ_OK)
             return st;
         short rev = 0;

@@ -63,17 +63,20 @@ static int same_word(const char *s, size_t n, const char *word)
     return i == n && !word[i];
 }
 
-/* Makes room for `more` body bytes (and the NUL) within the limit. */
-static tq_wire_result_t body_reserve(tq_wire_answer_t *a, unsigned long long more)
+/* Makes room for `more` body bytes (and the NUL) within the limit: exactly that much
+ * when `exact`, else by doubling, never past what the limit allows. */
+static tq_wire_result_t body_reserve(tq_wire_answer_t *a, unsigned long long more, int exact)
 {
     if (more > a->limit - a->len)
         return fail(a, TQ_ELIMIT, "the body exceeds the response limit");
     size_t need = a->len + (size_t)more + 1;
     if (need <= a->cap)
         return TQ_WIRE_MORE;
-    size_t cap = a->cap ? a->cap : 4096;
+    size_t cap = exact ? need : a->cap ? a->cap : 4096;
     while (cap < need)
         cap *= 2;
+    if (a->limit < (size_t)-1 && cap > a->limit + 1)
+        cap = a->limit + 1;
     char *bigger = tq_grow(a->body, a->len, cap);
     if (!bigger)
         return fail(a, TQ_ENOMEM, "out of memory");
@@ -83,9 +86,19 @@ static tq_wire_result_t body_reserve(tq_wire_answer_t *a, unsigned long long mor
     return TQ_WIRE_MORE;
 }
 
+/* A length the server announced (a Content-Length or a chunk size): over the limit it
+ * is refused at once; otherwise room is made for at most TQ_WIRE_RESERVE_MAX of it, so
+ * a few header bytes cannot make the reader set aside memory no body backs. */
+static tq_wire_result_t body_announced(tq_wire_answer_t *a, unsigned long long length)
+{
+    if (length > a->limit - a->len)
+        return fail(a, TQ_ELIMIT, "the body exceeds the response limit");
+    return body_reserve(a, length < TQ_WIRE_RESERVE_MAX ? length : TQ_WIRE_RESERVE_MAX, 1);
+}
+
 static tq_wire_result_t body_put(tq_wire_answer_t *a, const char *data, size_t n)
 {
-    if (body_reserve(a, n) == TQ_WIRE_ERROR)
+    if (body_reserve(a, n, 0) == TQ_WIRE_ERROR)
         return TQ_WIRE_ERROR;
     memcpy(a->body + a->len, data, n);
     a->len += n;
@@ -204,7 +217,7 @@ static tq_wire_result_t head_parse(tq_wire_answer_t *a, const char *s, size_t n)
     } else if (f.chunked) {
         a->state = ST_CHUNK_SIZE;
     } else if (f.content_length >= 0) {
-        if (body_reserve(a, (unsigned long long)f.content_length) == TQ_WIRE_ERROR)
+        if (body_announced(a, (unsigned long long)f.content_length) == TQ_WIRE_ERROR)
             return TQ_WIRE_ERROR;
         a->remaining = (unsigned long long)f.content_length;
         a->state = a->remaining ? ST_SIZED : ST_DONE;
@@ -245,7 +258,7 @@ static tq_wire_result_t head_take(tq_wire_answer_t *a, const char *data, size_t 
             break;
         }
     }
-    if (take > TQ_WIRE_HEAD_MAX - old)
+    if (take > TQ_WIRE_HEAD_MAX - a->head_seen - old)
         return fail(a, TQ_EPROTO, "the answer's headers exceed 64 KiB");
     if (old + take + 1 > a->head_cap) {
         size_t cap = a->head_cap ? a->head_cap : 1024;
@@ -292,7 +305,7 @@ static tq_wire_result_t chunk_size(tq_wire_answer_t *a)
         a->state = ST_TRAILERS;
         return TQ_WIRE_MORE;
     }
-    if (body_reserve(a, v) == TQ_WIRE_ERROR)
+    if (body_announced(a, v) == TQ_WIRE_ERROR)
         return TQ_WIRE_ERROR;
     a->remaining = v;
     a->state = ST_CHUNK_DATA;
@@ -314,6 +327,8 @@ tq_wire_result_t tq_wire_answer_feed(tq_wire_answer_t *a, const char *data, size
             size_t block_len = 0;
             if (head_take(a, d, left, &took, &complete, &block_len) == TQ_WIRE_ERROR)
                 return TQ_WIRE_ERROR;
+            if (complete)
+                a->head_seen += a->head_len; /* the block counts against the allowance */
             if (complete && a->state == ST_TRAILERS) {
                 a->head_len = 0;
                 a->state = ST_DONE;

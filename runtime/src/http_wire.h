@@ -11,12 +11,15 @@
 
 #include <stddef.h>
 
-/* The most header bytes of one answer (status line and every header line, and again
- * for the trailers of a chunked body). */
+/* The most header bytes of one answer: every header block it has, interim (1xx)
+ * answers and the trailers of a chunked body included. */
 #define TQ_WIRE_HEAD_MAX (64u * 1024u)
 /* The longest chunk-size line of a chunked body. */
 #define TQ_WIRE_CHUNK_LINE_MAX 1024u
 #define TQ_WIRE_WHY_MAX 160
+/* The most body memory set aside for a length the server announced before the bytes
+ * arrive; beyond it the body grows as they do. */
+#define TQ_WIRE_RESERVE_MAX (1024u * 1024u)
 
 typedef enum tq_wire_result {
     TQ_WIRE_MORE = 0, /* the answer is not complete: feed more bytes */
@@ -28,7 +31,7 @@ typedef struct tq_wire_answer {
     /* Set by tq_wire_answer_init. */
     size_t limit; /* the most body bytes */
     /* Results. */
-    long status;    /* the final answer's status code */
+    long status;    /* the final answer's status code, once its head is read (else 0) */
     int keep_alive; /* 1 when the connection may carry another request */
     char *body;     /* tq_malloc'd, NUL-terminated (NULL while empty) */
     size_t len, cap;
@@ -39,6 +42,7 @@ typedef struct tq_wire_answer {
     int state;
     char *head; /* the header block being read */
     size_t head_len, head_cap;
+    size_t head_seen; /* header bytes of the blocks already read */
     unsigned long long remaining; /* bytes left of a sized body or of a chunk */
     char line[TQ_WIRE_CHUNK_LINE_MAX + 1];
     size_t line_len;

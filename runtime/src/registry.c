@@ -89,7 +89,9 @@ static int url_valid(const char *s)
         if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
             return 0;
     }
-    return strchr(s, '?') == NULL && strchr(s, '#') == NULL && strchr(s + 8, '@') == NULL;
+    const char *host = strstr(s, "://") + 3;
+    return *host && *host != '/' && *host != ':' && strchr(s, '?') == NULL &&
+           strchr(s, '#') == NULL && strchr(s, '@') == NULL;
 }
 
 /* The string member `key` of `obj`, NULL when absent; sets *bad for a non-string. */

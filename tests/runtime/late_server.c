@@ -116,6 +116,8 @@ static void serve_script(conn_t *c)
             }
             return;
         }
+        if (step->interim && send_all(c->fd, step->interim) != 0)
+            return;
         if (drain(c->fd, left) != 0 || !step->reply || send_all(c->fd, step->reply) != 0)
             return;
         if (step->close_after)

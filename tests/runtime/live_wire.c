@@ -75,8 +75,8 @@ static void chunked_answers_keep_the_connection(void **state)
         {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
          "a;ext=1\r\n{\"result\":\r\n20\r\n{\"count\":5},\"status\":\"ok\",\"time\"\r\n"
          "2\r\n:0\r\n1\r\n}\r\n0\r\nX-Trailer: yes\r\n\r\n",
-         0, 0},
-        {SIZED(6), 0, 0},
+         0, 0, NULL},
+        {SIZED(6), 0, 0, NULL},
     };
     env_t e;
     open_env(&e, steps, 2, 0);
@@ -90,9 +90,9 @@ static void close_framed_answers_end_the_connection(void **state)
 {
     (void)state;
     static const late_step_t steps[] = {
-        {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" COUNT(3), 1, 0},
-        {"HTTP/1.0 200 OK\r\nContent-Length: 45\r\n\r\n" COUNT(4), 0, 0},
-        {SIZED(7), 0, 0},
+        {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" COUNT(3), 1, 0, NULL},
+        {"HTTP/1.0 200 OK\r\nContent-Length: 45\r\n\r\n" COUNT(4), 0, 0, NULL},
+        {SIZED(7), 0, 0, NULL},
     };
     env_t e;
     open_env(&e, steps, 3, 0);
@@ -109,7 +109,8 @@ static void close_framed_answers_end_the_connection(void **state)
 static void a_closed_kept_connection_is_replaced(void **state)
 {
     (void)state;
-    static const late_step_t steps[] = {{SIZED(1), 0, 0}, {NULL, 0, 0}, {SIZED(2), 0, 0}};
+    static const late_step_t steps[] = {
+        {SIZED(1), 0, 0, NULL}, {NULL, 0, 0, NULL}, {SIZED(2), 0, 0, NULL}};
     env_t e;
     open_env(&e, steps, 3, 0);
     expect_count(&e, 1);
@@ -124,8 +125,8 @@ static void answers_cut_short_are_retried(void **state)
 {
     (void)state;
     static const late_step_t steps[] = {
-        {"HTTP/1.1 200 OK\r\nContent-Length: 42\r\n\r\n{\"result\":", 1, 0},
-        {SIZED(9), 0, 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 42\r\n\r\n{\"result\":", 1, 0, NULL},
+        {SIZED(9), 0, 0, NULL},
     };
     env_t e;
     open_env(&e, steps, 2, 2);
@@ -157,7 +158,7 @@ static void malformed_answers_are_refused(void **state)
         {"HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\nContent-Length: 45\r\n\r\n" COUNT(1), "folded"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        late_step_t steps[] = {{cases[i].reply, 0, 0}};
+        late_step_t steps[] = {{cases[i].reply, 0, 0, NULL}};
         env_t e;
         open_env(&e, steps, 1, 3);
         uint64_t n;
@@ -171,6 +172,28 @@ static void malformed_answers_are_refused(void **state)
     }
 }
 
+/* PUTs a body of 32 MiB, more than the socket buffers on both sides hold, through
+ * tq_http_perform; the answer's body goes to *out. */
+static tq_status_t put_big(env_t *e, tq_response_t *out, tq_detail_t *d)
+{
+    size_t size = 32u << 20;
+    char *body = malloc(size + 1);
+    assert_non_null(body);
+    memset(body, ' ', size);
+    body[size] = '\0';
+    tq_request_t rq = {.kind = TQ_REQ_POINTS_UPSERT,
+                       .method = "PUT",
+                       .endpoint = &e->client->endpoints[0],
+                       .path = "/collections/kb--acme/points?wait=true",
+                       .body = body,
+                       .credential = TQ_CRED_NONE,
+                       .tenant_slot = 0,
+                       .op = TQ_OP_UPSERT};
+    tq_status_t st = tq_http_perform(e->client, &rq, out, d);
+    free(body);
+    return st;
+}
+
 /* A server that answers before it has read the request (here: a body it will never
  * read) is heard while the body is still being sent; without that, the call would
  * end with TQ_ETIMEOUT, sending into a full socket. The connection is not kept. */
@@ -180,33 +203,44 @@ static void an_early_answer_is_read(void **state)
     static const late_step_t steps[] = {
         {"HTTP/1.1 413 Payload Too Large\r\nContent-Length: 41\r\n\r\n"
          "{\"status\":{\"error\":\"too large\"},\"time\":0}",
-         0, 1},
-        {SIZED(8), 0, 0},
+         0, 1, NULL},
+        {SIZED(8), 0, 0, NULL},
     };
     env_t e;
     open_env(&e, steps, 2, 0);
-    size_t size = 32u << 20; /* more than the socket buffers on both sides hold */
-    char *body = malloc(size + 1);
-    assert_non_null(body);
-    memset(body, ' ', size);
-    body[size] = '\0';
-    tq_request_t rq = {.kind = TQ_REQ_POINTS_UPSERT,
-                       .method = "PUT",
-                       .endpoint = &e.client->endpoints[0],
-                       .path = "/collections/kb--acme/points?wait=true",
-                       .body = body,
-                       .credential = TQ_CRED_NONE,
-                       .tenant_slot = 0,
-                       .op = TQ_OP_UPSERT};
     tq_response_t out = {0};
     tq_detail_t d;
-    tq_status_t st = tq_http_perform(e.client, &rq, &out, &d);
-    free(body);
+    tq_status_t st = put_big(&e, &out, &d);
     if (st != TQ_EHTTP || d.http_status != 413)
         fail_msg("status %d, HTTP %ld: %s", (int)st, d.http_status, d.message);
     assert_non_null(strstr(d.message, "too large"));
     expect_count(&e, 8); /* on a new connection */
     assert_int_equal(late_connections(e.server), 2);
+    close_env(&e);
+}
+
+/* An interim answer (100 Continue) sent before the body is read does not stop the
+ * sending: the server still waits for the body, then gives the final answer, and the
+ * connection is kept. */
+static void an_interim_answer_does_not_stop_the_body(void **state)
+{
+    (void)state;
+    static const late_step_t steps[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", 0, 0,
+         "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n"},
+        {SIZED(5), 0, 0, NULL},
+    };
+    env_t e;
+    open_env(&e, steps, 2, 0);
+    tq_response_t out = {0};
+    tq_detail_t d;
+    tq_status_t st = put_big(&e, &out, &d);
+    if (st != TQ_OK)
+        fail_msg("status %d: %s", (int)st, d.message);
+    assert_string_equal(out.body, "{}");
+    tq_response_free(&out);
+    expect_count(&e, 5);
+    assert_int_equal(late_connections(e.server), 1);
     close_env(&e);
 }
 
@@ -216,7 +250,7 @@ static void an_early_answer_is_read(void **state)
 static void an_environment_proxy_is_a_tunnel(void **state)
 {
     (void)state;
-    static const late_step_t steps[] = {{SIZED(1), 0, 0}, {SIZED(2), 0, 0}};
+    static const late_step_t steps[] = {{SIZED(1), 0, 0, NULL}, {SIZED(2), 0, 0, NULL}};
     late_server_t *proxy = late_start_tunnel();
     assert_non_null(proxy);
     setenv("http_proxy", late_url(proxy), 1);
@@ -245,6 +279,7 @@ int main(void)
         cmocka_unit_test(answers_cut_short_are_retried),
         cmocka_unit_test(malformed_answers_are_refused),
         cmocka_unit_test(an_early_answer_is_read),
+        cmocka_unit_test(an_interim_answer_does_not_stop_the_body),
         cmocka_unit_test(an_environment_proxy_is_a_tunnel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

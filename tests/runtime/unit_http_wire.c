@@ -4,6 +4,7 @@
  * malformed or oversized answer refused with the reason. */
 #include "test_common.h"
 
+#include "alloc.h"
 #include "http_wire.h"
 
 #include <stdio.h>
@@ -253,6 +254,66 @@ static void headers_are_limited(void **state)
     assert_non_null(strstr(o.why, "1 KiB"));
 }
 
+/* A flood of interim answers shares one header allowance with the final answer. */
+static void interim_answers_share_the_header_limit(void **state)
+{
+    (void)state;
+    const char *interim = "HTTP/1.1 100 Continue\r\nX-Pad: "
+                          "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp\r\n\r\n";
+    size_t one = strlen(interim), count = TQ_WIRE_HEAD_MAX / one + 1;
+    char *text = malloc(one * count + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < count; i++)
+        memcpy(text + i * one, interim, one);
+    text[one * count] = '\0';
+    outcome_t o = read_answer(text, 0, 0, 1024);
+    assert_int_equal(o.result, TQ_WIRE_ERROR);
+    assert_non_null(strstr(o.why, "64 KiB"));
+    /* One short of the allowance is read: the flood is cut by the limit, not refused. */
+    text[one * (count - 1)] = '\0';
+    o = read_answer(text, 0, 0, 1024);
+    assert_int_equal(o.result, TQ_WIRE_MORE);
+    free(text);
+}
+
+static size_t largest_allocation;
+
+static void *recording_malloc(size_t size)
+{
+    if (size > largest_allocation)
+        largest_allocation = size;
+    return malloc(size);
+}
+
+/* A length the server announces sets aside at most TQ_WIRE_RESERVE_MAX before the
+ * bytes arrive, and the body never grows past the limit's size. */
+static void announced_lengths_reserve_little(void **state)
+{
+    (void)state;
+    const char *texts[] = {
+        "HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\nabc",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3B9ACA00\r\nabc",
+    };
+    tq_alloc_set_hooks(recording_malloc, free);
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        largest_allocation = 0;
+        outcome_t o = read_answer(texts[i], 0, 0, (size_t)1 << 30);
+        assert_int_equal(o.result, TQ_WIRE_MORE);
+        assert_string_equal(o.body, "abc");
+        if (largest_allocation > TQ_WIRE_RESERVE_MAX + 1)
+            fail_msg("case %zu: %zu bytes set aside for three", i, largest_allocation);
+    }
+    /* Growing to a limit just over a power of two takes no more than the limit. */
+    static char text[8300];
+    int n = snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\nContent-Length: 8200\r\n\r\n");
+    memset(text + n, 'b', 8200);
+    largest_allocation = 0;
+    outcome_t o = read_answer(text, 1000, 0, 8200);
+    assert_int_equal(o.result, TQ_WIRE_DONE);
+    assert_true(largest_allocation <= 8201);
+    tq_alloc_set_hooks(NULL, NULL);
+}
+
 /* Every allocation the reader makes may fail: it then says so and leaks nothing. */
 static void out_of_memory_is_reported(void **state)
 {
@@ -288,6 +349,8 @@ int main(void)
         cmocka_unit_test(good_answers_in_any_pieces),
         cmocka_unit_test(bad_answers_are_refused_with_the_reason),
         cmocka_unit_test(headers_are_limited),
+        cmocka_unit_test(interim_answers_share_the_header_limit),
+        cmocka_unit_test(announced_lengths_reserve_little),
         cmocka_unit_test(out_of_memory_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

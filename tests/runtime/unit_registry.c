@@ -66,6 +66,17 @@ static void errors_name_file_key_and_reason(void **state)
     expect_error("{\"version\":1,\"endpoints\":{\"eu\":{\"url\":\"http://u:p@x\"}},\"tenants\":{}}",
                  "reg.json: key endpoints.eu.url: must be an http:// or https:// URL without "
                  "credentials, query or fragment");
+    /* An empty host, or an '@' right after the scheme, is no URL of a server. */
+    static const char *const no_host[] = {"http://@x:6333", "http://", "https://", "http:///x",
+                                          "https://:6333"};
+    for (size_t i = 0; i < sizeof no_host / sizeof *no_host; i++) {
+        char json[160];
+        snprintf(json, sizeof json,
+                 "{\"version\":1,\"endpoints\":{\"eu\":{\"url\":\"%s\"}},\"tenants\":{}}",
+                 no_host[i]);
+        expect_error(json, "reg.json: key endpoints.eu.url: must be an http:// or https:// URL "
+                           "without credentials, query or fragment");
+    }
     expect_error("{\"version\":1,\"endpoints\":{\"eu\":{}},\"tenants\":{}}",
                  "reg.json: key endpoints.eu.url: is required");
     expect_error("{\"version\":1,\"endpoints\":{\"eu\":{\"url\":\"http://x\",\"api_key_env\":"
@@ -171,8 +182,10 @@ static void client_environment(void **state)
     tq_client_t *c = NULL;
     tq_detail_t d;
     assert_int_equal(tq_registry_parse(json, strlen(json), "t", &r, &d), TQ_OK);
-    static const char *const bad_urls[] = {"ftp://x", "http://user:pw@x", "http://x/?a=b",
-                                           "http://x y", "localhost:6333"};
+    static const char *const bad_urls[] = {"ftp://x",      "http://user:pw@x", "http://x/?a=b",
+                                           "http://x y",   "localhost:6333",   "http://@x:6333",
+                                           "http://",      "https://",         "http:///x",
+                                           "http://:6333"};
     for (size_t i = 0; i < sizeof bad_urls / sizeof *bad_urls; i++) {
         setenv("TENANTQ_QDRANT_URL", bad_urls[i], 1);
         assert_int_equal(tq_client_new(r, NULL, &c, &d), TQ_EINVAL);
