@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # profile.sh BUILD_DIR [DOC.md]: the client-side cost of one search, in instructions,
-# for the generated client and the hand-written baseline, counted by callgrind over the
+# for the generated client and the hand-written baselines, counted by callgrind over the
 # timed search phase only (--toggle-collect on bench_paired_searches, one client at a time; the devserver is
 # a separate process and not counted). Instruction counts do not drift with the load of
 # a shared machine, so this is the figure to compare the tenant layer's cost with.
@@ -17,7 +17,7 @@ command -v valgrind >/dev/null || { echo "profile: valgrind is required" >&2; ex
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 declare -A per_search
-for client in generated handwritten; do
+for client in generated handwritten handwritten-wire; do
   valgrind --tool=callgrind --callgrind-out-file="$work/$client.out" \
     --toggle-collect=bench_paired_searches "$bench" --only "$client" "${args[@]}" \
     >"$work/$client.log" 2>&1 || { cat "$work/$client.log" >&2; exit 1; }
@@ -26,16 +26,16 @@ for client in generated handwritten; do
   per_search[$client]=$((total / searches))
 done
 
-ratio="$(awk -v g="${per_search[generated]}" -v h="${per_search[handwritten]}" \
-  'BEGIN { printf "%.2f", g / h }')"
+ratio() { awk -v g="${per_search[$1]}" -v h="${per_search[handwritten]}" 'BEGIN { printf "%.2f", g / h }'; }
 body="$(cat <<TABLE
 Client-side instructions per search (callgrind, \`bench/profile.sh\`: $searches searches
 over 10 tenants x 100 vectors, devserver not counted; $(nproc) cores):
 
 | client | instructions per search | vs hand-written |
 | --- | --- | --- |
-| generated tenantq client | ${per_search[generated]} | ${ratio}x |
+| generated tenantq client | ${per_search[generated]} | $(ratio generated)x |
 | hand-written libcurl + cJSON | ${per_search[handwritten]} | 1.00x |
+| the same with HTTP/1.1 written by hand over libcurl's connection, a connection per tenant | ${per_search[handwritten-wire]} | $(ratio handwritten-wire)x |
 TABLE
 )"
 printf '%s\n' "$body"

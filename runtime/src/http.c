@@ -361,41 +361,65 @@ static tq_status_t exchange(CURL *h, const wire_request_t *w, tq_wire_answer_t *
     return TQ_OK;
 }
 
-#define REQUEST_HEAD                                                                     \
-    "%s %s%s HTTP/1.1\r\nHost: %.*s\r\nContent-Type: application/json\r\n"                  \
-    "Accept: application/json\r\n%s%s%s%s\r\n"
+/* One piece of a request's head. */
+typedef struct piece {
+    const char *s;
+    size_t n;
+} piece_t;
 
-/* Writes the request's bytes into *w; TQ_ENOMEM when out of memory. */
+#define PIECE(literal) {literal, sizeof literal - 1}
+
+/* Writes the request's bytes into *w: the head assembled from its pieces (the request
+ * line, Host, the content headers, the credential, the length), then the body, inline
+ * when small. TQ_ENOMEM when out of memory. */
 static tq_status_t request_bytes(const tq_request_t *rq, wire_request_t *w)
 {
     const char *url = rq->endpoint->url;
     const char *authority = strstr(url, "://");
     authority = authority ? authority + 3 : url;
     const char *prefix = strchr(authority, '/');
-    int authority_len = prefix ? (int)(prefix - authority) : (int)strlen(authority);
-    const char *cred = rq->credential == TQ_CRED_API_KEY  ? "api-key: "
-                       : rq->credential == TQ_CRED_BEARER ? "Authorization: Bearer "
-                                                          : NULL;
+    size_t authority_len = prefix ? (size_t)(prefix - authority) : strlen(authority);
+    piece_t cred = rq->credential == TQ_CRED_API_KEY  ? (piece_t)PIECE("api-key: ")
+                   : rq->credential == TQ_CRED_BEARER ? (piece_t)PIECE("Authorization: Bearer ")
+                                                      : (piece_t)PIECE("");
+    const char *secret = cred.n ? rq->secret : "";
     size_t body_len = rq->body ? strlen(rq->body) : 0;
     int sized = rq->body || (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "DELETE") != 0);
-    char length[48] = "";
-    if (sized)
-        snprintf(length, sizeof length, "Content-Length: %zu\r\n", body_len);
-    const char *cred_end = cred ? "\r\n" : "";
-    int n = snprintf(NULL, 0, REQUEST_HEAD, rq->method, prefix ? prefix : "", rq->path,
-                     authority_len, authority, cred ? cred : "", cred ? rq->secret : "",
-                     cred_end, length);
-    if (n < 0)
-        return TQ_ENOMEM;
+    char digits[24];
+    size_t digit_count = 0;
+    for (size_t v = body_len; digit_count == 0 || v > 0; v /= 10)
+        digits[sizeof digits - 1 - digit_count++] = (char)('0' + v % 10);
+    const piece_t pieces[] = {
+        {rq->method, strlen(rq->method)},
+        PIECE(" "),
+        {prefix ? prefix : "", prefix ? strlen(prefix) : 0},
+        {rq->path, strlen(rq->path)},
+        PIECE(" HTTP/1.1\r\nHost: "),
+        {authority, authority_len},
+        PIECE("\r\nContent-Type: application/json\r\nAccept: application/json\r\n"),
+        cred,
+        {secret, strlen(secret)},
+        {"\r\n", cred.n ? 2 : 0},
+        {"Content-Length: ", sized ? 16 : 0},
+        {digits + sizeof digits - digit_count, sized ? digit_count : 0},
+        {"\r\n", sized ? 2 : 0},
+        PIECE("\r\n"),
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++)
+        n += pieces[i].n;
     size_t inline_len = body_len <= INLINE_BODY_MAX ? body_len : 0;
-    w->head = tq_malloc((size_t)n + inline_len + 1);
+    w->head = tq_malloc(n + inline_len + 1);
     if (!w->head)
         return TQ_ENOMEM;
-    snprintf(w->head, (size_t)n + 1, REQUEST_HEAD, rq->method, prefix ? prefix : "", rq->path,
-             authority_len, authority, cred ? cred : "", cred ? rq->secret : "", cred_end,
-             length);
-    memcpy(w->head + n, rq->body ? rq->body : "", inline_len);
-    w->head_len = (size_t)n + inline_len;
+    char *at = w->head;
+    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++) {
+        memcpy(at, pieces[i].s, pieces[i].n);
+        at += pieces[i].n;
+    }
+    memcpy(at, rq->body ? rq->body : "", inline_len);
+    at[inline_len] = '\0';
+    w->head_len = n + inline_len;
     w->body = rq->body ? rq->body + inline_len : NULL;
     w->body_len = body_len - inline_len;
     return TQ_OK;
