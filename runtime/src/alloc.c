@@ -2,6 +2,7 @@
  *
  * It exists so allocation-failure tests can fail the Nth allocation on every parsing
  * path. It must never abort on failure: every caller checks for NULL. */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "alloc.h"
 
 #include <stdint.h>
@@ -64,4 +65,10 @@ void tq_free(void *ptr)
 {
     if (ptr)
         current_free(ptr);
+}
+
+void tq_wipe(void *ptr, size_t n)
+{
+    if (ptr && n)
+        explicit_bzero(ptr, n);
 }

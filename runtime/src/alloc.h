@@ -21,5 +21,8 @@ void *tq_grow(void *ptr, size_t old_size, size_t size);
 char *tq_strdup(const char *s);
 char *tq_strndup(const char *s, size_t n);
 void tq_free(void *ptr);
+/* Overwrites `n` bytes at `ptr` with zeros in a way the compiler keeps even when the
+ * memory is freed next (for credentials). */
+void tq_wipe(void *ptr, size_t n);
 
 #endif

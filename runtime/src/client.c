@@ -81,10 +81,10 @@ static tq_status_t open_endpoint(tq_endpoint_t *e, const tq_registry_endpoint_t 
         url = getenv(TQ_ENV_URL);
         if (!url || !url[0])
             url = TQ_DEFAULT_URL;
-        const char *host = strstr(url, "://");
+        const char *host = strstr(url, "://"); /* not NULL once the scheme is checked */
         if ((strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
-            !header_safe(url) || !host[3] || host[3] == '/' || host[3] == ':' || strchr(url, '@') || strchr(url, '?') || strchr(url, '#') ||
-            strlen(url) > 1024)
+            !header_safe(url) || !host[3] || host[3] == '/' || host[3] == ':' ||
+            strchr(url, '@') || strchr(url, '?') || strchr(url, '#') || strlen(url) > 1024)
             return tq_fail(detail, TQ_EINVAL, 0,
                            "%s must be an http:// or https:// URL without credentials, query "
                            "or fragment",
@@ -190,7 +190,7 @@ void tq_client_free(tq_client_t *client)
     for (size_t i = 0; i < client->endpoint_count; i++) {
         tq_free(client->endpoints[i].url);
         if (client->endpoints[i].api_key) {
-            memset(client->endpoints[i].api_key, 0, strlen(client->endpoints[i].api_key));
+            tq_wipe(client->endpoints[i].api_key, strlen(client->endpoints[i].api_key));
             tq_free(client->endpoints[i].api_key);
         }
     }

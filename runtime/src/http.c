@@ -494,7 +494,7 @@ tq_status_t tq_http_perform(tq_client_t *client, const tq_request_t *rq, tq_resp
                                    attempt, next_random(client)));
     }
     /* The credential was in the request's head: wipe it before it is freed. */
-    memset(w.head, 0, w.head_len);
+    tq_wipe(w.head, w.head_len);
     tq_free(w.head);
     if (st == TQ_ELIMIT) {
         st = tq_fail(detail, TQ_ELIMIT, 0,

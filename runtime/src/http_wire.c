@@ -63,8 +63,10 @@ static int same_word(const char *s, size_t n, const char *word)
     return i == n && !word[i];
 }
 
-/* Makes room for `more` body bytes (and the NUL) within the limit: exactly that much
- * when `exact`, else by doubling, never past what the limit allows. */
+/* Makes room for `more` body bytes (and the NUL) within the limit, by doubling (so a
+ * body read in many small pieces is copied a few times, not once per piece), or,
+ * when `exact` and doubling would not reach it, exactly that much; never past what
+ * the limit allows. */
 static tq_wire_result_t body_reserve(tq_wire_answer_t *a, unsigned long long more, int exact)
 {
     if (more > a->limit - a->len)
@@ -72,7 +74,9 @@ static tq_wire_result_t body_reserve(tq_wire_answer_t *a, unsigned long long mor
     size_t need = a->len + (size_t)more + 1;
     if (need <= a->cap)
         return TQ_WIRE_MORE;
-    size_t cap = exact ? need : a->cap ? a->cap : 4096;
+    size_t cap = a->cap ? a->cap : 4096;
+    if (exact && need > cap * 2)
+        cap = need;
     while (cap < need)
         cap *= 2;
     if (a->limit < (size_t)-1 && cap > a->limit + 1)

@@ -343,6 +343,48 @@ static void out_of_memory_is_reported(void **state)
     }
 }
 
+static size_t allocation_count;
+
+static void *counting_malloc(size_t size)
+{
+    allocation_count++;
+    return malloc(size);
+}
+
+/* A chunked body grows geometrically, chunk by chunk: a 1 MiB body in 64-byte chunks
+ * takes a few dozen allocations, not one (and a copy of the body so far) per chunk. */
+static void chunked_body_grows_geometrically(void **state)
+{
+    (void)state;
+    size_t chunks = 16384, size = 64;
+    size_t cap = 64 + chunks * (size + 8) + 16;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n =
+        (size_t)snprintf(text, cap, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (size_t i = 0; i < chunks; i++) {
+        n += (size_t)snprintf(text + n, cap - n, "40\r\n");
+        memset(text + n, 'x', size);
+        n += size;
+        n += (size_t)snprintf(text + n, cap - n, "\r\n");
+    }
+    n += (size_t)snprintf(text + n, cap - n, "0\r\n\r\n");
+    tq_alloc_set_hooks(counting_malloc, free);
+    allocation_count = 0;
+    tq_wire_answer_t a;
+    tq_wire_answer_init(&a, (size_t)32 << 20);
+    size_t used = 0;
+    tq_wire_result_t r = tq_wire_answer_feed(&a, text, n, &used);
+    tq_alloc_set_hooks(NULL, NULL);
+    assert_int_equal(r, TQ_WIRE_DONE);
+    assert_int_equal(a.len, chunks * size);
+    tq_wire_answer_free(&a);
+    free(text);
+    if (allocation_count > 64)
+        fail_msg("%zu allocations for a %zu-byte body in %zu chunks", allocation_count,
+                 chunks * size, chunks);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +394,7 @@ int main(void)
         cmocka_unit_test(interim_answers_share_the_header_limit),
         cmocka_unit_test(announced_lengths_reserve_little),
         cmocka_unit_test(out_of_memory_is_reported),
+        cmocka_unit_test(chunked_body_grows_geometrically),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
