@@ -307,6 +307,7 @@ static tq_status_t answer_read(CURL *h, tq_wire_answer_t *a, int *again, tq_wire
 typedef struct wire_request {
     char *head; /* tq_malloc'd; holds the credential, wiped before it is freed */
     size_t head_len;
+    size_t header_len; /* of head_len, the request line and headers (the rest is body) */
     const char *body; /* the rest, not copied */
     size_t body_len;
 } wire_request_t;
@@ -316,8 +317,11 @@ typedef struct wire_request {
 /* Sends the request on `h` and reads the whole answer into `a`. A final answer that
  * starts before the request is all sent (a server refusing it early) ends the sending;
  * it is read, and the connection is then not reused. Interim (1xx) answers do not:
- * the server that sent one still waits for the body. */
-static tq_status_t exchange(CURL *h, const wire_request_t *w, tq_wire_answer_t *a,
+ * the server that sent one still waits for the body. On a `plain` (not TLS)
+ * connection the kernel's socket is the only place an answer can wait, so the first
+ * read waits for it instead of finding nothing; through TLS, bytes may already sit
+ * decrypted in the library, so every wait comes after a read that found nothing. */
+static tq_status_t exchange(CURL *h, const wire_request_t *w, tq_wire_answer_t *a, int plain,
                             uint64_t deadline_us, char *why)
 {
     size_t len = w->head_len + w->body_len;
@@ -336,14 +340,18 @@ static tq_status_t exchange(CURL *h, const wire_request_t *w, tq_wire_answer_t *
         }
         if (rc != CURLE_AGAIN)
             break; /* the server may have answered and closed: read what it said */
-        short rev = 0;
-        if ((st = connection_wait(h, POLLOUT | POLLIN, deadline_us, &rev, why)) != TQ_OK)
+        short ready = 0;
+        if ((st = connection_wait(h, POLLOUT | POLLIN, deadline_us, &ready, why)) != TQ_OK)
             return st;
-        if ((rev & POLLIN) && (st = answer_read(h, a, &again, &r, why)) != TQ_OK)
+        if ((ready & POLLIN) && (st = answer_read(h, a, &again, &r, why)) != TQ_OK)
             return st;
         if (r != TQ_WIRE_MORE)
             break;
     }
+    short rev = 0;
+    if (r == TQ_WIRE_MORE && plain && a->received == 0 &&
+        (st = connection_wait(h, POLLIN, deadline_us, &rev, why)) != TQ_OK)
+        return st;
     while (r == TQ_WIRE_MORE) {
         /* The deadline holds even while bytes keep coming. */
         if (ms_left(deadline_us) == 0) {
@@ -352,7 +360,6 @@ static tq_status_t exchange(CURL *h, const wire_request_t *w, tq_wire_answer_t *
         }
         if ((st = answer_read(h, a, &again, &r, why)) != TQ_OK)
             return st;
-        short rev = 0;
         if (again && (st = connection_wait(h, POLLIN, deadline_us, &rev, why)) != TQ_OK)
             return st;
     }
@@ -420,6 +427,7 @@ static tq_status_t request_bytes(const tq_request_t *rq, wire_request_t *w)
     memcpy(at, rq->body ? rq->body : "", inline_len);
     at[inline_len] = '\0';
     w->head_len = n + inline_len;
+    w->header_len = n;
     w->body = rq->body ? rq->body + inline_len : NULL;
     w->body_len = body_len - inline_len;
     return TQ_OK;
@@ -444,7 +452,7 @@ static tq_status_t attempt_once(tq_client_t *client, const tq_request_t *rq,
             return st;
         tq_wire_answer_free(a);
         tq_wire_answer_init(a, client->options.max_response_bytes);
-        st = exchange(h, w, a, deadline, why);
+        st = exchange(h, w, a, strncmp(rq->endpoint->url, "https://", 8) != 0, deadline, why);
         if (st == TQ_OK && a->keep_alive)
             connection_return(client, h, rq->tenant_slot, rq->endpoint);
         else
@@ -494,7 +502,7 @@ tq_status_t tq_http_perform(tq_client_t *client, const tq_request_t *rq, tq_resp
                                    attempt, next_random(client)));
     }
     /* The credential was in the request's head: wipe it before it is freed. */
-    tq_wipe(w.head, w.head_len);
+    tq_wipe(w.head, w.header_len);
     tq_free(w.head);
     if (st == TQ_ELIMIT) {
         st = tq_fail(detail, TQ_ELIMIT, 0,
