@@ -68,6 +68,20 @@ static void expect_count(env_t *e, uint64_t want)
     assert_int_equal(n, want);
 }
 
+/* Runs `count_n` counts against the script with retries off: each must give its
+ * count, over `connections` connections and `requests` requests in all. */
+static void expect_counts(const late_step_t *steps, size_t step_n, const uint64_t *counts,
+                          size_t count_n, unsigned connections, unsigned requests)
+{
+    env_t e;
+    open_env(&e, steps, step_n, 0);
+    for (size_t i = 0; i < count_n; i++)
+        expect_count(&e, counts[i]);
+    assert_int_equal(late_connections(e.server), connections);
+    assert_int_equal(late_requests(e.server), requests);
+    close_env(&e);
+}
+
 static void chunked_answers_keep_the_connection(void **state)
 {
     (void)state;
@@ -78,12 +92,8 @@ static void chunked_answers_keep_the_connection(void **state)
          0, 0, NULL},
         {SIZED(6), 0, 0, NULL},
     };
-    env_t e;
-    open_env(&e, steps, 2, 0);
-    expect_count(&e, 5);
-    expect_count(&e, 6);
-    assert_int_equal(late_connections(e.server), 1);
-    close_env(&e);
+    static const uint64_t counts[] = {5, 6};
+    expect_counts(steps, 2, counts, 2, 1, 2);
 }
 
 static void close_framed_answers_end_the_connection(void **state)
@@ -94,13 +104,8 @@ static void close_framed_answers_end_the_connection(void **state)
         {"HTTP/1.0 200 OK\r\nContent-Length: 45\r\n\r\n" COUNT(4), 0, 0, NULL},
         {SIZED(7), 0, 0, NULL},
     };
-    env_t e;
-    open_env(&e, steps, 3, 0);
-    expect_count(&e, 3);
-    expect_count(&e, 4); /* HTTP/1.0: the connection is not kept */
-    expect_count(&e, 7);
-    assert_int_equal(late_connections(e.server), 3);
-    close_env(&e);
+    static const uint64_t counts[] = {3, 4, 7}; /* HTTP/1.0: the connection is not kept */
+    expect_counts(steps, 3, counts, 3, 3, 3);
 }
 
 /* A kept connection the server closes as the request arrives (an idle timeout racing
@@ -111,13 +116,8 @@ static void a_closed_kept_connection_is_replaced(void **state)
     (void)state;
     static const late_step_t steps[] = {
         {SIZED(1), 0, 0, NULL}, {NULL, 0, 0, NULL}, {SIZED(2), 0, 0, NULL}};
-    env_t e;
-    open_env(&e, steps, 3, 0);
-    expect_count(&e, 1);
-    expect_count(&e, 2);
-    assert_int_equal(late_connections(e.server), 2);
-    assert_int_equal(late_requests(e.server), 3);
-    close_env(&e);
+    static const uint64_t counts[] = {1, 2};
+    expect_counts(steps, 3, counts, 2, 2, 3);
 }
 
 /* An answer cut short by the close is a dropped connection: retried when allowed. */
