@@ -175,8 +175,9 @@ static int parse_args(int argc, char **argv, options_t *o)
                     o->only = k;
             }
             if (o->only < 0)
-                return usage("--only needs generated, handwritten, handwritten-per-tenant or handwritten-wire, "
-                             "not '%s'", v ? v : "");
+                return usage("--only needs generated, handwritten, handwritten-per-tenant or "
+                             "handwritten-wire, not '%s'",
+                             v ? v : "");
             i++;
         } else if (strcmp(a, "--out") == 0 && v) {
             o->out = v;

@@ -4,7 +4,8 @@
  * libcurl makes the connection: it resolves the name, connects, makes the TLS
  * handshake and verifies the certificate for https://, and tunnels through a proxy the
  * environment names. The exchange itself is written here, over that connection: the
- * request as one block of bytes, the answer read strictly by http_wire.c. That costs
+ * request as one block of bytes (a body over 64 KiB sent from the caller's memory
+ * behind it), the answer read strictly by http_wire.c. That costs
  * one poll per request where curl_easy_perform's state machine made five, and knows to
  * the byte where an answer ends.
  *
@@ -12,8 +13,8 @@
  * only, so an answer meant for, or pushed at, one tenant's request can at worst reach
  * the same tenant; a connection that had bytes nobody asked for (after an answer, or
  * waiting when it is taken from the pool) is closed even then. Each request writes its
- * own credential into its own bytes, which are wiped once sent: nothing of one request
- * rides along on the next. It must never retry a request whose kind is not
+ * own credential into its own bytes, which are wiped once it is done: nothing of one
+ * request rides along on the next. It must never retry a request whose kind is not
  * idempotent, never put a credential into a detail message, and never read more than
  * max_response_bytes of a body. */
 #include "http.h"

@@ -73,7 +73,8 @@ static const good_case_t good[] = {
      0, 200, 1, "x", 0},
     {"empty sized body", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, 200, 1, "", 0},
     {"chunked with an extension and trailers",
-     "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n4;name=v\r\n{\"a\"\r\nA\r\n:[1,2,3,4]\r\n"
+     "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n4;name=v\r\n{\"a\"\r\n"
+     "A\r\n:[1,2,3,4]\r\n"
      "1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n",
      0, 200, 1, "{\"a\":[1,2,3,4]}", 0},
     {"chunked, bare line feeds", "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n2\n{}\n0\n\n", 0,
@@ -259,7 +260,8 @@ static void interim_answers_share_the_header_limit(void **state)
 {
     (void)state;
     const char *interim = "HTTP/1.1 100 Continue\r\nX-Pad: "
-                          "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp\r\n\r\n";
+                          "pppppppppppppppppppppppppppppppp"
+                          "pppppppppppppppppppppppppppppppp\r\n\r\n";
     size_t one = strlen(interim), count = TQ_WIRE_HEAD_MAX / one + 1;
     char *text = malloc(one * count + 1);
     assert_non_null(text);
