@@ -173,9 +173,14 @@ static void malformed_answers_are_refused(void **state)
 }
 
 /* PUTs a body of 32 MiB, more than the socket buffers on both sides hold, through
- * tq_http_perform; the answer's body goes to *out. */
-static tq_status_t put_big(env_t *e, tq_response_t *out, tq_detail_t *d)
+ * tq_http_perform against the two-step script `steps`; the call must end with `want`,
+ * HTTP status `want_http` and `want_text` in its answer (or its message, when it
+ * failed). A count must then give `next`, over `connections` connections in all. */
+static void put_big_then_count(const late_step_t *steps, tq_status_t want, long want_http,
+                               const char *want_text, uint64_t next, unsigned connections)
 {
+    env_t e;
+    open_env(&e, steps, 2, 0);
     size_t size = 32u << 20;
     char *body = malloc(size + 1);
     assert_non_null(body);
@@ -183,20 +188,30 @@ static tq_status_t put_big(env_t *e, tq_response_t *out, tq_detail_t *d)
     body[size] = '\0';
     tq_request_t rq = {.kind = TQ_REQ_POINTS_UPSERT,
                        .method = "PUT",
-                       .endpoint = &e->client->endpoints[0],
+                       .endpoint = &e.client->endpoints[0],
                        .path = "/collections/kb--acme/points?wait=true",
                        .body = body,
                        .credential = TQ_CRED_NONE,
                        .tenant_slot = 0,
                        .op = TQ_OP_UPSERT};
-    tq_status_t st = tq_http_perform(e->client, &rq, out, d);
+    tq_response_t out = {0};
+    tq_detail_t d;
+    tq_status_t st = tq_http_perform(e.client, &rq, &out, &d);
     free(body);
-    return st;
+    long http = st == TQ_OK ? out.http_status : d.http_status;
+    const char *text = st == TQ_OK ? out.body : d.message;
+    if (st != want || http != want_http || !text || !strstr(text, want_text))
+        fail_msg("status %d, HTTP %ld: %s", (int)st, http, text ? text : "");
+    tq_response_free(&out);
+    expect_count(&e, next);
+    assert_int_equal(late_connections(e.server), connections);
+    close_env(&e);
 }
 
 /* A server that answers before it has read the request (here: a body it will never
  * read) is heard while the body is still being sent; without that, the call would
- * end with TQ_ETIMEOUT, sending into a full socket. The connection is not kept. */
+ * end with TQ_ETIMEOUT, sending into a full socket. The connection is not kept: the
+ * count goes on a new one. */
 static void an_early_answer_is_read(void **state)
 {
     (void)state;
@@ -206,22 +221,12 @@ static void an_early_answer_is_read(void **state)
          0, 1, NULL},
         {SIZED(8), 0, 0, NULL},
     };
-    env_t e;
-    open_env(&e, steps, 2, 0);
-    tq_response_t out = {0};
-    tq_detail_t d;
-    tq_status_t st = put_big(&e, &out, &d);
-    if (st != TQ_EHTTP || d.http_status != 413)
-        fail_msg("status %d, HTTP %ld: %s", (int)st, d.http_status, d.message);
-    assert_non_null(strstr(d.message, "too large"));
-    expect_count(&e, 8); /* on a new connection */
-    assert_int_equal(late_connections(e.server), 2);
-    close_env(&e);
+    put_big_then_count(steps, TQ_EHTTP, 413, "too large", 8, 2);
 }
 
 /* An interim answer (100 Continue) sent before the body is read does not stop the
  * sending: the server still waits for the body, then gives the final answer, and the
- * connection is kept. */
+ * connection is kept for the count. */
 static void an_interim_answer_does_not_stop_the_body(void **state)
 {
     (void)state;
@@ -230,18 +235,7 @@ static void an_interim_answer_does_not_stop_the_body(void **state)
          "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n"},
         {SIZED(5), 0, 0, NULL},
     };
-    env_t e;
-    open_env(&e, steps, 2, 0);
-    tq_response_t out = {0};
-    tq_detail_t d;
-    tq_status_t st = put_big(&e, &out, &d);
-    if (st != TQ_OK)
-        fail_msg("status %d: %s", (int)st, d.message);
-    assert_string_equal(out.body, "{}");
-    tq_response_free(&out);
-    expect_count(&e, 5);
-    assert_int_equal(late_connections(e.server), 1);
-    close_env(&e);
+    put_big_then_count(steps, TQ_OK, 200, "{}", 5, 1);
 }
 
 /* A proxy named by the environment carries the requests as a tunnel (CONNECT to the
