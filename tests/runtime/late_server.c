@@ -116,8 +116,13 @@ static void serve_script(conn_t *c)
             }
             return;
         }
-        if (step->interim && send_all(c->fd, step->interim) != 0)
-            return;
+        /* The interim answer, then a pause before the body is read, so that a client
+         * sending a large body fills the socket and sees the interim answer mid-send. */
+        if (step->interim) {
+            if (send_all(c->fd, step->interim) != 0)
+                return;
+            sleep_ms(100);
+        }
         if (drain(c->fd, left) != 0 || !step->reply || send_all(c->fd, step->reply) != 0)
             return;
         if (step->close_after)

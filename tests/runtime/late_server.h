@@ -32,8 +32,8 @@ typedef struct late_step {
     int close_after;   /* close the connection after the answer */
     int early;         /* answer as soon as the head is read, never read the body, then
                           close after 5 s or when the server stops */
-    const char *interim; /* sent as soon as the head is read, before the body is (NULL:
-                            nothing) */
+    const char *interim; /* sent as soon as the head is read, 100 ms before the body is
+                            read (NULL: nothing) */
 } late_step_t;
 
 /* Listens as late_start does; request i (counted over every connection) is answered
